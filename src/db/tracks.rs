@@ -81,7 +81,11 @@ pub struct FileFacts<'a> {
     pub cover_id: Option<i64>,
 }
 
-pub fn insert_track(conn: &Connection, file: &FileFacts, meta: &TrackMeta) -> rusqlite::Result<i64> {
+pub fn insert_track(
+    conn: &Connection,
+    file: &FileFacts,
+    meta: &TrackMeta,
+) -> rusqlite::Result<i64> {
     let now = super::now_unix();
     conn.execute(
         "INSERT INTO tracks (path, folder_id, size, mtime_ns, fingerprint, missing, title, artist, album,
@@ -155,21 +159,36 @@ pub fn update_track(
 }
 
 /// Tracks with this fingerprint whose path was not seen by the current walk: candidates for a move.
-pub fn by_fingerprint(conn: &Connection, fingerprint: &str) -> rusqlite::Result<Vec<(i64, String)>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id, path FROM tracks WHERE fingerprint = ?1 ORDER BY missing DESC, id")?;
+pub fn by_fingerprint(
+    conn: &Connection,
+    fingerprint: &str,
+) -> rusqlite::Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, path FROM tracks WHERE fingerprint = ?1 ORDER BY missing DESC, id LIMIT 64",
+    )?;
     let rows = stmt.query_map([fingerprint], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()
 }
 
 pub fn mark_missing(conn: &Connection, id: i64) -> rusqlite::Result<()> {
-    conn.execute("UPDATE tracks SET missing = 1, updated_at = ?2 WHERE id = ?1", params![id, super::now_unix()])?;
+    conn.execute(
+        "UPDATE tracks SET missing = 1, updated_at = ?2 WHERE id = ?1",
+        params![id, super::now_unix()],
+    )?;
     Ok(())
 }
 
-pub fn cover_id(conn: &Connection, hash: &str, width: u32, height: u32, file: &str) -> rusqlite::Result<i64> {
+pub fn cover_id(
+    conn: &Connection,
+    hash: &str,
+    width: u32,
+    height: u32,
+    file: &str,
+) -> rusqlite::Result<i64> {
     if let Some(id) = conn
-        .query_row("SELECT id FROM covers WHERE hash = ?1", [hash], |r| r.get(0))
+        .query_row("SELECT id FROM covers WHERE hash = ?1", [hash], |r| {
+            r.get(0)
+        })
         .optional()?
     {
         return Ok(id);
@@ -194,7 +213,14 @@ pub fn record_failure(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns,
             error = excluded.error, not_audio = excluded.not_audio, seen_at = excluded.seen_at",
-        params![path, size as i64, mtime_ns, error, not_audio, super::now_unix()],
+        params![
+            path,
+            size as i64,
+            mtime_ns,
+            error,
+            not_audio,
+            super::now_unix()
+        ],
     )?;
     Ok(())
 }
@@ -329,12 +355,12 @@ fn like_pattern(search: &str) -> String {
 
 /// Matches search words in any order by chaining one LIKE per word.
 fn search_clauses(query: &TrackQuery) -> (String, Vec<String>) {
-    let base = if query.include_missing { "1" } else { "t.missing = 0" };
-    let words: Vec<String> = query
-        .search
-        .split_whitespace()
-        .map(like_pattern)
-        .collect();
+    let base = if query.include_missing {
+        "1"
+    } else {
+        "t.missing = 0"
+    };
+    let words: Vec<String> = query.search.split_whitespace().map(like_pattern).collect();
     let mut sql = base.to_owned();
     for i in 0..words.len() {
         sql.push_str(&format!(" AND t.search_text LIKE ?{} ESCAPE '\\'", i + 1));

@@ -107,8 +107,15 @@ impl CoverCache {
                 .resize(THUMB_SIZE, THUMB_SIZE, FilterType::Triangle)
                 .into_rgb8();
             // Write to a temporary name and rename, so a killed scan never leaves half a file.
-            let partial = self.dir.join(format!("{hash}.jpg.part"));
-            thumb.save_with_format(&partial, image::ImageFormat::Jpeg).ok()?;
+            // Two workers may race on the same new image: each writes its own partial file and the
+            // renames (atomic, same content) both succeed.
+            let worker = std::thread::current().id();
+            let partial = self
+                .dir
+                .join(format!("{hash}.{worker:?}.part").replace(['(', ')'], ""));
+            thumb
+                .save_with_format(&partial, image::ImageFormat::Jpeg)
+                .ok()?;
             std::fs::rename(&partial, &target).ok()?;
         }
         Some(CoverRef {

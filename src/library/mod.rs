@@ -2,6 +2,7 @@
 //! rescan incrementally (unchanged files are not re-read; moved files keep their identity and history).
 
 mod covers;
+pub mod demo;
 pub mod meta;
 pub mod path_guess;
 pub mod read;
@@ -102,10 +103,7 @@ pub fn add_folder(conn: &rusqlite::Connection, path: &Path) -> Result<PathBuf> {
 
 /// Runs `f` and turns a panic inside it into [`ScanError::Panicked`] for `path`.
 /// Tag readers and decoders can panic on malformed files; one file must never take the scan down.
-pub fn isolate<T>(
-    path: &Path,
-    f: impl FnOnce() -> Result<T, ScanError>,
-) -> Result<T, ScanError> {
+pub fn isolate<T>(path: &Path, f: impl FnOnce() -> Result<T, ScanError>) -> Result<T, ScanError> {
     catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| {
         let message = payload
             .downcast_ref::<&str>()

@@ -60,7 +60,8 @@ fn split_track_number(stem: &str) -> (Option<u32>, &str) {
             rest = &after_dash[d2..];
         }
     }
-    let title = rest.trim_start_matches(|c: char| c == '.' || c == '-' || c == '_' || c.is_whitespace());
+    let title =
+        rest.trim_start_matches(|c: char| c == '.' || c == '-' || c == '_' || c.is_whitespace());
     if title.is_empty() {
         return (None, stem);
     }

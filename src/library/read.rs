@@ -30,15 +30,20 @@ pub struct ReadTrack {
 pub fn read_track(path: &Path) -> Result<ReadTrack, ScanError> {
     match read_with_lofty(path) {
         Ok(track) => Ok(track),
-        Err(lofty_err) => read_with_symphonia(path).map_err(|sym_err| {
-            // Report the more specific of the two: lofty's if it recognised the format.
-            match lofty_err {
-                LoftyFailure::Unrecognised => sym_err,
-                LoftyFailure::Parse(message) => ScanError::Unreadable {
-                    path: path.to_owned(),
-                    reason: message,
-                },
-            }
+        // lofty recognised the format but the file is broken: symphonia is not asked, because some of
+        // its demuxers trust lying sizes in broken headers and abort the process on a huge allocation
+        // (seen with a fuzzed MP4), which no `catch_unwind` can contain.
+        Err(LoftyFailure::Parse(reason)) => Err(ScanError::Unreadable {
+            path: path.to_owned(),
+            reason,
+        }),
+        // Formats lofty does not know (CAF, WebM/Matroska, …): symphonia's probe decides. Content
+        // neither recognises is not audio, whatever its extension says.
+        Err(LoftyFailure::Unrecognised) => read_with_symphonia(path).map_err(|err| match err {
+            ScanError::Unreadable { .. } => ScanError::NotAudio {
+                path: path.to_owned(),
+            },
+            other => other,
         }),
     }
 }
@@ -127,9 +132,13 @@ fn fill_from_tag(meta: &mut TrackMeta, tag: &Tag) {
     meta.disc_no = meta.disc_no.or(tag.disk());
     meta.disc_total = meta.disc_total.or(tag.disk_total());
     if meta.year.is_none() {
-        meta.year = [ItemKey::Year, ItemKey::RecordingDate, ItemKey::OriginalReleaseDate]
-            .into_iter()
-            .find_map(|key| tag.get_string(key).and_then(parse_year));
+        meta.year = [
+            ItemKey::Year,
+            ItemKey::RecordingDate,
+            ItemKey::OriginalReleaseDate,
+        ]
+        .into_iter()
+        .find_map(|key| tag.get_string(key).and_then(parse_year));
     }
     set_opt(
         &mut meta.mb_recording_id,

@@ -20,7 +20,7 @@ use super::meta::TrackMeta;
 use super::read::read_track;
 use super::walk::{walk_folder, Candidate};
 use super::{isolate, path_guess, Result, ScanError};
-use crate::db::tracks::{self as q, FileFacts, Failure};
+use crate::db::tracks::{self as q, Failure, FileFacts};
 
 /// Bytes hashed from each end of a file for its fingerprint.
 const FINGERPRINT_SPAN: u64 = 64 * 1024;
@@ -99,7 +99,12 @@ pub fn scan(
     let mut candidates = Vec::new();
     let mut walk_errors = Vec::new();
     for folder in q::folders(conn)? {
-        walk_folder(Path::new(&folder.path), folder.id, &mut candidates, &mut walk_errors);
+        walk_folder(
+            Path::new(&folder.path),
+            folder.id,
+            &mut candidates,
+            &mut walk_errors,
+        );
     }
     report.walk_errors = walk_errors
         .iter()
@@ -222,7 +227,8 @@ fn fingerprint(path: &Path, size: u64) -> std::result::Result<String, ScanError>
     let n = read_up_to(&mut file, &mut buf).map_err(io)?;
     hasher.update(&buf[..n]);
     if size > 2 * FINGERPRINT_SPAN {
-        file.seek(SeekFrom::End(-(FINGERPRINT_SPAN as i64))).map_err(io)?;
+        file.seek(SeekFrom::End(-(FINGERPRINT_SPAN as i64)))
+            .map_err(io)?;
         let n = read_up_to(&mut file, &mut buf).map_err(io)?;
         hasher.update(&buf[..n]);
     }
@@ -252,11 +258,19 @@ fn store(
     let (meta, fingerprint, cover) = match outcome.result {
         Ok(read) => read,
         Err(error) => {
-            let not_audio = matches!(error, ScanError::NotAudio { .. }) && !candidate.audio_extension;
+            let not_audio =
+                matches!(error, ScanError::NotAudio { .. }) && !candidate.audio_extension;
             if !not_audio {
                 log::warn!("{error}");
             }
-            q::record_failure(tx, &path, candidate.size, candidate.mtime_ns, &error.reason(), not_audio)?;
+            q::record_failure(
+                tx,
+                &path,
+                candidate.size,
+                candidate.mtime_ns,
+                &error.reason(),
+                not_audio,
+            )?;
             return Ok(());
         }
     };

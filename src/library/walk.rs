@@ -29,9 +29,9 @@ const AUDIO_EXTENSIONS: &[&str] = &[
 const NON_AUDIO_EXTENSIONS: &[&str] = &[
     "jpg", "jpeg", "png", "gif", "bmp", "webp", "tif", "tiff", "svg", "ico", "txt", "md", "nfo",
     "log", "cue", "m3u", "m3u8", "pls", "xspf", "pdf", "html", "htm", "xml", "json", "ini", "cfg",
-    "conf", "csv", "sfv", "md5", "sha1", "sha256", "db", "sqlite", "sqlite3", "mid", "midi", "chart",
-    "exe", "dll", "so", "zip", "rar", "7z", "gz", "tar", "xz", "deb", "lrc", "doc", "docx", "rtf",
-    "py", "rs", "js", "sh", "toml", "yaml", "yml", "lock", "mkv", "avi", "mov",
+    "conf", "csv", "sfv", "md5", "sha1", "sha256", "db", "sqlite", "sqlite3", "mid", "midi",
+    "chart", "exe", "dll", "so", "zip", "rar", "7z", "gz", "tar", "xz", "deb", "lrc", "doc",
+    "docx", "rtf", "py", "rs", "js", "sh", "toml", "yaml", "yml", "lock", "mkv", "avi", "mov",
 ];
 
 pub(super) fn extension_kind(path: &Path) -> Option<bool> {
