@@ -1,0 +1,22 @@
+/// Commands the UI may call. Listing them turns on Tauri's per-command permissions, so the capability
+/// file (`capabilities/default.json`) grants each one explicitly.
+const COMMANDS: &[&str] = &[
+    "library_overview",
+    "list_tracks",
+    "list_albums",
+    "list_failures",
+    "list_folders",
+    "add_folder",
+    "pick_folder",
+    "scan_library",
+    "cancel_scan",
+    "install_demo",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build script");
+}

@@ -1,0 +1,230 @@
+// Sonare's library window: songs (virtualised, sortable, searchable), albums, unreadable files, folders.
+
+import { api, coverUrl, errorText } from './api/index.js';
+import { $, el, formatDuration } from './dom.js';
+import { VirtualList } from './virtual-list.js';
+
+const ROW_HEIGHT = 34;
+
+const state = {
+  view: 'tracks',
+  search: '',
+  sort: 'artist',
+  descending: false,
+  scanning: false,
+  total: 0,
+};
+
+let list;
+
+function showMessage(text, kind = 'info') {
+  const box = $('message');
+  box.textContent = text;
+  box.dataset.kind = kind;
+  box.hidden = !text;
+}
+
+function renderTrackRow(track, index) {
+  return el('div', {
+    class: `track-row${index % 2 ? ' odd' : ''}`,
+    role: 'row',
+    dataset: { id: track.id },
+    title: track.path,
+  }, [
+    el('span', { class: 'col col-title', text: track.title }),
+    el('span', { class: 'col col-artist', text: track.artist }),
+    el('span', { class: 'col col-album', text: track.album }),
+    el('span', { class: 'col col-year', text: track.year ?? '' }),
+    el('span', { class: 'col col-duration', text: formatDuration(track.duration_s) }),
+  ]);
+}
+
+function updateCount(total) {
+  state.total = total;
+  $('count').textContent = `${total.toLocaleString()} ${total === 1 ? 'song' : 'songs'}`;
+}
+
+function updateSortHeaders() {
+  for (const button of document.querySelectorAll('.track-header [data-sort]')) {
+    const active = button.dataset.sort === state.sort;
+    button.classList.toggle('sorted', active);
+    button.setAttribute('aria-sort', active ? (state.descending ? 'descending' : 'ascending') : 'none');
+  }
+}
+
+async function refreshTracks() {
+  updateSortHeaders();
+  await list.reset();
+}
+
+async function refreshAlbums() {
+  const albums = await api.albums(state.search);
+  const grid = $('album-grid');
+  grid.replaceChildren(...albums.map((album) => el('figure', { class: 'album' }, [
+    album.cover
+      ? el('img', { src: coverUrl(album.cover), alt: '', loading: 'lazy', width: 160, height: 160 })
+      : el('div', { class: 'cover-placeholder', 'aria-hidden': 'true', text: (album.album || '?').slice(0, 1) }),
+    el('figcaption', {}, [
+      el('strong', { text: album.album }),
+      el('span', { text: album.artist }),
+      el('small', { text: `${album.tracks} ${album.tracks === 1 ? 'song' : 'songs'}${album.year ? ` · ${album.year}` : ''}` }),
+    ]),
+  ])));
+}
+
+async function refreshFailures() {
+  const failures = await api.failures();
+  $('failure-list').replaceChildren(...failures.map((f) => el('li', {}, [
+    el('code', { class: 'path', text: f.path }),
+    el('span', { class: 'reason', text: f.error }),
+  ])));
+  if (!failures.length) $('failure-list').replaceChildren(el('li', { class: 'none', text: 'Every file was read.' }));
+}
+
+async function refreshFolders() {
+  const folders = await api.folders();
+  $('folder-list').replaceChildren(...folders.map((f) => el('li', { text: f.path })));
+}
+
+async function refreshOverview() {
+  const overview = await api.overview();
+  const badge = $('failure-count');
+  badge.textContent = String(overview.failures);
+  badge.hidden = overview.failures === 0;
+  return overview;
+}
+
+async function show(view) {
+  state.view = view;
+  for (const button of document.querySelectorAll('.nav')) {
+    if (button.dataset.view === view) button.setAttribute('aria-current', 'page');
+    else button.removeAttribute('aria-current');
+  }
+  const overview = await refreshOverview();
+  const empty = overview.tracks === 0 && overview.folders === 0 && !state.scanning;
+  const visible = empty && (view === 'tracks' || view === 'albums') ? 'empty' : view;
+  for (const section of document.querySelectorAll('.view')) section.hidden = section.id !== `view-${visible}`;
+  $('search').disabled = !(view === 'tracks' || view === 'albums');
+  if (visible === 'tracks') await refreshTracks();
+  else if (visible === 'albums') await refreshAlbums();
+  else if (visible === 'failures') await refreshFailures();
+  else if (visible === 'folders') await refreshFolders();
+  if (empty) $('count').textContent = '';
+}
+
+function onJobEvent(event) {
+  const label = $('scan-label');
+  const bar = $('scan-progress');
+  const file = $('scan-file');
+  if (event.event === 'fetching') {
+    label.textContent = event.package ? `Fetching demo music: ${event.package}` : 'Demo music fetched';
+    bar.max = event.total || 1;
+    bar.value = event.done;
+    file.textContent = '';
+  } else if (event.event === 'scanning') {
+    const phase = { walking: 'Looking for files…', reading: 'Reading tags', finishing: 'Finishing…' }[event.phase];
+    label.textContent = event.total ? `${phase} ${event.done} / ${event.total}` : phase;
+    bar.max = event.total || 1;
+    bar.value = event.done;
+    file.textContent = event.current ? event.current.split(/[\\/]/).pop() : '';
+    file.title = event.current || '';
+  }
+}
+
+async function runJob(start) {
+  if (state.scanning) return;
+  state.scanning = true;
+  $('scan-status').hidden = false;
+  showMessage('');
+  try {
+    const report = await start(onJobEvent);
+    const parts = [`${report.added} added`, `${report.updated} updated`, `${report.moved} moved`, `${report.missing} missing`];
+    if (report.failed.length) parts.push(`${report.failed.length} unreadable`);
+    showMessage(`${report.cancelled ? 'Scan cancelled' : 'Scan finished'}: ${parts.join(', ')}.`);
+  } catch (err) {
+    showMessage(errorText(err), 'error');
+  } finally {
+    state.scanning = false;
+    $('scan-status').hidden = true;
+    await show(state.view);
+  }
+}
+
+async function addFolder(path) {
+  if (!path) return;
+  try {
+    await api.addFolder(path);
+  } catch (err) {
+    showMessage(errorText(err), 'error');
+    return;
+  }
+  await runJob(api.scan);
+}
+
+async function pickAndAdd() {
+  try {
+    const path = await api.pickFolder();
+    if (path) await addFolder(path);
+  } catch (err) {
+    showMessage(errorText(err), 'error');
+  }
+}
+
+function bindPathForm(formId, inputId) {
+  $(formId).addEventListener('submit', (event) => {
+    event.preventDefault();
+    const path = $(inputId).value.trim();
+    $(inputId).value = '';
+    addFolder(path);
+  });
+}
+
+function debounce(fn, ms) {
+  let timer;
+  return (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+}
+
+function init() {
+  list = new VirtualList($('track-viewport'), {
+    rowHeight: ROW_HEIGHT,
+    fetchPage: (offset, limit) => api.tracks({
+      search: state.search, sort: state.sort, descending: state.descending, offset, limit,
+    }),
+    renderRow: renderTrackRow,
+    onTotal: updateCount,
+  });
+  for (const button of document.querySelectorAll('.nav')) {
+    button.addEventListener('click', () => show(button.dataset.view).catch((e) => showMessage(errorText(e), 'error')));
+  }
+  for (const button of document.querySelectorAll('.track-header [data-sort]')) {
+    button.addEventListener('click', () => {
+      if (state.sort === button.dataset.sort) state.descending = !state.descending;
+      else {
+        state.sort = button.dataset.sort;
+        state.descending = false;
+      }
+      refreshTracks().catch((e) => showMessage(errorText(e), 'error'));
+    });
+  }
+  const search = debounce(() => {
+    const refresh = state.view === 'albums' ? refreshAlbums : refreshTracks;
+    refresh().catch((e) => showMessage(errorText(e), 'error'));
+  }, 120);
+  $('search').addEventListener('input', (event) => {
+    state.search = event.target.value;
+    search();
+  });
+  $('add-folder').addEventListener('click', pickAndAdd);
+  $('empty-add').addEventListener('click', pickAndAdd);
+  $('empty-demo').addEventListener('click', () => runJob(api.installDemo));
+  $('rescan').addEventListener('click', () => runJob(api.scan));
+  $('scan-cancel').addEventListener('click', () => api.cancelScan());
+  bindPathForm('path-form', 'path-input');
+  bindPathForm('path-form-2', 'path-input-2');
+  show('tracks').catch((e) => showMessage(errorText(e), 'error'));
+}
+
+init();
