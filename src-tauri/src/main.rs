@@ -16,24 +16,12 @@ fn main() -> anyhow::Result<()> {
     let data = DataDir::resolve(None).context("resolving the data folder")?;
     let covers_dir = data.covers();
     let state = state::AppState::open(data).context("opening the library database")?;
-    tauri::Builder::default()
+    with_commands(tauri::Builder::default())
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .register_uri_scheme_protocol("cover", move |_ctx, request| {
             covers::serve(&covers_dir, &request)
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::library::library_overview,
-            commands::library::list_tracks,
-            commands::library::list_albums,
-            commands::library::list_failures,
-            commands::library::list_folders,
-            commands::library::add_folder,
-            commands::library::pick_folder,
-            commands::library::scan_library,
-            commands::library::cancel_scan,
-            commands::library::install_demo,
-        ])
         .setup(|app| {
             let state = app.state::<state::AppState>();
             log::info!("data folder: {}", state.data.root().display());
@@ -42,3 +30,22 @@ fn main() -> anyhow::Result<()> {
         .run(tauri::generate_context!())
         .context("running the Sonare window")
 }
+
+/// Registers every command the UI may call (the same list as `build.rs` and the capability file).
+fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
+        commands::library::library_overview,
+        commands::library::list_tracks,
+        commands::library::list_albums,
+        commands::library::list_failures,
+        commands::library::list_folders,
+        commands::library::add_folder,
+        commands::library::pick_folder,
+        commands::library::scan_library,
+        commands::library::cancel_scan,
+        commands::library::install_demo,
+    ])
+}
+
+#[cfg(test)]
+mod tests;

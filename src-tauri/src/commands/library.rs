@@ -7,7 +7,7 @@ use serde::Serialize;
 use sonare::db::tracks::{self as q, AlbumRow, Failure, Folder, TrackQuery, TrackRow};
 use sonare::library::{self, ScanOptions, ScanProgress, ScanReport};
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, Manager, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
 use crate::error::{CommandError, CommandResult};
@@ -68,7 +68,7 @@ pub fn add_folder(state: State<'_, AppState>, path: PathBuf) -> CommandResult<St
 
 /// Opens the system folder dialog; `None` if the listener cancelled it.
 #[tauri::command]
-pub async fn pick_folder(app: AppHandle) -> CommandResult<Option<String>> {
+pub async fn pick_folder<R: Runtime>(app: AppHandle<R>) -> CommandResult<Option<String>> {
     let picked = tauri::async_runtime::spawn_blocking(move || app.dialog().file().blocking_pick_folder())
         .await
         .map_err(|e| CommandError::new("dialog", e))?;
@@ -89,7 +89,7 @@ pub enum JobEvent {
     Scanning(ScanProgress),
 }
 
-fn run_scan(app: &AppHandle, on_progress: &Channel<JobEvent>) -> CommandResult<ScanReport> {
+fn run_scan<R: Runtime>(app: &AppHandle<R>, on_progress: &Channel<JobEvent>) -> CommandResult<ScanReport> {
     let state = app.state::<AppState>();
     let _running = state.scan_lock.lock().unwrap_or_else(|e| e.into_inner());
     state.cancel_scan.store(false, Ordering::Relaxed);
@@ -107,7 +107,7 @@ fn run_scan(app: &AppHandle, on_progress: &Channel<JobEvent>) -> CommandResult<S
 
 /// Rescans every library folder on a worker thread, streaming progress to `on_progress`.
 #[tauri::command]
-pub async fn scan_library(app: AppHandle, on_progress: Channel<JobEvent>) -> CommandResult<ScanReport> {
+pub async fn scan_library<R: Runtime>(app: AppHandle<R>, on_progress: Channel<JobEvent>) -> CommandResult<ScanReport> {
     tauri::async_runtime::spawn_blocking(move || run_scan(&app, &on_progress))
         .await
         .map_err(|e| CommandError::new("internal", e))?
@@ -120,7 +120,7 @@ pub fn cancel_scan(state: State<'_, AppState>) {
 
 /// Fetches the demo library (free music from Debian's archive), adds it and scans.
 #[tauri::command]
-pub async fn install_demo(app: AppHandle, on_progress: Channel<JobEvent>) -> CommandResult<ScanReport> {
+pub async fn install_demo<R: Runtime>(app: AppHandle<R>, on_progress: Channel<JobEvent>) -> CommandResult<ScanReport> {
     tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<AppState>();
         let dir = library::demo::fetch_demo(&state.data.demo_music(), &mut |done, total, package| {

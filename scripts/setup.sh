@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs what Sonare needs on Debian 12, skipping whatever is already there (idempotent, fast when
+# nothing changed). Usage: scripts/setup.sh [app|test]   (test = app + browser/e2e/benchmark tools)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-app}
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+app_packages=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
+  libayatana-appindicator3-dev libxdo-dev libssl-dev libdbus-1-dev dbus build-essential pkg-config file
+  libasound2-dev curl ca-certificates)
+test_packages=(xvfb xauth webkit2gtk-driver chromium pulseaudio pulseaudio-utils imagemagick python3-pip
+  python3-venv)
+# Node.js 20 may come from elsewhere; Debian's is only needed when there is none.
+command -v node >/dev/null 2>&1 || test_packages+=(nodejs npm)
+
+wanted=("${app_packages[@]}")
+if [ "$mode" = test ]; then wanted+=("${test_packages[@]}"); fi
+
+missing=()
+for pkg in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+# The demo library and the tests fetch music with `apt-get download`, which needs package lists.
+if ! ls /var/lib/apt/lists/*_Packages* >/dev/null 2>&1 && [ ${#missing[@]} -eq 0 ]; then
+  $SUDO apt-get update -qq
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "setup: Rust is missing: install it with rustup (https://rustup.rs) and run this again" >&2
+  exit 1
+fi
+
+if [ "$mode" = test ]; then
+  # UI tests (playwright-core drives Debian's Chromium) and end-to-end tests (webdriverio).
+  for dir in ui tests/e2e; do
+    if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+      (cd "$dir" && npm ci --no-audit --no-fund)
+    fi
+  done
+  # tauri-driver bridges WebDriver to WebKitWebDriver for the real app window. Pinned to Tauri 2's line.
+  if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
+    cargo install tauri-driver --version '^2' --locked
+  fi
+  # mutagen is the reference the scan benchmark compares with.
+  if [ ! -x .cache/bench-venv/bin/python ]; then
+    python3 -m venv .cache/bench-venv
+    .cache/bench-venv/bin/pip install --quiet mutagen==1.47.0
+  fi
+fi

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, the Rust tests (core on real files, CLI, storage, app commands),
+# the UI tests in headless Chromium, and the end-to-end tests in the real app window under Xvfb.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh test
+export PATH="$HOME/.cargo/bin:$PATH"
+
+echo "== cargo fmt / clippy"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+
+echo "== Rust tests"
+cargo test --workspace
+
+echo "== UI tests (Chromium)"
+(cd ui && npm test)
+
+echo "== end-to-end tests (real window under Xvfb)"
+cargo build -p sonare-app
+(cd tests/e2e && npm test)
+echo "== all tests passed; screenshots in target/screenshots/"

@@ -1,0 +1,142 @@
+// End-to-end: the real Sonare app (debug build) in a real window under Xvfb, driven through
+// tauri-driver + WebKitWebDriver. Imports a folder of real music, then browses, searches and sorts it.
+// Needs: target/debug/sonare-app, target/test-cache/demo-music (fetched by the Rust tests), tauri-driver.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { remote } from 'webdriverio';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const app = path.join(repo, 'target/debug/sonare-app');
+const screenshots = path.join(repo, 'target/screenshots');
+const EVIL = '<img src=x onerror=alert(1)>';
+
+let xvfb;
+let driver;
+let browser;
+let work;
+
+function findFile(dir, name) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const found = findFile(full, name);
+      if (found) return found;
+    } else if (entry.name === name) return full;
+  }
+  return null;
+}
+
+async function waitForPort(port, ms) {
+  const net = await import('node:net');
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const ok = await new Promise((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => { socket.end(); resolve(true); });
+      socket.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listens on port ${port}`);
+}
+
+function buildMusicFolder(music) {
+  const demo = path.join(repo, 'target/test-cache/demo-music');
+  for (const name of ['victory.ogg', 'defeat.ogg', 'elf-land.ogg', 'frontiers.mp3']) {
+    const source = findFile(demo, name);
+    assert.ok(source, `${name} in ${demo} (run the Rust tests first: they fetch the demo music)`);
+    fs.copyFileSync(source, path.join(music, name));
+  }
+  // A file whose title is HTML: it must show as text.
+  const flac = path.join(music, 'evil.flac');
+  fs.copyFileSync(path.join(repo, 'tests/fixtures/broken-tags/lofty-rs/lofty/tests/files/assets/minimal/full_test.flac'), flac);
+  execFileSync(path.join(repo, '.cache/bench-venv/bin/python'), ['-c',
+    'import sys, mutagen.flac as f; a = f.FLAC(sys.argv[1]); a["title"] = sys.argv[2]; a["artist"] = "Zed"; a.save()',
+    flac, EVIL]);
+  fs.writeFileSync(path.join(music, 'broken.mp3'), 'ID3\x04\x00\x00\x00\x00\x00\x10 not audio');
+}
+
+before(async () => {
+  assert.ok(fs.existsSync(app), `${app} missing: cargo build -p sonare-app`);
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'sonare-e2e-'));
+  fs.mkdirSync(path.join(work, 'music'));
+  buildMusicFolder(path.join(work, 'music'));
+  const env = { ...process.env, SONARE_DATA_DIR: path.join(work, 'data') };
+  if (!process.env.DISPLAY) {
+    xvfb = spawn('Xvfb', [':87', '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
+    env.DISPLAY = ':87';
+    await new Promise((r) => setTimeout(r, 800));
+  }
+  const tauriDriver = process.env.TAURI_DRIVER || path.join(os.homedir(), '.cargo/bin/tauri-driver');
+  driver = spawn(tauriDriver, ['--port', '4444', '--native-driver', '/usr/bin/WebKitWebDriver'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  await waitForPort(4444, 15000);
+  browser = await remote({
+    hostname: '127.0.0.1',
+    port: 4444,
+    logLevel: 'warn',
+    capabilities: {
+      browserName: 'wry',
+      'wdio:enforceWebDriverClassic': true,
+      'tauri:options': { application: app },
+    },
+  });
+});
+
+after(async () => {
+  await browser?.deleteSession().catch(() => {});
+  driver?.kill();
+  xvfb?.kill();
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+/** Screenshots can lag the DOM by a frame in WebKit: let it paint first. */
+async function screenshot(name) {
+  await browser.execute(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+  await browser.pause(250);
+  fs.mkdirSync(screenshots, { recursive: true });
+  await browser.saveScreenshot(path.join(screenshots, name));
+}
+
+const titles = () => browser.execute(() => [...document.querySelectorAll('#track-viewport .track-row')]
+  .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
+  .map((r) => r.querySelector('.col-title').textContent));
+
+test('import a folder, see its songs, search and sort them in the real window', async () => {
+  const empty = await browser.$('#view-empty');
+  await empty.waitForDisplayed({ timeout: 20000 });
+
+  await browser.$('#path-input').setValue(path.join(work, 'music'));
+  await browser.$('#path-form button[type="submit"]').click();
+  await browser.waitUntil(async () => (await browser.$('#count').getText()) === '5 songs', { timeout: 30000, timeoutMsg: 'library never showed 5 songs' });
+  assert.match(await browser.$('#message').getText(), /5 added/);
+
+  const shown = await titles();
+  assert.ok(shown.includes('Victory'), shown.join(' | '));
+  assert.ok(shown.includes(EVIL), `the HTML title shows as text: ${shown.join(' | ')}`);
+  assert.equal(await browser.execute(() => document.querySelectorAll('#track-viewport img').length), 0);
+
+  await screenshot('library.png');
+
+  // Sort by title, then reverse.
+  await browser.$('.track-header [data-sort="title"]').click();
+  await browser.waitUntil(async () => (await titles())[0] === EVIL, { timeout: 10000, timeoutMsg: `ascending: ${await titles()}` });
+  await browser.$('.track-header [data-sort="title"]').click();
+  await browser.waitUntil(async () => (await titles())[0] === 'Victory', { timeout: 10000, timeoutMsg: `descending: ${await titles()}` });
+
+  // Search as you type.
+  await browser.$('#search').setValue('pinkham vict');
+  await browser.waitUntil(async () => (await browser.$('#count').getText()) === '1 song', { timeout: 10000 });
+  assert.deepEqual(await titles(), ['Victory']);
+  await screenshot('library-search.png');
+
+  // The broken file is listed with its reason.
+  await browser.$('.nav[data-view="failures"]').click();
+  const reason = await browser.$('#failure-list .reason');
+  await reason.waitForDisplayed({ timeout: 10000 });
+  assert.match(await browser.$('#failure-list .path').getText(), /broken\.mp3$/);
+});
