@@ -11,13 +11,17 @@ pub fn serve(covers_dir: &Path, request: &Request<Vec<u8>>) -> Response<Vec<u8>>
         && name.len() <= 80
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
         && !name.starts_with('.');
-    let body = valid.then(|| std::fs::read(covers_dir.join(name)).ok()).flatten();
+    let body = valid
+        .then(|| std::fs::read(covers_dir.join(name)).ok())
+        .flatten();
     match body {
         Some(bytes) => Response::builder()
             .header("Content-Type", "image/jpeg")
             .header("Cache-Control", "max-age=31536000, immutable")
             .body(bytes),
-        None => Response::builder().status(StatusCode::NOT_FOUND).body(Vec::new()),
+        None => Response::builder()
+            .status(StatusCode::NOT_FOUND)
+            .body(Vec::new()),
     }
     .unwrap_or_else(|_| Response::new(Vec::new()))
 }

@@ -36,9 +36,8 @@ impl From<rusqlite::Error> for CommandError {
 impl From<sonare::library::Error> for CommandError {
     fn from(e: sonare::library::Error) -> Self {
         let kind = match e {
-            sonare::library::Error::Folder { .. } | sonare::library::Error::NotADirectory { .. } => {
-                "folder"
-            }
+            sonare::library::Error::Folder { .. }
+            | sonare::library::Error::NotADirectory { .. } => "folder",
             _ => "library",
         };
         Self::new(kind, e)

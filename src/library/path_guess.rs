@@ -4,8 +4,9 @@ use std::path::Path;
 
 use super::meta::{clean_text, TrackMeta};
 
-/// Fills empty title/artist/album and a missing track number from `path`.
-pub fn fill_from_path(meta: &mut TrackMeta, path: &Path) {
+/// Fills empty title/artist/album and a missing track number from `path`, using only the folders
+/// below the library folder `root` (the folders above it say nothing about the music).
+pub fn fill_from_path(meta: &mut TrackMeta, path: &Path, root: &Path) {
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -14,12 +15,20 @@ pub fn fill_from_path(meta: &mut TrackMeta, path: &Path) {
     if meta.track_no.is_none() {
         meta.track_no = number;
     }
-    let album_dir = path.parent();
-    let artist_dir = album_dir.and_then(Path::parent);
-    let dir_name = |p: Option<&Path>| {
-        p.and_then(Path::file_name)
-            .and_then(|n| clean_text(&n.to_string_lossy()))
-    };
+    // Folder names between the library folder and the file, innermost first.
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    let mut dirs = relative
+        .parent()
+        .into_iter()
+        .flat_map(Path::components)
+        .filter_map(|c| match c {
+            std::path::Component::Normal(name) => clean_text(&name.to_string_lossy()),
+            _ => None,
+        })
+        .collect::<Vec<_>>();
+    dirs.reverse();
+    let album_dir = dirs.first().cloned();
+    let artist_dir = dirs.get(1).cloned();
     // "Artist - Title" in the file name wins over the folder for the artist.
     let (name_artist, title) = match rest.split_once(" - ") {
         Some((a, t)) if !a.trim().is_empty() && !t.trim().is_empty() => (clean_text(a), t),
@@ -29,12 +38,12 @@ pub fn fill_from_path(meta: &mut TrackMeta, path: &Path) {
         meta.title = clean_text(&title.replace('_', " ")).unwrap_or_else(|| stem.clone());
     }
     if meta.album.is_empty() {
-        meta.album = dir_name(album_dir).unwrap_or_else(|| "Unknown album".into());
+        meta.album = album_dir.unwrap_or_else(|| "Unknown album".into());
     }
     if meta.artist.is_empty() {
         meta.artist = name_artist
             .or_else(|| meta.album_artist.clone())
-            .or_else(|| dir_name(artist_dir))
+            .or(artist_dir)
             .unwrap_or_else(|| "Unknown artist".into());
     }
 }
@@ -74,7 +83,7 @@ mod tests {
 
     fn guess(path: &str) -> TrackMeta {
         let mut meta = TrackMeta::default();
-        fill_from_path(&mut meta, Path::new(path));
+        fill_from_path(&mut meta, Path::new(path), Path::new("/"));
         meta
     }
 
@@ -104,12 +113,36 @@ mod tests {
     }
 
     #[test]
+    fn folders_above_the_library_folder_are_not_used() {
+        let mut meta = TrackMeta::default();
+        fill_from_path(
+            &mut meta,
+            Path::new("/home/me/Music/song.mp3"),
+            Path::new("/home/me/Music"),
+        );
+        assert_eq!(
+            (meta.artist.as_str(), meta.album.as_str()),
+            ("Unknown artist", "Unknown album")
+        );
+        let mut meta = TrackMeta::default();
+        fill_from_path(
+            &mut meta,
+            Path::new("/home/me/Music/Live/song.mp3"),
+            Path::new("/home/me/Music"),
+        );
+        assert_eq!(
+            (meta.artist.as_str(), meta.album.as_str()),
+            ("Unknown artist", "Live")
+        );
+    }
+
+    #[test]
     fn tags_are_not_overwritten() {
         let mut meta = TrackMeta {
             title: "Real".into(),
             ..Default::default()
         };
-        fill_from_path(&mut meta, Path::new("/A/B/01 Other.mp3"));
+        fill_from_path(&mut meta, Path::new("/A/B/01 Other.mp3"), Path::new("/"));
         assert_eq!(meta.title, "Real");
         assert_eq!(meta.artist, "A");
     }

@@ -205,7 +205,7 @@ fn read_one(
         let read = read_track(path)?;
         let fingerprint = fingerprint(path, candidate.size)?;
         let mut meta = read.meta;
-        path_guess::fill_from_path(&mut meta, path);
+        path_guess::fill_from_path(&mut meta, path, &candidate.root);
         let cover = read
             .embedded_cover
             .and_then(|bytes| covers.thumbnail(&bytes))

@@ -13,6 +13,8 @@ use super::ScanError;
 pub struct Candidate {
     pub path: PathBuf,
     pub folder_id: i64,
+    /// The library folder the file was found in.
+    pub root: std::sync::Arc<Path>,
     pub size: u64,
     pub mtime_ns: i64,
     /// The extension names an audio format, so failing to read it is worth reporting.
@@ -52,6 +54,7 @@ pub fn walk_folder(
     files: &mut Vec<Candidate>,
     errors: &mut Vec<ScanError>,
 ) {
+    let shared_root: std::sync::Arc<Path> = root.into();
     let entries = WalkDir::new(root)
         .follow_links(true)
         .into_iter()
@@ -87,6 +90,7 @@ pub fn walk_folder(
             Ok(meta) => files.push(Candidate {
                 path: entry.into_path(),
                 folder_id,
+                root: shared_root.clone(),
                 size: meta.len(),
                 mtime_ns: meta
                     .modified()

@@ -69,10 +69,13 @@ pub fn add_folder(state: State<'_, AppState>, path: PathBuf) -> CommandResult<St
 /// Opens the system folder dialog; `None` if the listener cancelled it.
 #[tauri::command]
 pub async fn pick_folder<R: Runtime>(app: AppHandle<R>) -> CommandResult<Option<String>> {
-    let picked = tauri::async_runtime::spawn_blocking(move || app.dialog().file().blocking_pick_folder())
-        .await
-        .map_err(|e| CommandError::new("dialog", e))?;
-    Ok(picked.and_then(|p| p.into_path().ok()).map(|p| p.to_string_lossy().into_owned()))
+    let picked =
+        tauri::async_runtime::spawn_blocking(move || app.dialog().file().blocking_pick_folder())
+            .await
+            .map_err(|e| CommandError::new("dialog", e))?;
+    Ok(picked
+        .and_then(|p| p.into_path().ok())
+        .map(|p| p.to_string_lossy().into_owned()))
 }
 
 /// Progress messages of a scan or demo install, in order; the command's return value follows the last.
@@ -89,7 +92,10 @@ pub enum JobEvent {
     Scanning(ScanProgress),
 }
 
-fn run_scan<R: Runtime>(app: &AppHandle<R>, on_progress: &Channel<JobEvent>) -> CommandResult<ScanReport> {
+fn run_scan<R: Runtime>(
+    app: &AppHandle<R>,
+    on_progress: &Channel<JobEvent>,
+) -> CommandResult<ScanReport> {
     let state = app.state::<AppState>();
     let _running = state.scan_lock.lock().unwrap_or_else(|e| e.into_inner());
     state.cancel_scan.store(false, Ordering::Relaxed);
@@ -107,7 +113,10 @@ fn run_scan<R: Runtime>(app: &AppHandle<R>, on_progress: &Channel<JobEvent>) -> 
 
 /// Rescans every library folder on a worker thread, streaming progress to `on_progress`.
 #[tauri::command]
-pub async fn scan_library<R: Runtime>(app: AppHandle<R>, on_progress: Channel<JobEvent>) -> CommandResult<ScanReport> {
+pub async fn scan_library<R: Runtime>(
+    app: AppHandle<R>,
+    on_progress: Channel<JobEvent>,
+) -> CommandResult<ScanReport> {
     tauri::async_runtime::spawn_blocking(move || run_scan(&app, &on_progress))
         .await
         .map_err(|e| CommandError::new("internal", e))?
@@ -120,16 +129,20 @@ pub fn cancel_scan(state: State<'_, AppState>) {
 
 /// Fetches the demo library (free music from Debian's archive), adds it and scans.
 #[tauri::command]
-pub async fn install_demo<R: Runtime>(app: AppHandle<R>, on_progress: Channel<JobEvent>) -> CommandResult<ScanReport> {
+pub async fn install_demo<R: Runtime>(
+    app: AppHandle<R>,
+    on_progress: Channel<JobEvent>,
+) -> CommandResult<ScanReport> {
     tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<AppState>();
-        let dir = library::demo::fetch_demo(&state.data.demo_music(), &mut |done, total, package| {
-            let _ = on_progress.send(JobEvent::Fetching {
-                done,
-                total,
-                package: package.to_owned(),
-            });
-        })?;
+        let dir =
+            library::demo::fetch_demo(&state.data.demo_music(), &mut |done, total, package| {
+                let _ = on_progress.send(JobEvent::Fetching {
+                    done,
+                    total,
+                    package: package.to_owned(),
+                });
+            })?;
         library::add_folder(&state.db(), &dir)?;
         run_scan(&app, &on_progress)
     })
