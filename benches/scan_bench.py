@@ -61,12 +61,13 @@ def drop_caches() -> bool:
         return False
 
 
-def run_scan(sonare: Path, data: Path, library: Path | None) -> dict:
+def run_scan(sonare: Path, data: Path, library: Path | None, threads: int | None = None) -> dict:
+    env = dict(os.environ, RAYON_NUM_THREADS=str(threads)) if threads else None
     args = ["/usr/bin/time", "-f", "%M", str(sonare), "--data-dir", str(data), "scan", "--json"]
     if library:
         args.insert(-1, str(library))
     started = time.perf_counter()
-    out = subprocess.run(args, check=True, capture_output=True, text=True)
+    out = subprocess.run(args, check=True, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - started
     report = json.loads(out.stdout)
     report["wall_seconds"] = wall
@@ -106,7 +107,10 @@ def main() -> None:
 
     dropped = drop_caches()
     cold = run_scan(sonare, work / "data-cold", library)
+    drop_caches()
+    mutagen_cold = mutagen_read(files)
     warm = run_scan(sonare, work / "data-warm", library)
+    warm_1 = run_scan(sonare, work / "data-warm-1thread", library, threads=1)
     rescan = run_scan(sonare, work / "data-warm", None)
     mutagen_seconds = min(mutagen_read(files) for _ in range(2))
 
@@ -115,10 +119,14 @@ def main() -> None:
         "files": n,
         "page_cache_dropped_for_cold": dropped,
         "cold": {"seconds": cold["seconds"], "files_per_s": n / cold["seconds"], "peak_rss_mb": cold["peak_rss_mb"], "added": cold["added"]},
+        "warm_one_thread": {"seconds": warm_1["seconds"], "files_per_s": n / warm_1["seconds"]},
         "warm": {"seconds": warm["seconds"], "files_per_s": n / warm["seconds"], "peak_rss_mb": warm["peak_rss_mb"], "added": warm["added"]},
         "unchanged_rescan": {"seconds": rescan["seconds"], "wall_seconds": rescan["wall_seconds"], "unchanged": rescan["unchanged"], "peak_rss_mb": rescan["peak_rss_mb"]},
-        "mutagen": {"seconds": mutagen_seconds, "files_per_s": n / mutagen_seconds, "version": mutagen.version_string},
-        "ratio_warm_vs_mutagen": (n / warm["seconds"]) / (n / mutagen_seconds),
+        "mutagen": {"seconds": mutagen_seconds, "files_per_s": n / mutagen_seconds,
+                    "cold_files_per_s": n / mutagen_cold, "version": mutagen.version_string},
+        "ratio_warm_vs_mutagen": mutagen_seconds / warm["seconds"],
+        "ratio_warm_one_thread_vs_mutagen": mutagen_seconds / warm_1["seconds"],
+        "ratio_cold_vs_mutagen_cold": mutagen_cold / cold["seconds"],
         "failed": len(warm["failed"]),
     }
     print(json.dumps(rows, indent=2))

@@ -87,7 +87,7 @@ pub fn insert_track(
     meta: &TrackMeta,
 ) -> rusqlite::Result<i64> {
     let now = super::now_unix();
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO tracks (path, folder_id, size, mtime_ns, fingerprint, missing, title, artist, album,
             album_artist, track_no, track_total, disc_no, disc_total, year, genre, composer, comment,
             duration_ms, codec, sample_rate, channels, bitrate_kbps, mb_recording_id, mb_track_id,
@@ -98,7 +98,8 @@ pub fn insert_track(
             :comment, :duration_ms, :codec, :sample_rate, :channels, :bitrate_kbps, :mb_recording_id,
             :mb_track_id, :mb_album_id, :mb_artist_id, :rg_track_gain, :rg_track_peak, :rg_album_gain,
             :rg_album_peak, :cover_id, :search_text, :now, :now)",
-        named_params! {
+    )?
+    .execute(named_params! {
             ":path": file.path, ":folder_id": file.folder_id, ":size": file.size as i64,
             ":mtime_ns": file.mtime_ns, ":fingerprint": file.fingerprint, ":title": meta.title,
             ":artist": meta.artist, ":album": meta.album, ":album_artist": meta.album_artist,
@@ -113,8 +114,7 @@ pub fn insert_track(
             ":rg_track_peak": meta.rg_track_peak, ":rg_album_gain": meta.rg_album_gain,
             ":rg_album_peak": meta.rg_album_peak, ":cover_id": file.cover_id,
             ":search_text": meta.search_text(), ":now": now,
-        },
-    )?;
+    })?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -126,7 +126,7 @@ pub fn update_track(
     file: &FileFacts,
     meta: &TrackMeta,
 ) -> rusqlite::Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE tracks SET path = :path, folder_id = :folder_id, size = :size, mtime_ns = :mtime_ns,
             fingerprint = :fingerprint, missing = 0, title = :title, artist = :artist, album = :album,
             album_artist = :album_artist, track_no = :track_no, track_total = :track_total,
@@ -138,7 +138,8 @@ pub fn update_track(
             rg_album_gain = :rg_album_gain, rg_album_peak = :rg_album_peak, cover_id = :cover_id,
             search_text = :search_text, updated_at = :now
          WHERE id = :id",
-        named_params! {
+    )?
+    .execute(named_params! {
             ":id": id, ":path": file.path, ":folder_id": file.folder_id, ":size": file.size as i64,
             ":mtime_ns": file.mtime_ns, ":fingerprint": file.fingerprint, ":title": meta.title,
             ":artist": meta.artist, ":album": meta.album, ":album_artist": meta.album_artist,
@@ -153,8 +154,7 @@ pub fn update_track(
             ":rg_track_peak": meta.rg_track_peak, ":rg_album_gain": meta.rg_album_gain,
             ":rg_album_peak": meta.rg_album_peak, ":cover_id": file.cover_id,
             ":search_text": meta.search_text(), ":now": super::now_unix(),
-        },
-    )?;
+    })?;
     Ok(())
 }
 
@@ -208,25 +208,19 @@ pub fn record_failure(
     error: &str,
     not_audio: bool,
 ) -> rusqlite::Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO scan_failures (path, size, mtime_ns, error, not_audio, seen_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns,
             error = excluded.error, not_audio = excluded.not_audio, seen_at = excluded.seen_at",
-        params![
-            path,
-            size as i64,
-            mtime_ns,
-            error,
-            not_audio,
-            super::now_unix()
-        ],
-    )?;
+    )?
+    .execute(params![path, size as i64, mtime_ns, error, not_audio, super::now_unix()])?;
     Ok(())
 }
 
 pub fn clear_failure(conn: &Connection, path: &str) -> rusqlite::Result<()> {
-    conn.execute("DELETE FROM scan_failures WHERE path = ?1", [path])?;
+    conn.prepare_cached("DELETE FROM scan_failures WHERE path = ?1")?
+        .execute([path])?;
     Ok(())
 }
 

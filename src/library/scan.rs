@@ -143,31 +143,48 @@ pub fn scan(
 
     let total = to_read.len();
     let mut done = 0;
-    for batch in to_read.chunks(options.batch_size.max(1)) {
-        if options.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
-            report.cancelled = true;
-            break;
-        }
-        let outcomes: Vec<ReadOutcome> = batch
-            .par_iter()
-            .map(|candidate| ReadOutcome {
-                candidate: candidate.clone(),
-                result: read_one(candidate, covers),
-            })
-            .collect();
-        let tx = conn.transaction()?;
-        for outcome in outcomes {
-            store(&tx, &known, &seen, outcome, &mut report)?;
-        }
-        tx.commit()?;
-        done += batch.len();
-        progress(&ScanProgress {
-            phase: Phase::Reading,
-            done,
-            total,
-            current: batch.last().map(|c| c.path.clone()),
+    let batch_size = options.batch_size.max(1);
+    let cancelled = || options.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+    // Reading (parallel, on rayon's pool) runs one batch ahead of writing (this thread, SQLite).
+    std::thread::scope(|scope| -> Result<()> {
+        let (sender, batches) = std::sync::mpsc::sync_channel::<Vec<ReadOutcome>>(1);
+        let to_read = &to_read;
+        scope.spawn(move || {
+            for batch in to_read.chunks(batch_size) {
+                if cancelled() {
+                    break;
+                }
+                let outcomes = batch
+                    .par_iter()
+                    .map(|candidate| ReadOutcome {
+                        candidate: candidate.clone(),
+                        result: read_one(candidate, covers),
+                    })
+                    .collect();
+                if sender.send(outcomes).is_err() {
+                    break;
+                }
+            }
         });
-    }
+        for outcomes in batches {
+            let current = outcomes.last().map(|o| o.candidate.path.clone());
+            let count = outcomes.len();
+            let tx = conn.transaction()?;
+            for outcome in outcomes {
+                store(&tx, &known, &known_failures, &seen, outcome, &mut report)?;
+            }
+            tx.commit()?;
+            done += count;
+            progress(&ScanProgress {
+                phase: Phase::Reading,
+                done,
+                total,
+                current,
+            });
+        }
+        Ok(())
+    })?;
+    report.cancelled = done < total && cancelled();
 
     if !report.cancelled {
         progress(&ScanProgress {
@@ -249,6 +266,7 @@ fn read_up_to(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
 fn store(
     tx: &Connection,
     known: &HashMap<String, q::KnownFile>,
+    known_failures: &HashMap<String, (u64, i64)>,
     seen: &HashSet<String>,
     outcome: ReadOutcome,
     report: &mut ScanReport,
@@ -286,7 +304,9 @@ fn store(
         fingerprint: &fingerprint,
         cover_id,
     };
-    q::clear_failure(tx, &path)?;
+    if known_failures.contains_key(path.as_ref()) {
+        q::clear_failure(tx, &path)?;
+    }
     if let Some(existing) = known.get(path.as_ref()) {
         q::update_track(tx, existing.id, &facts, &meta)?;
         report.updated += 1;
