@@ -214,7 +214,14 @@ pub fn record_failure(
          ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns,
             error = excluded.error, not_audio = excluded.not_audio, seen_at = excluded.seen_at",
     )?
-    .execute(params![path, size as i64, mtime_ns, error, not_audio, super::now_unix()])?;
+    .execute(params![
+        path,
+        size as i64,
+        mtime_ns,
+        error,
+        not_audio,
+        super::now_unix()
+    ])?;
     Ok(())
 }
 

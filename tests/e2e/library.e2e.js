@@ -58,6 +58,8 @@ function buildMusicFolder(music) {
   execFileSync(path.join(repo, '.cache/bench-venv/bin/python'), ['-c',
     'import sys, mutagen.flac as f; a = f.FLAC(sys.argv[1]); a["title"] = sys.argv[2]; a["artist"] = "Zed"; a.save()',
     flac, EVIL]);
+  // Cover art beside the files (a 700×700 JPEG from lofty's fixtures): the album grid must show it.
+  fs.copyFileSync(path.join(repo, 'tests/fixtures/broken-tags/lofty-rs/lofty/tests/files/assets/issue_37.jpg'), path.join(music, 'cover.jpg'));
   fs.writeFileSync(path.join(music, 'broken.mp3'), 'ID3\x04\x00\x00\x00\x00\x00\x10 not audio');
 }
 
@@ -133,6 +135,14 @@ test('import a folder, see its songs, search and sort them in the real window', 
   await browser.waitUntil(async () => (await browser.$('#count').getText()) === '1 song', { timeout: 10000 });
   assert.deepEqual(await titles(), ['Victory']);
   await screenshot('library-search.png');
+
+  // The album grid shows the cover through the app's cover: scheme, allowed by the strict CSP.
+  await browser.$('#search').setValue('');
+  await browser.$('.nav[data-view="albums"]').click();
+  await browser.$('.album img').waitForExist({ timeout: 10000 });
+  await browser.waitUntil(() => browser.execute(() => [...document.querySelectorAll('.album img')]
+    .some((img) => img.complete && img.naturalWidth === 256)), { timeout: 10000, timeoutMsg: 'no cover thumbnail loaded' });
+  await screenshot('albums.png');
 
   // The broken file is listed with its reason.
   await browser.$('.nav[data-view="failures"]').click();
