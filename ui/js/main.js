@@ -52,9 +52,9 @@ function updateSortHeaders() {
   }
 }
 
-async function refreshTracks() {
+async function refreshTracks(options) {
   updateSortHeaders();
-  await list.reset();
+  await list.reset(options);
 }
 
 async function refreshAlbums() {
@@ -94,7 +94,7 @@ async function refreshOverview() {
   return overview;
 }
 
-async function show(view) {
+async function show(view, { keepScroll = false } = {}) {
   state.view = view;
   for (const button of document.querySelectorAll('.nav')) {
     if (button.dataset.view === view) button.setAttribute('aria-current', 'page');
@@ -105,7 +105,7 @@ async function show(view) {
   const visible = empty && (view === 'tracks' || view === 'albums') ? 'empty' : view;
   for (const section of document.querySelectorAll('.view')) section.hidden = section.id !== `view-${visible}`;
   $('search').disabled = !(view === 'tracks' || view === 'albums');
-  if (visible === 'tracks') await refreshTracks();
+  if (visible === 'tracks') await refreshTracks({ keepScroll });
   else if (visible === 'albums') await refreshAlbums();
   else if (visible === 'failures') await refreshFailures();
   else if (visible === 'folders') await refreshFolders();
@@ -131,22 +131,29 @@ function onJobEvent(event) {
   }
 }
 
-async function runJob(start) {
+/** Runs a scan-like job with the progress panel. `quiet`: say nothing unless something changed. */
+async function runJob(start, { quiet = false } = {}) {
   if (state.scanning) return;
   state.scanning = true;
   $('scan-status').hidden = false;
-  showMessage('');
+  if (!quiet) showMessage('');
   try {
     const report = await start(onJobEvent);
+    const changed = report.added + report.updated + report.moved + report.missing;
     const parts = [`${report.added} added`, `${report.updated} updated`, `${report.moved} moved`, `${report.missing} missing`];
     if (report.failed.length) parts.push(`${report.failed.length} unreadable`);
-    showMessage(`${report.cancelled ? 'Scan cancelled' : 'Scan finished'}: ${parts.join(', ')}.`);
+    let text = `${report.cancelled ? 'Scan cancelled' : 'Scan finished'}: ${parts.join(', ')}.`;
+    if (report.walk_errors.length) {
+      const first = report.walk_errors[0];
+      text += ` Could not read ${report.walk_errors.length} folder(s), e.g. ${first.path}: ${first.error}.`;
+    }
+    if (!quiet || changed > 0 || report.walk_errors.length) showMessage(text);
   } catch (err) {
     showMessage(errorText(err), 'error');
   } finally {
     state.scanning = false;
     $('scan-status').hidden = true;
-    await show(state.view);
+    await show(state.view, { keepScroll: true });
   }
 }
 
@@ -224,7 +231,13 @@ function init() {
   $('scan-cancel').addEventListener('click', () => api.cancelScan());
   bindPathForm('path-form', 'path-input');
   bindPathForm('path-form-2', 'path-input-2');
-  show('tracks').catch((e) => showMessage(errorText(e), 'error'));
+  // Show the library at once, then pick up changes made while the app was closed.
+  show('tracks')
+    .then(async () => {
+      const overview = await api.overview();
+      if (overview.folders > 0) await runJob(api.scan, { quiet: true });
+    })
+    .catch((e) => showMessage(errorText(e), 'error'));
 }
 
 init();

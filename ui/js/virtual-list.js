@@ -26,15 +26,19 @@ export class VirtualList {
     new ResizeObserver(() => this.schedule()).observe(this.viewport);
   }
 
-  /** Drops cached rows (new search, sort or library contents) and starts again from the top. */
-  async reset() {
+  /**
+   * Drops cached rows and fetches again. A new search or sort starts from the top; new library
+   * contents (`keepScroll`) keep the listener's place.
+   */
+  async reset({ keepScroll = false } = {}) {
     this.generation += 1;
     this.pages.clear();
     this.pending.clear();
+    if (!keepScroll) this.viewport.scrollTop = 0;
+    const firstPage = Math.floor(this.viewport.scrollTop / this.options.rowHeight / PAGE);
+    await this.loadPage(firstPage);
     for (const node of this.rendered.values()) node.remove();
     this.rendered.clear();
-    this.viewport.scrollTop = 0;
-    await this.loadPage(0);
     this.render();
   }
 

@@ -32,6 +32,14 @@ test('100k tracks: only the rows in view exist and scrolling reaches the end', a
     .some((r) => r.querySelector('.col-title').textContent === 'Song 099995'));
   const after = await page.$$eval('#track-viewport .track-row', (r) => r.length);
   assert.ok(after < 100, `rows after scrolling: ${after}`);
+  // A rescan refreshes the rows but keeps the listener's place.
+  const scans = await page.evaluate(() => window.__FAKE_CALLS__.filter((c) => c.command === 'scan_library').length);
+  await page.click('#rescan');
+  await page.waitForFunction((n) => window.__FAKE_CALLS__.filter((c) => c.command === 'scan_library').length > n
+    && document.querySelector('#scan-status').hidden, scans);
+  await page.waitForFunction(() => [...document.querySelectorAll('#track-viewport .track-row')]
+    .some((r) => r.querySelector('.col-title').textContent === 'Song 099995'));
+  assert.ok(await page.$eval('#track-viewport', (v) => v.scrollTop > 3_000_000));
   assert.deepEqual(problems, []);
 });
 
@@ -107,4 +115,14 @@ test('unreadable files are listed with their reason', async () => {
   await page.waitForSelector('#failure-list li .reason');
   assert.equal(await page.textContent('#failure-list .path'), '/m/bad.mp3');
   assert.equal(await page.textContent('#failure-list .reason'), 'unreadable: MPEG: File contains no frames');
+});
+
+test('on start the library is rescanned in the background and changes are announced', async () => {
+  const { page, problems } = await openApp(browser, url, {
+    tracks: makeTracks(3), folders: [{ id: 1, path: '/m' }], pendingScan: makeTracks(5).slice(3),
+  });
+  await page.waitForFunction(() => window.__FAKE_CALLS__.some((c) => c.command === 'scan_library'));
+  await page.waitForFunction(() => document.querySelector('#count').textContent === '5 songs');
+  assert.match(await page.textContent('#message'), /2 added/);
+  assert.deepEqual(problems, []);
 });
