@@ -10,7 +10,8 @@ echo "== cargo fmt / clippy"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 
-echo "== Rust tests"
+echo "== Rust tests (audio through a PulseAudio null sink)"
+. scripts/null-sound.sh
 cargo test --workspace
 
 echo "== UI tests (Chromium)"

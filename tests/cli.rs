@@ -157,3 +157,68 @@ fn the_core_crate_does_not_depend_on_tauri() {
         "core depends on Tauri: {deps:?}"
     );
 }
+
+#[test]
+fn play_records_history_that_history_lists() {
+    let lib = TempLibrary::with_files(&[(&demo_file("main_menu.ogg"), "main.ogg")]);
+    let data = lib.db.parent().unwrap();
+    let path = lib.music.join("main.ogg");
+    let out = sonare(data, &["play", path.to_str().unwrap(), "--seconds", "1.5"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = sonare(data, &["history", "--json"]);
+    assert!(out.status.success());
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let play = &lines[0];
+    for key in [
+        "track_id",
+        "path",
+        "started_at",
+        "heard_ms",
+        "position_ms",
+        "end",
+        "context",
+    ] {
+        assert!(play.get(key).is_some(), "missing {key} in {play}");
+    }
+    assert_eq!(play["context"], "cli");
+    assert_eq!(play["end"], "skipped");
+    let heard = play["heard_ms"].as_i64().unwrap();
+    assert!((1000..3000).contains(&heard), "{play}");
+}
+
+#[test]
+fn with_no_output_device_play_fails_clearly_and_records_no_skip() {
+    let lib = TempLibrary::with_files(&[(&demo_file("victory.ogg"), "v.ogg")]);
+    let data = lib.db.parent().unwrap();
+    // An empty ALSA configuration: no device at all.
+    let empty = lib.tmp.path().join("empty-asound.conf");
+    std::fs::write(&empty, "").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_sonare"))
+        .arg("--data-dir")
+        .arg(data)
+        .args([
+            "play",
+            lib.music.join("v.ogg").to_str().unwrap(),
+            "--seconds",
+            "3",
+        ])
+        .env("ALSA_CONFIG_PATH", &empty)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no audio output device"), "{stderr}");
+    let out = sonare(data, &["history", "--json"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let play: Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    assert_eq!(play["end"], "error", "not a listener's skip: {play}");
+}

@@ -58,6 +58,25 @@ enum Command {
     Folders,
     /// Fetch the demo library (free music from Debian's archive) into the data folder and add it.
     Demo,
+    /// Play tracks headless (by library id or path), recording history as the app does.
+    Play {
+        /// Track ids or paths of library files, played in order.
+        #[arg(required = true)]
+        tracks: Vec<String>,
+        /// Stop after this many seconds (default: play to the end).
+        #[arg(long)]
+        seconds: Option<f64>,
+        /// Print player events as JSON lines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the listening history, newest first.
+    History {
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -200,8 +219,114 @@ fn run(cli: Cli) -> Result<()> {
             library::add_folder(&conn, &dir)?;
             writeln!(out, "{}", dir.display())?;
         }
+        Command::Play {
+            tracks,
+            seconds,
+            json,
+        } => {
+            let ids = tracks
+                .iter()
+                .map(|arg| resolve_track(&conn, arg))
+                .collect::<Result<Vec<_>>>()?;
+            drop(out);
+            play(&db_path, ids, seconds, json)?;
+        }
+        Command::History { json, limit } => {
+            for play in sonare::playback::history::recent_plays(&conn, limit)? {
+                if json {
+                    serde_json::to_writer(&mut out, &play)?;
+                    writeln!(out)?;
+                } else {
+                    writeln!(
+                        out,
+                        "{}\t{}\t{} - {}\t{:.1} s heard\t{}",
+                        play.started_at,
+                        play.end.as_deref().unwrap_or("unfinished"),
+                        play.artist,
+                        play.title,
+                        play.heard_ms as f64 / 1000.0,
+                        play.context
+                    )?;
+                }
+            }
+        }
     }
     Ok(())
+}
+
+/// A track id, or the path of a file in the library.
+fn resolve_track(conn: &rusqlite::Connection, arg: &str) -> Result<i64> {
+    if let Ok(id) = arg.parse::<i64>() {
+        if db::tracks::track_by_id(conn, id)?.is_some() {
+            return Ok(id);
+        }
+        anyhow::bail!("no track with id {id} in the library");
+    }
+    let path = std::path::Path::new(arg)
+        .canonicalize()
+        .with_context(|| format!("track {arg}: neither a track id nor a readable path"))?;
+    db::tracks::track_id_by_path(conn, &path.to_string_lossy())?.with_context(|| {
+        format!(
+            "{} is not in the library: add its folder with `sonare scan DIR`",
+            path.display()
+        )
+    })
+}
+
+/// Plays `ids` through the real output until the queue ends or `seconds` pass.
+fn play(db_path: &std::path::Path, ids: Vec<i64>, seconds: Option<f64>, json: bool) -> Result<()> {
+    use sonare::playback::{Command as Cmd, PlayContext, Player, PlayerEvent, Status};
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<Option<String>>();
+    // The player announces its (stopped) state on start: only a stop after playing ends the command.
+    let started = std::cell::Cell::new(false);
+    let player = Player::spawn(db_path, move |event| {
+        if json {
+            if let Ok(line) = serde_json::to_string(&event) {
+                println!("{line}");
+            }
+        }
+        match &event {
+            PlayerEvent::TrackChanged { track: Some(t), .. } if !json => {
+                eprintln!("playing: {} - {}", t.artist, t.title)
+            }
+            PlayerEvent::Error { kind, message, .. } => {
+                if !json {
+                    eprintln!("sonare: {message}");
+                }
+                if *kind == sonare::playback::PlayerErrorKind::Device {
+                    let _ = done_tx.send(Some(message.clone()));
+                }
+            }
+            PlayerEvent::State {
+                status: Status::Playing,
+                ..
+            } => started.set(true),
+            PlayerEvent::State {
+                status: Status::Stopped,
+                ..
+            } if started.get() => {
+                let _ = done_tx.send(None);
+            }
+            _ => {}
+        }
+    })?;
+    player.send(Cmd::PlayQueue {
+        tracks: ids,
+        start: 0,
+        context: PlayContext::Cli,
+    });
+    let outcome = match seconds {
+        Some(s) => done_rx
+            .recv_timeout(std::time::Duration::from_secs_f64(s))
+            .ok(),
+        None => done_rx.recv().ok(),
+    };
+    player.send(Cmd::Stop);
+    drop(player);
+    match outcome.flatten() {
+        Some(device_error) => anyhow::bail!(device_error),
+        None => Ok(()),
+    }
 }
 
 /// The error chain on one line, leaving out causes the message before already includes.

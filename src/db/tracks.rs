@@ -400,6 +400,13 @@ pub fn track_by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<TrackR
     .optional()
 }
 
+pub fn track_id_by_path(conn: &Connection, path: &str) -> rusqlite::Result<Option<i64>> {
+    conn.query_row("SELECT id FROM tracks WHERE path = ?1", [path], |r| {
+        r.get(0)
+    })
+    .optional()
+}
+
 /// One album of the album grid.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct AlbumRow {

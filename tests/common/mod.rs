@@ -63,3 +63,71 @@ pub fn retag(path: &Path, edit: impl FnOnce(&mut Tag)) {
     edit(file.primary_tag_mut().unwrap());
     file.save_to_path(path, WriteOptions::default()).unwrap();
 }
+
+/// The npm package `audio-lena` (MIT): one 12 s clip in about 25 codecs and containers. Fetched once
+/// with `npm pack` into `target/test-cache/audio-lena/`.
+pub fn audio_lena() -> PathBuf {
+    let cache = repo().join("target/test-cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    let lock = File::create(cache.join("lena.lock")).unwrap();
+    lock.lock().unwrap();
+    let dir = cache.join("audio-lena");
+    if !dir.join("package/package.json").exists() {
+        std::fs::create_dir_all(&dir).unwrap();
+        let packed = std::process::Command::new("npm")
+            .args(["pack", "audio-lena@3.0.1", "--silent"])
+            .current_dir(&dir)
+            .output()
+            .expect("npm pack audio-lena (npm must be installed: scripts/setup.sh test)");
+        assert!(
+            packed.status.success(),
+            "{}",
+            String::from_utf8_lossy(&packed.stderr)
+        );
+        let tarball = String::from_utf8_lossy(&packed.stdout).trim().to_owned();
+        let untar = std::process::Command::new("tar")
+            .args(["xzf", &tarball])
+            .current_dir(&dir)
+            .status()
+            .unwrap();
+        assert!(untar.success());
+    }
+    lock.unlock().unwrap();
+    dir.join("package")
+}
+
+/// A library in a temporary folder with the given files copied in and scanned.
+pub struct TempLibrary {
+    pub tmp: tempfile::TempDir,
+    pub music: PathBuf,
+    pub db: PathBuf,
+}
+
+impl TempLibrary {
+    pub fn with_files(files: &[(&Path, &str)]) -> Self {
+        let tmp = tempfile::tempdir().unwrap();
+        let music = tmp.path().join("music");
+        for (from, name) in files {
+            copy(from, &music.join(name));
+        }
+        std::fs::create_dir_all(&music).unwrap();
+        let data = tmp.path().join("data");
+        std::fs::create_dir_all(&data).unwrap();
+        let db = data.join("library.sqlite3");
+        let mut conn = sonare::db::open(&db).unwrap();
+        sonare::library::add_folder(&conn, &music).unwrap();
+        let covers = sonare::library::CoverCache::new(&data.join("covers")).unwrap();
+        let report =
+            sonare::library::scan(&mut conn, &covers, &Default::default(), &mut |_| {}).unwrap();
+        assert_eq!(report.added, files.len(), "{report:?}");
+        Self { tmp, music, db }
+    }
+
+    pub fn track_id(&self, name: &str) -> i64 {
+        let conn = sonare::db::open(&self.db).unwrap();
+        let path = self.music.join(name).canonicalize().unwrap();
+        sonare::db::tracks::track_id_by_path(&conn, &path.to_string_lossy())
+            .unwrap()
+            .unwrap()
+    }
+}

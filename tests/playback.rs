@@ -1,0 +1,418 @@
+//! The playback engine on real files through a real audio output. CI has no sound card: the test
+//! command starts a PulseAudio null sink (`scripts/null-sound.sh`), which ALSA's default device plays
+//! into in real time.
+
+mod common;
+
+use std::sync::mpsc::{channel, Receiver};
+use std::time::{Duration, Instant};
+
+use common::*;
+use sonare::audio::TrackDecoder;
+use sonare::playback::source::{Loaded, PlaybackSource, Shared, SourceEvent};
+use sonare::playback::{Command, PlayContext, Player, PlayerErrorKind, PlayerEvent, Status};
+
+struct Events(Receiver<PlayerEvent>);
+
+impl Events {
+    /// Waits for the first event matching `pred` (events before it are dropped).
+    fn wait_for(
+        &self,
+        what: &str,
+        timeout: Duration,
+        pred: impl Fn(&PlayerEvent) -> bool,
+    ) -> PlayerEvent {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.0.recv_timeout(left) {
+                Ok(event) if pred(&event) => return event,
+                Ok(PlayerEvent::Error {
+                    kind: PlayerErrorKind::Device,
+                    message,
+                    ..
+                }) => {
+                    panic!("no audio output ({message}): run the tests through scripts/test.sh, which starts a null sink")
+                }
+                Ok(other) => eprintln!("(while waiting for {what}: {other:?})"),
+                Err(_) => panic!("timed out waiting for {what}"),
+            }
+        }
+    }
+
+    fn position_at_least(&self, ms: u64, timeout: Duration) -> u64 {
+        match self.wait_for(
+            &format!("position >= {ms} ms"),
+            timeout,
+            |e| matches!(e, PlayerEvent::Position { position_ms, .. } if *position_ms >= ms),
+        ) {
+            PlayerEvent::Position { position_ms, .. } => position_ms,
+            _ => unreachable!(),
+        }
+    }
+}
+
+fn player(lib: &TempLibrary) -> (Player, Events) {
+    let (tx, rx) = channel();
+    let player = Player::spawn(&lib.db, move |e| {
+        let _ = tx.send(e);
+    })
+    .unwrap();
+    (player, Events(rx))
+}
+
+fn plays(lib: &TempLibrary) -> Vec<sonare::playback::history::PlayRow> {
+    let conn = sonare::db::open(&lib.db).unwrap();
+    let mut rows = sonare::playback::history::recent_plays(&conn, 100).unwrap();
+    rows.reverse();
+    rows
+}
+
+fn play(player: &Player, tracks: Vec<i64>) {
+    player.send(Command::PlayQueue {
+        tracks,
+        start: 0,
+        context: PlayContext::Library,
+    });
+}
+
+#[test]
+fn consecutive_tracks_join_sample_exactly() {
+    let a = demo_file("victory.ogg");
+    let b = demo_file("defeat.ogg");
+    let (decoded_a, rate_a, ch_a) = TrackDecoder::decode_all(&a).unwrap();
+    let (decoded_b, rate_b, ch_b) = TrackDecoder::decode_all(&b).unwrap();
+    assert_eq!((rate_a, ch_a), (rate_b, ch_b));
+
+    let (tx, rx) = channel();
+    let shared = Shared::new(move |e| {
+        let _ = tx.send(e);
+    });
+    let load = |path: &std::path::Path, play_id| Loaded {
+        decoder: TrackDecoder::open(path).unwrap(),
+        play_id,
+        gain: 1.0,
+        position_frames: 0,
+        heard_frames: 0,
+    };
+    {
+        let mut deck = shared.deck();
+        deck.current = Some(load(&a, 1));
+        deck.next = Some(load(&b, 2));
+    }
+    // Exactly what the output receives.
+    let source = PlaybackSource::new(shared.clone());
+    let handed: Vec<f32> = source
+        .take(decoded_a.len() + decoded_b.len() + 4096)
+        .collect();
+    let expected: Vec<f32> = decoded_a.iter().chain(&decoded_b).copied().collect();
+    assert_eq!(
+        &handed[..expected.len()],
+        &expected[..],
+        "no sample inserted, dropped or changed"
+    );
+    assert!(
+        handed[expected.len()..].iter().all(|&s| s == 0.0),
+        "silence once the queue is empty"
+    );
+    match rx.try_recv().unwrap() {
+        SourceEvent::Finished {
+            play_id: 1,
+            next: Some(2),
+            ..
+        } => {}
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn playing_advances_the_position_and_records_the_play() {
+    let lib = TempLibrary::with_files(&[(&demo_file("main_menu.ogg"), "a/main.ogg")]);
+    let id = lib.track_id("a/main.ogg");
+    let (player, events) = player(&lib);
+    play(&player, vec![id]);
+    events.wait_for("playing", Duration::from_secs(5), |e| {
+        matches!(
+            e,
+            PlayerEvent::State {
+                status: Status::Playing,
+                ..
+            }
+        )
+    });
+    let started = Instant::now();
+    let reached = events.position_at_least(1500, Duration::from_secs(5));
+    let wall = started.elapsed().as_millis() as u64;
+    assert!(
+        reached <= wall + 300,
+        "position {reached} ms runs ahead of wall time {wall} ms"
+    );
+    player.send(Command::Stop);
+    drop(player);
+    let rows = plays(&lib);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].track_id, id);
+    assert_eq!(
+        rows[0].end.as_deref(),
+        Some("skipped"),
+        "stopped before 30 s counts as a skip"
+    );
+    assert!(
+        rows[0].heard_ms >= 1500 && rows[0].heard_ms < 4000,
+        "{rows:?}"
+    );
+}
+
+#[test]
+fn seeking_lands_within_100_ms() {
+    let lib = TempLibrary::with_files(&[(&demo_file("main_menu.ogg"), "main.ogg")]);
+    let id = lib.track_id("main.ogg");
+    let (player, events) = player(&lib);
+    play(&player, vec![id]);
+    events.position_at_least(200, Duration::from_secs(5));
+    player.send(Command::Seek(Duration::from_millis(20_000)));
+    let landed = events.position_at_least(19_000, Duration::from_secs(5));
+    assert!(landed.abs_diff(20_000) <= 100, "landed at {landed} ms");
+    let later = events.position_at_least(20_600, Duration::from_secs(5));
+    assert!(later < 22_000);
+    player.send(Command::Stop);
+    drop(player);
+    let row = &plays(&lib)[0];
+    assert!(row.position_ms >= 20_500, "{row:?}");
+    assert!(
+        row.heard_ms < 3_000,
+        "seeking over 20 s does not count as heard: {row:?}"
+    );
+}
+
+#[test]
+fn paused_time_is_not_heard() {
+    let lib = TempLibrary::with_files(&[(&demo_file("main_menu.ogg"), "main.ogg")]);
+    let id = lib.track_id("main.ogg");
+    let (player, events) = player(&lib);
+    play(&player, vec![id]);
+    events.position_at_least(1000, Duration::from_secs(5));
+    player.send(Command::Pause);
+    events.wait_for("paused", Duration::from_secs(2), |e| {
+        matches!(
+            e,
+            PlayerEvent::State {
+                status: Status::Paused,
+                ..
+            }
+        )
+    });
+    std::thread::sleep(Duration::from_millis(2000));
+    player.send(Command::Resume);
+    events.position_at_least(2000, Duration::from_secs(5));
+    player.send(Command::Stop);
+    drop(player);
+    let row = &plays(&lib)[0];
+    assert!(
+        row.heard_ms >= 1900 && row.heard_ms < 3000,
+        "2 s paused excluded: {row:?}"
+    );
+}
+
+#[test]
+fn next_records_a_skip_and_plays_the_following_track() {
+    let lib = TempLibrary::with_files(&[
+        (&demo_file("main_menu.ogg"), "1.ogg"),
+        (&demo_file("victory.ogg"), "2.ogg"),
+    ]);
+    let (first, second) = (lib.track_id("1.ogg"), lib.track_id("2.ogg"));
+    let (player, events) = player(&lib);
+    play(&player, vec![first, second]);
+    events.position_at_least(500, Duration::from_secs(5));
+    player.send(Command::Next);
+    events.wait_for(
+        "second track",
+        Duration::from_secs(5),
+        |e| matches!(e, PlayerEvent::TrackChanged { track: Some(t), .. } if t.id == second),
+    );
+    // The second track plays to its end: completed, then the queue stops.
+    events.wait_for("end of queue", Duration::from_secs(10), |e| {
+        matches!(
+            e,
+            PlayerEvent::State {
+                status: Status::Stopped,
+                ..
+            }
+        )
+    });
+    drop(player);
+    let rows = plays(&lib);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(
+        (rows[0].track_id, rows[0].end.as_deref()),
+        (first, Some("skipped"))
+    );
+    assert_eq!(
+        (rows[1].track_id, rows[1].end.as_deref()),
+        (second, Some("completed"))
+    );
+    assert!(rows[1].heard_ms > 5000, "{rows:?}");
+}
+
+#[test]
+fn a_broken_file_in_the_queue_is_reported_skipped_and_recorded() {
+    let lib = TempLibrary::with_files(&[
+        (&demo_file("victory.ogg"), "broken.ogg"),
+        (&demo_file("defeat.ogg"), "good.ogg"),
+    ]);
+    let (broken, good) = (lib.track_id("broken.ogg"), lib.track_id("good.ogg"));
+    // The file breaks after it was imported.
+    std::fs::write(
+        lib.music.join("broken.ogg"),
+        b"OggS\0garbage that is not a stream",
+    )
+    .unwrap();
+    let (player, events) = player(&lib);
+    play(&player, vec![broken, good]);
+    let error = events.wait_for("decode error", Duration::from_secs(5), |e| {
+        matches!(
+            e,
+            PlayerEvent::Error {
+                kind: PlayerErrorKind::Decode,
+                ..
+            }
+        )
+    });
+    match error {
+        PlayerEvent::Error {
+            message, track_id, ..
+        } => {
+            assert_eq!(track_id, Some(broken));
+            assert!(message.contains("broken.ogg"), "{message}");
+        }
+        _ => unreachable!(),
+    }
+    events.wait_for(
+        "the next track",
+        Duration::from_secs(5),
+        |e| matches!(e, PlayerEvent::TrackChanged { track: Some(t), .. } if t.id == good),
+    );
+    player.send(Command::Stop);
+    drop(player);
+    let rows = plays(&lib);
+    assert_eq!(rows[0].track_id, broken);
+    assert_eq!(rows[0].end.as_deref(), Some("error"));
+    assert!(rows[0].error.as_deref().unwrap().contains("broken.ogg"));
+    assert_eq!(rows[1].track_id, good);
+}
+
+#[test]
+fn queue_and_position_survive_a_restart() {
+    let lib = TempLibrary::with_files(&[
+        (&demo_file("victory.ogg"), "1.ogg"),
+        (&demo_file("main_menu.ogg"), "2.ogg"),
+        (&demo_file("defeat.ogg"), "3.ogg"),
+    ]);
+    let ids = vec![
+        lib.track_id("1.ogg"),
+        lib.track_id("2.ogg"),
+        lib.track_id("3.ogg"),
+    ];
+    {
+        let (player, events) = player(&lib);
+        player.send(Command::PlayQueue {
+            tracks: ids.clone(),
+            start: 1,
+            context: PlayContext::Album,
+        });
+        events.position_at_least(100, Duration::from_secs(5));
+        player.send(Command::Seek(Duration::from_secs(12)));
+        events.position_at_least(12_000, Duration::from_secs(5));
+        player.send(Command::Pause);
+        events.wait_for("paused", Duration::from_secs(2), |e| {
+            matches!(
+                e,
+                PlayerEvent::State {
+                    status: Status::Paused,
+                    ..
+                }
+            )
+        });
+    } // dropped: the app closes
+
+    let (player, events) = player(&lib);
+    match events.wait_for("restored queue", Duration::from_secs(5), |e| {
+        matches!(e, PlayerEvent::QueueChanged { .. })
+    }) {
+        PlayerEvent::QueueChanged { tracks, current } => {
+            assert_eq!(tracks, ids);
+            assert_eq!(current, Some(1));
+        }
+        _ => unreachable!(),
+    }
+    let restored = events.position_at_least(11_000, Duration::from_secs(5));
+    assert!(
+        restored.abs_diff(12_000) <= 300,
+        "restored at {restored} ms"
+    );
+    player.send(Command::Resume);
+    events.wait_for(
+        "playing again",
+        Duration::from_secs(5),
+        |e| matches!(e, PlayerEvent::TrackChanged { track: Some(t), .. } if t.id == ids[1]),
+    );
+    let resumed = events.position_at_least(11_000, Duration::from_secs(5));
+    assert!(resumed.abs_diff(12_000) <= 500, "resumed at {resumed} ms");
+}
+
+#[test]
+fn the_codec_matrix_plays_or_refuses_clearly() {
+    let lena = audio_lena();
+    let mut files: Vec<_> = std::fs::read_dir(&lena)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("lena"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 15, "audio-lena files: {files:?}");
+    let mut played = Vec::new();
+    let mut refused = Vec::new();
+    for file in &files {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let (tx, rx) = channel();
+        let path = file.clone();
+        // A hang would block the thread forever: give each file a deadline.
+        std::thread::spawn(move || {
+            let _ = tx.send(TrackDecoder::decode_all(&path).map(|(s, r, c)| (s.len(), r, c)));
+        });
+        match rx
+            .recv_timeout(Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("{name}: decoding hung"))
+        {
+            Ok((samples, rate, channels)) => {
+                let seconds = samples as f64 / rate as f64 / channels as f64;
+                assert!(
+                    seconds > 10.0 && seconds < 14.0,
+                    "{name}: {seconds:.2} s decoded"
+                );
+                played.push(format!("{name} ({rate} Hz, {channels} ch, {seconds:.2} s)"));
+            }
+            Err(error) => {
+                let text = error.to_string();
+                assert!(text.contains(&name), "the error names the file: {text}");
+                assert!(
+                    text.contains("unsupported") || text.contains("cannot decode"),
+                    "{text}"
+                );
+                refused.push(format!("{name}: {text}"));
+            }
+        }
+    }
+    println!(
+        "plays:\n  {}\nrefused:\n  {}",
+        played.join("\n  "),
+        refused.join("\n  ")
+    );
+    for must in ["lena.wav", "lena.flac", "lena.mp3", "lena.ogg", "lena.m4a"] {
+        assert!(
+            played.iter().any(|p| p.starts_with(must)),
+            "{must} must play: {played:?}"
+        );
+    }
+}
