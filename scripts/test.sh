@@ -19,5 +19,6 @@ echo "== UI tests (Chromium)"
 
 echo "== end-to-end tests (real window under Xvfb)"
 cargo build -p sonare-app
-(cd tests/e2e && npm test)
+# A private session bus, so the desktop media controls (MPRIS) are tested too.
+(cd tests/e2e && dbus-run-session -- npm test)
 echo "== all tests passed; screenshots in target/screenshots/"

@@ -11,6 +11,11 @@ const COMMANDS: &[&str] = &[
     "scan_library",
     "cancel_scan",
     "install_demo",
+    "play_view",
+    "play_album",
+    "tracks_by_ids",
+    "player_control",
+    "player_refresh",
 ];
 
 fn main() {

@@ -1,6 +1,7 @@
 //! Sonare's desktop shell: wires the core's functions to Tauri commands and serves the UI in `ui/`.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod bridge;
 mod commands;
 mod covers;
 mod error;
@@ -25,10 +26,21 @@ fn main() -> anyhow::Result<()> {
         .setup(|app| {
             let state = app.state::<state::AppState>();
             log::info!("data folder: {}", state.data.root().display());
+            let player = bridge::start_player(app.handle(), &state.data.database())?;
+            app.manage(state::PlayerHandle(player));
             Ok(())
         })
-        .run(tauri::generate_context!())
-        .context("running the Sonare window")
+        .build(tauri::generate_context!())
+        .context("building the Sonare window")?
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                // Record the play under way and save the queue and position before leaving.
+                if let Some(player) = app.try_state::<state::PlayerHandle>() {
+                    player.shutdown();
+                }
+            }
+        });
+    Ok(())
 }
 
 /// Registers every command the UI may call (the same list as `build.rs` and the capability file).
@@ -44,6 +56,11 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         commands::library::scan_library,
         commands::library::cancel_scan,
         commands::library::install_demo,
+        commands::player::play_view,
+        commands::player::play_album,
+        commands::player::tracks_by_ids,
+        commands::player::player_control,
+        commands::player::player_refresh,
     ])
 }
 

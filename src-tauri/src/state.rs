@@ -42,3 +42,14 @@ impl AppState {
         sonare::library::CoverCache::new(&self.data.covers()).map_err(CommandError::from)
     }
 }
+
+/// The player thread, shared by the player commands and the media-key bridge.
+pub struct PlayerHandle(pub std::sync::Arc<sonare::playback::Player>);
+
+impl std::ops::Deref for PlayerHandle {
+    type Target = sonare::playback::Player;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}

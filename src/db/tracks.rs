@@ -383,6 +383,47 @@ pub fn list_tracks(conn: &Connection, query: &TrackQuery) -> rusqlite::Result<Ve
     rows.collect()
 }
 
+/// Ids of every row of a view, in its order (to play the view as a queue).
+pub fn list_track_ids(conn: &Connection, query: &TrackQuery) -> rusqlite::Result<Vec<i64>> {
+    let (filter, words) = search_clauses(query);
+    let sql = format!(
+        "SELECT t.id FROM tracks t WHERE {filter} ORDER BY {}",
+        query.sort.order_by(query.descending)
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(words.iter()), |r| r.get(0))?;
+    rows.collect()
+}
+
+/// An album's tracks in disc/track order. Albums are told apart by title and album artist (none for
+/// most untagged albums), as the album grid groups them.
+pub fn album_track_ids(
+    conn: &Connection,
+    album: &str,
+    album_artist: Option<&str>,
+) -> rusqlite::Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM tracks WHERE missing = 0 AND album = ?1 COLLATE NOCASE AND album_artist IS ?2
+         ORDER BY disc_no, track_no, title COLLATE NOCASE, id",
+    )?;
+    let rows = stmt.query_map(params![album, album_artist], |r| r.get(0))?;
+    rows.collect()
+}
+
+/// The rows of `ids` in that order; ids not in the library are left out.
+pub fn tracks_by_ids(conn: &Connection, ids: &[i64]) -> rusqlite::Result<Vec<TrackRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {TRACK_COLUMNS} FROM tracks t LEFT JOIN covers c ON c.id = t.cover_id WHERE t.id = ?1"
+    ))?;
+    let mut rows = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(row) = stmt.query_row([id], track_row).optional()? {
+            rows.push(row);
+        }
+    }
+    Ok(rows)
+}
+
 pub fn count_tracks(conn: &Connection, query: &TrackQuery) -> rusqlite::Result<u64> {
     let (filter, words) = search_clauses(query);
     let sql = format!("SELECT COUNT(*) FROM tracks t WHERE {filter}");
@@ -411,6 +452,9 @@ pub fn track_id_by_path(conn: &Connection, path: &str) -> rusqlite::Result<Optio
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct AlbumRow {
     pub album: String,
+    /// The album artist tag, which with the title identifies the album.
+    pub album_artist: Option<String>,
+    /// Who the grid shows: the album artist, else a track artist.
     pub artist: String,
     pub tracks: u32,
     pub year: Option<i32>,
@@ -424,20 +468,22 @@ pub fn list_albums(conn: &Connection, search: &str) -> rusqlite::Result<Vec<Albu
     };
     let (filter, words) = search_clauses(&query);
     let sql = format!(
-        "SELECT t.album, COALESCE(t.album_artist, MIN(t.artist)), COUNT(*), MIN(t.year), MIN(c.file)
+        "SELECT t.album, t.album_artist, COALESCE(t.album_artist, MIN(t.artist)), COUNT(*), MIN(t.year),
+                MIN(c.file)
          FROM tracks t LEFT JOIN covers c ON c.id = t.cover_id
          WHERE {filter}
          GROUP BY t.album COLLATE NOCASE, COALESCE(t.album_artist, '')
-         ORDER BY 2 COLLATE NOCASE, t.album COLLATE NOCASE"
+         ORDER BY 3 COLLATE NOCASE, t.album COLLATE NOCASE"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(words.iter()), |r| {
         Ok(AlbumRow {
             album: r.get(0)?,
-            artist: r.get(1)?,
-            tracks: r.get(2)?,
-            year: r.get(3)?,
-            cover: r.get(4)?,
+            album_artist: r.get(1)?,
+            artist: r.get(2)?,
+            tracks: r.get(3)?,
+            year: r.get(4)?,
+            cover: r.get(5)?,
         })
     })?;
     rows.collect()

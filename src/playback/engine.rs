@@ -51,6 +51,8 @@ pub enum Command {
     TogglePause,
     Stop,
     Seek(Duration),
+    /// Seek forward (positive) or back (negative) by this many seconds.
+    SeekBy(f64),
     Next,
     Previous,
     /// 0.0–1.0.
@@ -63,6 +65,8 @@ pub enum Command {
         from: usize,
         to: usize,
     },
+    /// Emit `State`, `QueueChanged`, `TrackChanged` and `Position` again (a new UI catching up).
+    Announce,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -135,10 +139,10 @@ enum Msg {
     Shutdown,
 }
 
-/// Handle to the player thread. Dropping it stops playback and saves the queue.
+/// Handle to the player thread. [`Player::shutdown`] (or dropping it) stops playback and saves the queue.
 pub struct Player {
     sender: Sender<Msg>,
-    thread: Option<JoinHandle<()>>,
+    thread: std::sync::Mutex<Option<JoinHandle<()>>>,
 }
 
 impl Player {
@@ -163,21 +167,27 @@ impl Player {
             .expect("spawning the player thread");
         Ok(Self {
             sender,
-            thread: Some(thread),
+            thread: std::sync::Mutex::new(Some(thread)),
         })
     }
 
     pub fn send(&self, command: Command) {
         let _ = self.sender.send(Msg::Command(command));
     }
+
+    /// Stops playback, records the play under way, saves the queue and position, and ends the thread.
+    pub fn shutdown(&self) {
+        let _ = self.sender.send(Msg::Shutdown);
+        let thread = self.thread.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(thread) = thread {
+            let _ = thread.join();
+        }
+    }
 }
 
 impl Drop for Player {
     fn drop(&mut self) {
-        let _ = self.sender.send(Msg::Shutdown);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        self.shutdown();
     }
 }
 
@@ -246,12 +256,7 @@ impl Engine {
 
     fn run(&mut self, receiver: Receiver<Msg>) {
         // Announce what was restored, so a new UI shows the queue and position at once.
-        self.emit_state();
-        if !self.queue.items().is_empty() {
-            self.emit_queue();
-            self.emit_track();
-            self.emit_position();
-        }
+        self.announce();
         loop {
             match receiver.recv_timeout(POSITION_INTERVAL) {
                 Ok(Msg::Command(command)) => self.handle(command),
@@ -328,6 +333,10 @@ impl Engine {
                 self.save();
             }
             Command::Seek(to) => self.seek(to),
+            Command::SeekBy(delta) => {
+                let target = (self.position().as_secs_f64() + delta).max(0.0);
+                self.seek(Duration::from_secs_f64(target));
+            }
             Command::Next => {
                 self.finish_current(None);
                 if self.queue.advance(true) {
@@ -381,6 +390,7 @@ impl Engine {
                 }
                 self.after_queue_edit();
             }
+            Command::Announce => self.announce(),
             Command::Move { from, to } => {
                 self.queue.move_item(from, to);
                 if let Some(current) = self.current.as_mut() {
@@ -388,6 +398,15 @@ impl Engine {
                 }
                 self.after_queue_edit();
             }
+        }
+    }
+
+    fn announce(&mut self) {
+        self.emit_state();
+        if !self.queue.items().is_empty() {
+            self.emit_queue();
+            self.emit_track();
+            self.emit_position();
         }
     }
 

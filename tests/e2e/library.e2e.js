@@ -31,6 +31,19 @@ function findFile(dir, name) {
   return null;
 }
 
+/** A port nothing listens on now (so parallel runs and other tools never collide). */
+async function freePort() {
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 async function waitForPort(port, ms) {
   const net = await import('node:net');
   const deadline = Date.now() + ms;
@@ -70,16 +83,20 @@ before(async () => {
   buildMusicFolder(path.join(work, 'music'));
   const env = { ...process.env, SONARE_DATA_DIR: path.join(work, 'data') };
   if (!process.env.DISPLAY) {
-    xvfb = spawn('Xvfb', [':87', '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
-    env.DISPLAY = ':87';
+    const display = `:${80 + Math.floor(Math.random() * 400)}`;
+    xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
+    env.DISPLAY = display;
     await new Promise((r) => setTimeout(r, 800));
   }
   const tauriDriver = process.env.TAURI_DRIVER || path.join(os.homedir(), '.cargo/bin/tauri-driver');
-  driver = spawn(tauriDriver, ['--port', '4444', '--native-driver', '/usr/bin/WebKitWebDriver'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
-  await waitForPort(4444, 15000);
+  const port = await freePort();
+  const nativePort = await freePort();
+  driver = spawn(tauriDriver, ['--port', String(port), '--native-port', String(nativePort), '--native-driver', '/usr/bin/WebKitWebDriver'],
+    { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  await waitForPort(port, 15000);
   browser = await remote({
     hostname: '127.0.0.1',
-    port: 4444,
+    port,
     logLevel: 'warn',
     capabilities: {
       browserName: 'wry',
@@ -103,6 +120,9 @@ async function screenshot(name) {
   fs.mkdirSync(screenshots, { recursive: true });
   await browser.saveScreenshot(path.join(screenshots, name));
 }
+
+/** textContent of the first element matching `selector` (WebKitWebDriver's getText can miss text). */
+const text = (selector) => browser.execute((s) => document.querySelector(s)?.textContent ?? null, selector);
 
 const titles = () => browser.execute(() => [...document.querySelectorAll('#track-viewport .track-row')]
   .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
@@ -137,12 +157,39 @@ test('import a folder, see its songs, search and sort them in the real window', 
   await screenshot('library-search.png');
 
   // The album grid shows the cover through the app's cover: scheme, allowed by the strict CSP.
-  await browser.$('#search').setValue('');
+  await browser.execute(() => {
+    const search = document.querySelector('#search');
+    search.value = '';
+    search.dispatchEvent(new Event('input'));
+  });
   await browser.$('.nav[data-view="albums"]').click();
   await browser.$('.album img').waitForExist({ timeout: 10000 });
   await browser.waitUntil(() => browser.execute(() => [...document.querySelectorAll('.album img')]
     .some((img) => img.complete && img.naturalWidth === 256)), { timeout: 10000, timeoutMsg: 'no cover thumbnail loaded' });
   await screenshot('albums.png');
+
+  // Playback in the real window: double-click a song, the bar shows it and time advances.
+  await browser.$('.nav[data-view="tracks"]').click();
+  await browser.waitUntil(async () => (await titles()).includes('Victory'), { timeout: 10000 });
+  await browser.execute(() => {
+    const row = [...document.querySelectorAll('#track-viewport .track-row')]
+      .find((r) => r.querySelector('.col-title').textContent === 'Victory');
+    row.dispatchEvent(new MouseEvent('dblclick', { bubbles: true }));
+  });
+  await browser.waitUntil(async () => (await text('#np-title')) === 'Victory', { timeout: 10000, timeoutMsg: 'now-playing never showed Victory' }).catch(async (e) => { throw new Error(`${e.message}; message: ${await browser.$('#message').getText()}; title: ${await text('#np-title')}`); });
+  await browser.waitUntil(async () => (await browser.$('#np-play').getAttribute('aria-label')) === 'Pause', { timeout: 5000 });
+  await browser.waitUntil(async () => (await text('#np-elapsed')) >= '0:02', { timeout: 10000, timeoutMsg: 'position never advanced' });
+  await screenshot('now-playing.png');
+
+  // The desktop's media controls (MPRIS on the session bus) show what plays.
+  if (process.env.DBUS_SESSION_BUS_ADDRESS) {
+    const mpris = (prop) => execFileSync('dbus-send', ['--session', '--print-reply', '--dest=org.mpris.MediaPlayer2.sonare',
+      '/org/mpris/MediaPlayer2', 'org.freedesktop.DBus.Properties.Get', 'string:org.mpris.MediaPlayer2.Player', `string:${prop}`]).toString();
+    await browser.waitUntil(async () => /Victory/.test(mpris('Metadata')), { timeout: 5000, timeoutMsg: `MPRIS metadata: ${mpris('Metadata')}` });
+    assert.match(mpris('PlaybackStatus'), /Playing/);
+  }
+  await browser.keys(' ');
+  await browser.waitUntil(async () => (await browser.$('#np-play').getAttribute('aria-label')) === 'Play', { timeout: 5000, timeoutMsg: 'space did not pause' });
 
   // The broken file is listed with its reason.
   await browser.$('.nav[data-view="failures"]').click();

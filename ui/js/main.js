@@ -3,6 +3,7 @@
 import { api, coverUrl, errorText } from './api/index.js';
 import { $, el, formatDuration } from './dom.js';
 import { VirtualList } from './virtual-list.js';
+import { initPlayer, player } from './player.js';
 
 const ROW_HEIGHT = 34;
 
@@ -24,12 +25,23 @@ function showMessage(text, kind = 'info') {
   box.hidden = !text;
 }
 
+function viewQuery() {
+  return { search: state.search, sort: state.sort, descending: state.descending };
+}
+
+function playRow(index) {
+  const context = state.search.trim() ? 'search' : 'library';
+  api.playView(viewQuery(), index, context).catch((e) => showMessage(errorText(e), 'error'));
+}
+
 function renderTrackRow(track, index) {
+  const playing = player.track && player.track.id === track.id;
   return el('div', {
-    class: `track-row${index % 2 ? ' odd' : ''}`,
+    class: `track-row${index % 2 ? ' odd' : ''}${playing ? ' playing' : ''}`,
     role: 'row',
-    dataset: { id: track.id },
+    dataset: { id: track.id, index },
     title: track.path,
+    ondblclick: () => playRow(index),
   }, [
     el('span', { class: 'col col-title', text: track.title }),
     el('span', { class: 'col col-artist', text: track.artist }),
@@ -59,8 +71,10 @@ async function refreshTracks(options) {
 
 async function refreshAlbums() {
   const albums = await api.albums(state.search);
+  $('count').textContent = `${albums.length.toLocaleString()} ${albums.length === 1 ? 'album' : 'albums'}`;
   const grid = $('album-grid');
-  grid.replaceChildren(...albums.map((album) => el('figure', { class: 'album' }, [
+  const play = (album) => api.playAlbum(album.album, album.album_artist).catch((e) => showMessage(errorText(e), 'error'));
+  grid.replaceChildren(...albums.map((album) => el('figure', { class: 'album', title: 'Double-click to play', ondblclick: () => play(album) }, [
     album.cover
       ? el('img', { src: coverUrl(album.cover), alt: '', loading: 'lazy', width: 160, height: 160 })
       : el('div', { class: 'cover-placeholder', 'aria-hidden': 'true', text: (album.album || '?').slice(0, 1) }),
@@ -197,9 +211,7 @@ function debounce(fn, ms) {
 function init() {
   list = new VirtualList($('track-viewport'), {
     rowHeight: ROW_HEIGHT,
-    fetchPage: (offset, limit) => api.tracks({
-      search: state.search, sort: state.sort, descending: state.descending, offset, limit,
-    }),
+    fetchPage: (offset, limit) => api.tracks({ ...viewQuery(), offset, limit }),
     renderRow: renderTrackRow,
     onTotal: updateCount,
   });
@@ -231,6 +243,8 @@ function init() {
   $('scan-cancel').addEventListener('click', () => api.cancelScan());
   bindPathForm('path-form', 'path-input');
   bindPathForm('path-form-2', 'path-input-2');
+  initPlayer({ showMessage, trackChanged: () => list.rerender() })
+    .catch((e) => showMessage(errorText(e), 'error'));
   // Show the library at once, then pick up changes made while the app was closed.
   show('tracks')
     .then(async () => {

@@ -42,6 +42,13 @@ export class VirtualList {
     this.render();
   }
 
+  /** Re-renders the rows in view from cached data (e.g. to move the playing highlight). */
+  rerender() {
+    for (const node of this.rendered.values()) node.remove();
+    this.rendered.clear();
+    this.render();
+  }
+
   schedule() {
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {

@@ -76,6 +76,57 @@
     },
   };
 
+  // The player, simulated: commands change this state and come back as `player` events, as in the app.
+  const listeners = new Map();
+  const emit = (name, payload) => (listeners.get(name) || []).forEach((cb) => cb({ event: name, payload }));
+  window.__FAKE_EMIT__ = emit;
+  const pl = { queue: [], current: null, status: 'stopped', volume: 1, shuffle: false, repeat: 'off', position: 0 };
+  const trackById = (id) => lib.tracks.find((t) => t.id === id);
+  const nowPlaying = (id) => {
+    const t = trackById(id);
+    return t && { id: t.id, path: t.path, title: t.title, artist: t.artist, album: t.album, duration_ms: (t.duration_s || 0) * 1000, cover: t.cover };
+  };
+  const sendState = () => emit('player', { event: 'state', status: pl.status, volume: pl.volume, shuffle: pl.shuffle, repeat: pl.repeat });
+  const sendQueue = () => emit('player', { event: 'queue_changed', tracks: [...pl.queue], current: pl.current });
+  const sendTrack = () => emit('player', { event: 'track_changed', track: pl.current === null ? null : nowPlaying(pl.queue[pl.current]), index: pl.current });
+  const sendPosition = () => emit('player', { event: 'position', position_ms: pl.position * 1000, duration_ms: pl.current === null ? null : (trackById(pl.queue[pl.current])?.duration_s || 0) * 1000 });
+  function playQueue(ids, start) {
+    Object.assign(pl, { queue: ids, current: start, status: 'playing', position: 0 });
+    sendQueue();
+    sendState();
+    sendTrack();
+    sendPosition();
+  }
+  const controls = {
+    toggle_pause: () => { pl.status = pl.status === 'playing' ? 'paused' : 'playing'; sendState(); },
+    pause: () => { pl.status = 'paused'; sendState(); },
+    resume: () => { pl.status = 'playing'; sendState(); },
+    next: () => { if (pl.current + 1 < pl.queue.length) { pl.current += 1; pl.position = 0; sendTrack(); sendPosition(); } },
+    previous: () => { if (pl.current > 0) { pl.current -= 1; pl.position = 0; sendTrack(); sendPosition(); } },
+    seek: ({ seconds }) => { pl.position = seconds; sendPosition(); },
+    seek_by: ({ seconds }) => { pl.position = Math.max(0, pl.position + seconds); sendPosition(); },
+    set_volume: ({ volume }) => { pl.volume = volume; sendState(); },
+    set_shuffle: ({ on }) => { pl.shuffle = on; sendState(); },
+    set_repeat: ({ repeat }) => { pl.repeat = repeat; sendState(); },
+    play_index: ({ index }) => { pl.current = index; sendTrack(); },
+    remove: ({ index }) => { pl.queue.splice(index, 1); if (index < pl.current) pl.current -= 1; sendQueue(); },
+    move: ({ from, to }) => {
+      const [id] = pl.queue.splice(from, 1);
+      pl.queue.splice(to, 0, id);
+      if (pl.current === from) pl.current = to;
+      else if (from < pl.current && to >= pl.current) pl.current -= 1;
+      else if (from > pl.current && to <= pl.current) pl.current += 1;
+      sendQueue();
+    },
+  };
+  Object.assign(handlers, {
+    play_view: ({ query: q, index }) => playQueue(query(q).rows.map((t) => t.id), index),
+    play_album: ({ album }) => playQueue(lib.tracks.filter((t) => t.album === album).map((t) => t.id), 0),
+    tracks_by_ids: ({ ids }) => ids.map(trackById).filter(Boolean),
+    player_control: ({ action }) => { (controls[action.action] || (() => {}))(action); },
+    player_refresh: () => { sendState(); if (pl.queue.length) { sendQueue(); sendTrack(); sendPosition(); } },
+  });
+
   async function invoke(command, args = {}) {
     window.__FAKE_CALLS__.push({ command, args });
     const handler = handlers[command];
@@ -83,5 +134,14 @@
     return handler(args);
   }
 
-  window.__TAURI__ = { core: { invoke, Channel } };
+  window.__TAURI__ = {
+    core: { invoke, Channel },
+    event: {
+      listen: async (name, cb) => {
+        if (!listeners.has(name)) listeners.set(name, []);
+        listeners.get(name).push(cb);
+        return () => listeners.set(name, listeners.get(name).filter((x) => x !== cb));
+      },
+    },
+  };
 })();

@@ -1,3 +1,4 @@
 //! Tauri commands: each parses its arguments, calls one core function and maps the error.
 
 pub mod library;
+pub mod player;

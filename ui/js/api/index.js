@@ -27,6 +27,15 @@ export const api = {
   scan: (onEvent) => call('scan_library', { onProgress: channel(onEvent) }),
   cancelScan: () => call('cancel_scan'),
   installDemo: (onEvent) => call('install_demo', { onProgress: channel(onEvent) }),
+  /** Plays a library view (its search and sort) from row `index`. context: library | search | album … */
+  playView: (query, index, context) => call('play_view', { query, index, context }),
+  playAlbum: (album, albumArtist) => call('play_album', { album, albumArtist }),
+  tracksByIds: (ids) => call('tracks_by_ids', { ids }),
+  /** action: {action: 'toggle_pause' | 'next' | 'seek', seconds: …} and so on (see player_control). */
+  control: (action) => call('player_control', { action }),
+  refreshPlayer: () => call('player_refresh'),
+  /** Calls `onEvent` with every player event ({event: 'state' | 'track_changed' | …}). */
+  onPlayerEvent: (onEvent) => window.__TAURI__.event.listen('player', (e) => onEvent(e.payload)),
 };
 
 /** Turns a command's `{kind, message}` rejection (or anything else) into readable text. */
