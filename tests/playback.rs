@@ -115,13 +115,45 @@ fn consecutive_tracks_join_sample_exactly() {
         handed[expected.len()..].iter().all(|&s| s == 0.0),
         "silence once the queue is empty"
     );
-    match rx.try_recv().unwrap() {
-        SourceEvent::Finished {
-            play_id: 1,
-            next: Some(2),
-            ..
-        } => {}
-        other => panic!("{other:?}"),
+    let events: Vec<SourceEvent> = rx.try_iter().collect();
+    assert!(
+        matches!(
+            events.as_slice(),
+            [
+                SourceEvent::Audible { play_id: 1 },
+                SourceEvent::Finished {
+                    play_id: 1,
+                    next: Some(2),
+                    ..
+                },
+                SourceEvent::Audible { play_id: 2 },
+                SourceEvent::Finished {
+                    play_id: 2,
+                    next: None,
+                    ..
+                },
+            ]
+        ),
+        "{events:?}"
+    );
+}
+
+#[test]
+fn replaygain_and_volume_scale_the_samples() {
+    let path = demo_file("victory.ogg");
+    let (decoded, _, _) = TrackDecoder::decode_all(&path).unwrap();
+    let shared = Shared::new(|_| {});
+    shared.set_volume(0.5);
+    shared.deck().current = Some(Loaded {
+        decoder: TrackDecoder::open(&path).unwrap(),
+        play_id: 1,
+        gain: 0.5,
+        position_frames: 0,
+        heard_frames: 0,
+    });
+    let handed: Vec<f32> = PlaybackSource::new(shared).take(decoded.len()).collect();
+    for (out, original) in handed.iter().zip(&decoded) {
+        assert!((out - original * 0.25).abs() < 1e-6);
     }
 }
 

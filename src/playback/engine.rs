@@ -9,6 +9,7 @@
 //! * While playing, [`PlayerEvent::Position`] arrives at most 4 times a second, and right after a seek.
 //! * When a track ends, the next one starts in the same output stream (gapless) and
 //!   `TrackChanged` follows; at the end of the queue `State { status: Stopped }` follows.
+//! * `Audible` follows when the track's first samples reach the output.
 //! * On start the player emits `State`, and for a restored queue `QueueChanged`, `TrackChanged` and
 //!   `Position` (stopped at the saved position; `Resume` continues there).
 //! * A file that cannot be decoded gives [`PlayerEvent::Error`] with `kind: Decode` and its track id;
@@ -125,6 +126,8 @@ pub enum PlayerEvent {
         tracks: Vec<i64>,
         current: Option<usize>,
     },
+    /// The first samples of the current track reached the output (follows `TrackChanged`).
+    Audible { track_id: i64 },
     Error {
         kind: PlayerErrorKind,
         message: String,
@@ -689,6 +692,17 @@ impl Engine {
 
     fn on_source(&mut self, event: SourceEvent) {
         let (ended, next, outcome) = match event {
+            SourceEvent::Audible { play_id } => {
+                let track = self.current.as_ref().filter(|c| c.play_id == play_id);
+                let track_id = match (track, &self.preloaded) {
+                    (Some(c), _) => c.track.id,
+                    // A gapless start is reported before the end of the previous track arrives.
+                    (None, Some(p)) if p.play_id == play_id => p.track.id,
+                    _ => return,
+                };
+                (self.emit)(PlayerEvent::Audible { track_id });
+                return;
+            }
             SourceEvent::Finished {
                 play_id,
                 heard,

@@ -45,6 +45,8 @@ pub fn frames_to_duration(frames: u64, rate: u32) -> Duration {
 /// What the source reports to the player thread.
 #[derive(Debug)]
 pub enum SourceEvent {
+    /// The first samples of `play_id` were handed to the output.
+    Audible { play_id: u64 },
     /// The track `play_id` reached its end; `next` started right after it (gapless), if one was loaded.
     Finished {
         play_id: u64,
@@ -140,6 +142,11 @@ impl PlaybackSource {
             while let Some(current) = deck.current.as_mut() {
                 match current.decoder.next_chunk(&mut self.buffer) {
                     Ok(true) if !self.buffer.is_empty() => {
+                        if current.heard_frames == 0 {
+                            (self.shared.notify)(SourceEvent::Audible {
+                                play_id: current.play_id,
+                            });
+                        }
                         let frames =
                             (self.buffer.len() / current.decoder.channels() as usize) as u64;
                         current.position_frames += frames;
