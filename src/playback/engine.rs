@@ -33,6 +33,8 @@ use crate::audio::TrackDecoder;
 const POSITION_INTERVAL: Duration = Duration::from_millis(250);
 const SAVE_INTERVAL: Duration = Duration::from_secs(5);
 const DEVICE_RETRY: Duration = Duration::from_secs(2);
+/// An output that takes no audio for this long while playing is treated as lost.
+const STALL_LIMIT: Duration = Duration::from_secs(3);
 /// "Previous" restarts the current track when it has played longer than this.
 const RESTART_THRESHOLD: Duration = Duration::from_secs(3);
 
@@ -226,6 +228,8 @@ struct Engine {
     last_position: Instant,
     last_save: Instant,
     last_device_try: Instant,
+    /// Frames heard of the current track and when that count last changed (stall detection).
+    progress: Option<(u64, Instant)>,
 }
 
 impl Engine {
@@ -252,6 +256,7 @@ impl Engine {
             last_position: now,
             last_save: now,
             last_device_try: now,
+            progress: None,
         };
         engine.restore();
         engine
@@ -280,8 +285,10 @@ impl Engine {
 
     fn tick(&mut self) {
         if self.status != Status::Playing {
+            self.progress = None;
             return;
         }
+        self.watch_output();
         if self.output.is_none()
             && self.last_device_try.elapsed() >= DEVICE_RETRY
             && self.ensure_output()
@@ -806,6 +813,31 @@ impl Engine {
                 );
                 false
             }
+        }
+    }
+
+    /// Some backends report a vanished device only as silence (ALSA through a PulseAudio server that
+    /// died, for one): if the output stops pulling samples while playing, treat it as lost.
+    fn watch_output(&mut self) {
+        if self.output.is_none() || self.current.is_none() {
+            self.progress = None;
+            return;
+        }
+        let heard = self
+            .shared
+            .deck()
+            .current
+            .as_ref()
+            .map(|l| l.heard_frames)
+            .unwrap_or(0);
+        match self.progress {
+            Some((frames, since)) if frames == heard => {
+                if since.elapsed() >= STALL_LIMIT {
+                    self.progress = None;
+                    self.on_device_lost("the output stopped taking audio".into());
+                }
+            }
+            _ => self.progress = Some((heard, Instant::now())),
         }
     }
 
