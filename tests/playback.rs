@@ -441,7 +441,20 @@ fn the_codec_matrix_plays_or_refuses_clearly() {
         played.join("\n  "),
         refused.join("\n  ")
     );
-    for must in ["lena.wav", "lena.flac", "lena.mp3", "lena.ogg", "lena.m4a"] {
+    for must in [
+        "lena.wav",
+        "lena.flac",
+        "lena.mp3",
+        "lena.ogg",
+        "lena.m4a",
+        "lena.aac",
+        "lena.opus",
+        "lena.webm",
+        "lena-vorbis.webm",
+        "lena.caf",
+        "lena.aiff",
+        "lena-alaw.caf",
+    ] {
         assert!(
             played.iter().any(|p| p.starts_with(must)),
             "{must} must play: {played:?}"

@@ -118,7 +118,7 @@ impl TrackDecoder {
             })?;
         let params = track.codec_params.clone();
         let track_id = track.id;
-        let decoder = symphonia::default::get_codecs()
+        let decoder = super::codecs()
             .make(&params, &DecoderOptions::default())
             .map_err(|_| DecodeError::Unsupported {
                 path: path.to_owned(),
@@ -326,7 +326,7 @@ impl TrackDecoder {
 }
 
 fn codec_name(codec: symphonia::core::codecs::CodecType) -> String {
-    symphonia::default::get_codecs()
+    super::codecs()
         .get_codec(codec)
         .map(|d| d.short_name.to_owned())
         .unwrap_or_else(|| {

@@ -237,7 +237,7 @@ fn read_with_symphonia(path: &Path) -> Result<ReadTrack, ScanError> {
         .default_track()
         .ok_or_else(|| unreadable("no audio track".into()))?;
     let params = &track.codec_params;
-    let codec = symphonia::default::get_codecs()
+    let codec = crate::audio::codecs()
         .get_codec(params.codec)
         .map(|d| d.short_name.to_owned())
         .unwrap_or_else(|| "unknown".to_owned());
