@@ -1,5 +1,6 @@
 //! Playback benchmarks behind BENCHMARKS.md:
-//! * latency from the play command to the first samples handed to the output device, per format;
+//! * latency from the play command to the first samples handed to the output device, per format
+//!   (the device pulls audio once per callback period, so this includes up to one period of waiting);
 //! * CPU time of the whole process while playing, as a share of one core.
 //!
 //! Needs an audio output: run under `. scripts/null-sound.sh` (a PulseAudio null sink, real time).
@@ -12,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use sonare::playback::{Command, PlayContext, Player, PlayerEvent};
 
-const RUNS: usize = 20;
+const RUNS: usize = 40;
 
 fn lena(name: &str) -> PathBuf {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -57,6 +58,9 @@ fn wait_audible(events: &Receiver<PlayerEvent>) {
             .expect("no audio within 5 s")
         {
             PlayerEvent::Audible { .. } => return,
+            PlayerEvent::TrackChanged { .. } if std::env::var_os("TRACE").is_some() => {
+                eprintln!("track changed at {:?}", Instant::now())
+            }
             PlayerEvent::Error { message, .. } => panic!("{message}"),
             _ => {}
         }
@@ -101,6 +105,9 @@ fn main() {
         for _ in 0..RUNS {
             while rx.try_recv().is_ok() {}
             let started = Instant::now();
+            if std::env::var_os("TRACE").is_some() {
+                eprintln!("sent at {started:?}");
+            }
             player.send(Command::PlayQueue {
                 tracks: vec![id],
                 start: 0,
@@ -109,7 +116,8 @@ fn main() {
             wait_audible(&rx);
             times.push(started.elapsed());
             player.send(Command::Stop);
-            std::thread::sleep(Duration::from_millis(150));
+            // A random pause, so the command lands at every phase of the device's callback period.
+            std::thread::sleep(Duration::from_millis(150 + fastrand::u64(0..50)));
         }
         times.sort();
         let ms = |d: Duration| d.as_secs_f64() * 1e3;

@@ -9,6 +9,7 @@ use super::{Error, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_library.sql"),
     include_str!("migrations/0002_playback.sql"),
+    include_str!("migrations/0003_sort_indexes.sql"),
 ];
 
 /// The schema version this build writes.

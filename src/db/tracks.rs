@@ -312,17 +312,36 @@ pub enum SortKey {
 }
 
 impl SortKey {
+    /// The ORDER BY terms. Descending reverses every term, so SQLite can walk the matching index
+    /// (migration 0003) backwards instead of sorting.
     fn order_by(self, descending: bool) -> String {
-        let dir = if descending { "DESC" } else { "ASC" };
-        let album_order = "t.album COLLATE NOCASE, t.disc_no, t.track_no, t.id";
-        match self {
-            SortKey::Artist => format!("t.artist COLLATE NOCASE {dir}, {album_order}"),
-            SortKey::Album => format!("t.album COLLATE NOCASE {dir}, t.disc_no, t.track_no, t.id"),
-            SortKey::Title => format!("t.title COLLATE NOCASE {dir}, t.id"),
-            SortKey::Year => format!("t.year {dir}, t.artist COLLATE NOCASE, {album_order}"),
-            SortKey::Duration => format!("t.duration_ms {dir}, t.id"),
-            SortKey::Added => format!("t.added_at {dir}, t.id {dir}"),
-        }
+        let terms: &[&str] = match self {
+            SortKey::Artist => &[
+                "t.artist COLLATE NOCASE",
+                "t.album COLLATE NOCASE",
+                "t.disc_no",
+                "t.track_no",
+                "t.id",
+            ],
+            SortKey::Album => &["t.album COLLATE NOCASE", "t.disc_no", "t.track_no", "t.id"],
+            SortKey::Title => &["t.title COLLATE NOCASE", "t.id"],
+            SortKey::Year => &[
+                "t.year",
+                "t.artist COLLATE NOCASE",
+                "t.album COLLATE NOCASE",
+                "t.disc_no",
+                "t.track_no",
+                "t.id",
+            ],
+            SortKey::Duration => &["t.duration_ms", "t.id"],
+            SortKey::Added => &["t.added_at", "t.id"],
+        };
+        let dir = if descending { " DESC" } else { "" };
+        terms
+            .iter()
+            .map(|term| format!("{term}{dir}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -371,10 +390,13 @@ fn search_clauses(query: &TrackQuery) -> (String, Vec<String>) {
 
 pub fn list_tracks(conn: &Connection, query: &TrackQuery) -> rusqlite::Result<Vec<TrackRow>> {
     let (filter, words) = search_clauses(query);
+    // The page's ids come from the sort index alone (skipping OFFSET rows there is cheap); only
+    // the page's own rows are then read and joined with their covers.
+    let order = query.sort.order_by(query.descending);
     let sql = format!(
         "SELECT {TRACK_COLUMNS} FROM tracks t LEFT JOIN covers c ON c.id = t.cover_id
-         WHERE {filter} ORDER BY {} LIMIT {} OFFSET {}",
-        query.sort.order_by(query.descending),
+         WHERE t.id IN (SELECT t.id FROM tracks t WHERE {filter} ORDER BY {order} LIMIT {} OFFSET {})
+         ORDER BY {order}",
         query.limit.map(i64::from).unwrap_or(-1),
         query.offset
     );

@@ -12,8 +12,9 @@ use rodio::Source;
 
 use crate::audio::{DecodeError, TrackDecoder};
 
-/// Frames of silence produced per chunk while paused or idle.
-const SILENCE_FRAMES: usize = 1024;
+/// Frames of silence produced per chunk while paused or idle. Small, because a new track can only
+/// start once the current silence chunk has been handed out: 256 frames is 5.8 ms at 44.1 kHz.
+const SILENCE_FRAMES: usize = 256;
 
 /// A track loaded into the deck.
 pub struct Loaded {
