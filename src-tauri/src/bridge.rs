@@ -19,18 +19,24 @@ pub const PLAYER_EVENT: &str = "player";
 struct Shown {
     status: Option<Status>,
     position: Duration,
+    /// Where cover thumbnails live: desktops get them as `file://` URLs.
+    covers_dir: std::path::PathBuf,
 }
 
 /// Starts the player with its events bridged to `app` and the media controls.
 pub fn start_player<R: Runtime>(
     app: &AppHandle<R>,
-    db_path: &std::path::Path,
+    data: &sonare::data_dir::DataDir,
 ) -> anyhow::Result<Arc<Player>> {
+    let db_path = data.database();
     let controls = Arc::new(Mutex::new(media_controls()));
-    let shown = Mutex::new(Shown::default());
+    let shown = Mutex::new(Shown {
+        covers_dir: data.covers(),
+        ..Default::default()
+    });
     let emitter = app.clone();
     let mpris = controls.clone();
-    let player = Arc::new(Player::spawn(db_path, move |event| {
+    let player = Arc::new(Player::spawn(&db_path, move |event| {
         if let Err(e) = emitter.emit(PLAYER_EVENT, &event) {
             log::warn!("cannot forward a player event to the UI: {e}");
         }
@@ -96,13 +102,19 @@ fn media_command(event: MediaControlEvent) -> Option<Command> {
 
 fn update_media_controls(controls: &mut MediaControls, shown: &mut Shown, event: &PlayerEvent) {
     let result = match event {
-        PlayerEvent::TrackChanged { track: Some(t), .. } => controls.set_metadata(MediaMetadata {
-            title: Some(&t.title),
-            artist: Some(&t.artist),
-            album: Some(&t.album),
-            cover_url: None,
-            duration: t.duration_ms.map(Duration::from_millis),
-        }),
+        PlayerEvent::TrackChanged { track: Some(t), .. } => {
+            let cover = t
+                .cover
+                .as_ref()
+                .map(|file| format!("file://{}", shown.covers_dir.join(file).display()));
+            controls.set_metadata(MediaMetadata {
+                title: Some(&t.title),
+                artist: Some(&t.artist),
+                album: Some(&t.album),
+                cover_url: cover.as_deref(),
+                duration: t.duration_ms.map(Duration::from_millis),
+            })
+        }
         PlayerEvent::State { status, volume, .. } => {
             shown.status = Some(*status);
             let _ = controls.set_volume(*volume as f64);

@@ -26,7 +26,7 @@ fn main() -> anyhow::Result<()> {
         .setup(|app| {
             let state = app.state::<state::AppState>();
             log::info!("data folder: {}", state.data.root().display());
-            let player = bridge::start_player(app.handle(), &state.data.database())?;
+            let player = bridge::start_player(app.handle(), &state.data)?;
             app.manage(state::PlayerHandle(player));
             Ok(())
         })

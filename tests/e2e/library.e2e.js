@@ -187,6 +187,7 @@ test('import a folder, see its songs, search and sort them in the real window', 
       '/org/mpris/MediaPlayer2', 'org.freedesktop.DBus.Properties.Get', 'string:org.mpris.MediaPlayer2.Player', `string:${prop}`]).toString();
     await browser.waitUntil(async () => /Victory/.test(mpris('Metadata')), { timeout: 5000, timeoutMsg: `MPRIS metadata: ${mpris('Metadata')}` });
     assert.match(mpris('PlaybackStatus'), /Playing/);
+    assert.match(mpris('Metadata'), /file:\/\/.*covers\/[0-9a-f]{32}\.jpg/, 'the cover thumbnail as a file URL');
   }
   await browser.keys(' ');
   await browser.waitUntil(async () => (await browser.$('#np-play').getAttribute('aria-label')) === 'Play', { timeout: 5000, timeoutMsg: 'space did not pause' });
