@@ -6,3 +6,12 @@ pub mod data_dir;
 pub mod db;
 pub mod library;
 pub mod playback;
+
+/// The text of a caught panic (tag readers and decoders can panic on malformed files).
+pub(crate) fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}

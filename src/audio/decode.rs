@@ -63,20 +63,12 @@ pub struct TrackDecoder {
     pending: Vec<f32>,
 }
 
-fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into())
-}
-
 impl TrackDecoder {
     pub fn open(path: &Path) -> Result<Self, DecodeError> {
         catch_unwind(AssertUnwindSafe(|| Self::open_inner(path))).unwrap_or_else(|payload| {
             Err(DecodeError::Panicked {
                 path: path.to_owned(),
-                message: panic_message(payload),
+                message: crate::panic_message(payload),
             })
         })
     }
@@ -176,7 +168,7 @@ impl TrackDecoder {
         catch_unwind(AssertUnwindSafe(|| self.next_chunk_inner(out))).unwrap_or_else(|payload| {
             Err(DecodeError::Panicked {
                 path,
-                message: panic_message(payload),
+                message: crate::panic_message(payload),
             })
         })
     }
@@ -270,7 +262,7 @@ impl TrackDecoder {
         catch_unwind(AssertUnwindSafe(|| self.seek_inner(to))).unwrap_or_else(|payload| {
             Err(DecodeError::Panicked {
                 path,
-                message: panic_message(payload),
+                message: crate::panic_message(payload),
             })
         })
     }

@@ -44,7 +44,7 @@ enum Command {
         #[arg(long, default_value = "")]
         search: String,
         #[arg(long, value_enum, default_value = "artist")]
-        sort: SortArg,
+        sort: SortKey,
         /// Include tracks whose files are missing.
         #[arg(long)]
         all: bool,
@@ -77,29 +77,6 @@ enum Command {
         #[arg(long, default_value_t = 100)]
         limit: u32,
     },
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum SortArg {
-    Artist,
-    Album,
-    Title,
-    Year,
-    Duration,
-    Added,
-}
-
-impl From<SortArg> for SortKey {
-    fn from(s: SortArg) -> Self {
-        match s {
-            SortArg::Artist => SortKey::Artist,
-            SortArg::Album => SortKey::Album,
-            SortArg::Title => SortKey::Title,
-            SortArg::Year => SortKey::Year,
-            SortArg::Duration => SortKey::Duration,
-            SortArg::Added => SortKey::Added,
-        }
-    }
 }
 
 fn main() {
@@ -178,7 +155,7 @@ fn run(cli: Cli) -> Result<()> {
         } => {
             let query = TrackQuery {
                 search,
-                sort: sort.into(),
+                sort,
                 include_missing: all,
                 ..Default::default()
             };

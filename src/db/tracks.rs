@@ -299,7 +299,9 @@ fn track_row(r: &Row) -> rusqlite::Result<TrackRow> {
 }
 
 /// Sort orders offered by the library view. Each maps to a fixed ORDER BY: never built from input text.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, Serialize, clap::ValueEnum,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SortKey {
     #[default]

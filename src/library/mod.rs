@@ -105,14 +105,9 @@ pub fn add_folder(conn: &rusqlite::Connection, path: &Path) -> Result<PathBuf> {
 /// Tag readers and decoders can panic on malformed files; one file must never take the scan down.
 pub fn isolate<T>(path: &Path, f: impl FnOnce() -> Result<T, ScanError>) -> Result<T, ScanError> {
     catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| {
-        let message = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into());
         Err(ScanError::Panicked {
             path: path.to_owned(),
-            message,
+            message: crate::panic_message(payload),
         })
     })
 }
