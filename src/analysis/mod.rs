@@ -1,4 +1,5 @@
 //! Audio analysis: the audio CNN's exact input (log-mel spectrogram), and later the CNN itself (ONNX)
 //! and the DSP features.
 
+pub mod cnn;
 pub mod mel;

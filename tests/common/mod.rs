@@ -131,3 +131,23 @@ impl TempLibrary {
             .unwrap()
     }
 }
+
+/// ONNX Runtime's shared library from the PyPI wheel, fetched once by the project's own script into
+/// `target/test-cache/onnxruntime/`.
+pub fn onnxruntime() -> PathBuf {
+    let cache = repo().join("target/test-cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    let lock = File::create(cache.join("onnxruntime.lock")).unwrap();
+    lock.lock().unwrap();
+    let out = std::process::Command::new(repo().join("scripts/fetch_onnxruntime.sh"))
+        .arg(cache.join("onnxruntime"))
+        .output()
+        .expect("running scripts/fetch_onnxruntime.sh");
+    lock.unlock().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+}

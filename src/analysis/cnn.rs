@@ -1,0 +1,131 @@
+//! The audio CNN (musicnn, ONNX) run with ONNX Runtime through `ort`, loaded dynamically: the
+//! runtime library comes from the PyPI `onnxruntime` wheel (see `scripts/fetch_onnxruntime.sh`), so a
+//! missing or wrong library is an error the caller reports, never a crash.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use ort::environment::Environment;
+use ort::session::Session;
+use ort::value::TensorRef;
+
+use super::mel::{N_MELS, PATCH_FRAMES};
+
+/// Outputs of the model for one 3 s patch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatchOutput {
+    /// Sigmoid probabilities of the 50 tags, in the order of the labels file.
+    pub tags: Vec<f32>,
+    /// The 200-dimensional penultimate layer, for "sounds like" similarity.
+    pub embedding: Vec<f32>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CnnError {
+    #[error("ONNX Runtime library {path} cannot be loaded ({reason}); run scripts/fetch_onnxruntime.sh or set ORT_DYLIB_PATH")]
+    Runtime { path: PathBuf, reason: String },
+    #[error("audio model {path}: {reason}")]
+    Model { path: PathBuf, reason: String },
+    #[error("running the audio model: {0}")]
+    Run(String),
+}
+
+pub struct AudioCnn {
+    session: Session,
+}
+
+/// ONNX Runtime allows one environment per process: it is made once, from the first library loaded.
+fn environment(runtime: &Path) -> Result<&'static Environment, CnnError> {
+    static ENVIRONMENT: OnceLock<Result<(PathBuf, Environment), String>> = OnceLock::new();
+    let made = ENVIRONMENT.get_or_init(|| {
+        ort::init_from(runtime)
+            .map_err(|e| e.to_string())?
+            .with_name("sonare")
+            .build()
+            .map(|env| (runtime.to_owned(), env))
+            .map_err(|e| e.to_string())
+    });
+    match made {
+        Ok((loaded, env)) if loaded == runtime => Ok(env),
+        Ok((loaded, _)) => Err(CnnError::Runtime {
+            path: runtime.to_owned(),
+            reason: format!("this process already loaded {}", loaded.display()),
+        }),
+        Err(reason) => Err(CnnError::Runtime {
+            path: runtime.to_owned(),
+            reason: reason.clone(),
+        }),
+    }
+}
+
+impl AudioCnn {
+    /// Loads the runtime library at `runtime` and the model at `model`, and checks that the model has
+    /// the expected input and outputs.
+    pub fn load(runtime: &Path, model: &Path) -> Result<Self, CnnError> {
+        if !runtime.is_file() {
+            return Err(CnnError::Runtime {
+                path: runtime.to_owned(),
+                reason: "no such file".into(),
+            });
+        }
+        let environment = environment(runtime)?;
+        let model_err = |reason: String| CnnError::Model {
+            path: model.to_owned(),
+            reason,
+        };
+        let session = Session::builder(environment)
+            .map_err(|e| model_err(e.to_string()))?
+            .with_intra_threads(1)
+            .map_err(|e| model_err(e.to_string()))?
+            .commit_from_file(model)
+            .map_err(|e| model_err(e.to_string()))?;
+        let inputs: Vec<&str> = session.inputs().iter().map(|o| o.name()).collect();
+        let outputs: Vec<&str> = session.outputs().iter().map(|o| o.name()).collect();
+        if inputs != ["melspec"] || !outputs.contains(&"tags") || !outputs.contains(&"embedding") {
+            return Err(model_err(format!(
+                "expected input melspec and outputs tags, embedding; found {inputs:?} -> {outputs:?}"
+            )));
+        }
+        Ok(Self { session })
+    }
+
+    /// Runs the model on `patches` (each 187 frames of 96 mel values).
+    pub fn run(&mut self, patches: &[Vec<[f32; N_MELS]>]) -> Result<Vec<PatchOutput>, CnnError> {
+        if patches.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut input: Vec<f32> = Vec::with_capacity(patches.len() * PATCH_FRAMES * N_MELS);
+        for patch in patches {
+            if patch.len() != PATCH_FRAMES {
+                return Err(CnnError::Run(format!(
+                    "a patch has {} frames, not {PATCH_FRAMES}",
+                    patch.len()
+                )));
+            }
+            input.extend(patch.iter().flatten());
+        }
+        let shape = [patches.len(), PATCH_FRAMES, N_MELS];
+        let tensor = TensorRef::from_array_view((shape, input.as_slice()))
+            .map_err(|e| CnnError::Run(e.to_string()))?;
+        let outputs = self
+            .session
+            .run(ort::inputs!["melspec" => tensor])
+            .map_err(|e| CnnError::Run(e.to_string()))?;
+        let extract = |name: &str, width: usize| -> Result<Vec<Vec<f32>>, CnnError> {
+            let (_, values) = outputs[name]
+                .try_extract_tensor::<f32>()
+                .map_err(|e| CnnError::Run(e.to_string()))?;
+            if values.len() != patches.len() * width {
+                return Err(CnnError::Run(format!("{name} has {} values", values.len())));
+            }
+            Ok(values.chunks_exact(width).map(<[f32]>::to_vec).collect())
+        };
+        let tags = extract("tags", 50)?;
+        let embeddings = extract("embedding", 200)?;
+        Ok(tags
+            .into_iter()
+            .zip(embeddings)
+            .map(|(tags, embedding)| PatchOutput { tags, embedding })
+            .collect())
+    }
+}

@@ -1,0 +1,88 @@
+//! The audio CNN run from Rust through ONNX Runtime (loaded dynamically from the PyPI wheel's
+//! library) against the same model run by Python's onnxruntime on musicnn's own preprocessing.
+
+mod common;
+
+use sonare::analysis::cnn::{AudioCnn, CnnError};
+use sonare::analysis::mel::{MelFrontEnd, N_MELS};
+
+fn read_f32(name: &str) -> Vec<f32> {
+    let bytes = std::fs::read(common::fixtures().join("musicnn").join(name)).unwrap();
+    bytes
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect()
+}
+
+fn model() -> std::path::PathBuf {
+    common::repo().join("assets/models/musicnn_msd.onnx")
+}
+
+#[test]
+fn rust_front_end_plus_onnx_model_reproduce_the_python_outputs() {
+    let mut cnn = AudioCnn::load(&common::onnxruntime(), &model()).unwrap();
+    let frames = MelFrontEnd::new().log_mel(&read_f32("audio_16k.f32"));
+    let patches = MelFrontEnd::patches(&frames);
+    let out = cnn.run(&patches).unwrap();
+    assert_eq!(out.len(), 1);
+    let (tags, embedding) = (read_f32("tags.f32"), read_f32("embedding.f32"));
+    let worst = |a: &[f32], b: &[f32]| {
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0f32, f32::max)
+    };
+    let (tag_diff, emb_diff) = (
+        worst(&out[0].tags, &tags),
+        worst(&out[0].embedding, &embedding),
+    );
+    println!("largest difference: tags {tag_diff:e}, embedding {emb_diff:e}");
+    assert!(
+        tag_diff < 1e-4 && emb_diff < 1e-3,
+        "tags {tag_diff}, embedding {emb_diff}"
+    );
+    // The excerpt is an orchestral battle theme: the model's top tags say so.
+    let labels: Vec<String> = serde_json::from_str(
+        &std::fs::read_to_string(common::repo().join("assets/models/musicnn_msd.labels.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let best = (0..50)
+        .max_by(|&a, &b| out[0].tags[a].total_cmp(&out[0].tags[b]))
+        .unwrap();
+    assert_eq!(
+        labels[best],
+        labels[(0..50)
+            .max_by(|&a, &b| tags[a].total_cmp(&tags[b]))
+            .unwrap()]
+    );
+    // Several patches run as one batch give the same outputs as one by one.
+    let batch = cnn
+        .run(&[patches[0].clone(), vec![[0.5; N_MELS]; 187]])
+        .unwrap();
+    assert_eq!(batch.len(), 2);
+    assert!(worst(&batch[0].tags, &out[0].tags) < 1e-6);
+}
+
+#[test]
+fn a_missing_runtime_or_model_is_a_clear_error() {
+    let err = AudioCnn::load(
+        std::path::Path::new("/nonexistent/libonnxruntime.so"),
+        &model(),
+    )
+    .err()
+    .unwrap();
+    assert!(matches!(err, CnnError::Runtime { .. }));
+    assert!(err.to_string().contains("/nonexistent/libonnxruntime.so"));
+    assert!(err.to_string().contains("fetch_onnxruntime"));
+
+    let bad_model = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(bad_model.path(), b"not an onnx model").unwrap();
+    let err = AudioCnn::load(&common::onnxruntime(), bad_model.path())
+        .err()
+        .unwrap();
+    assert!(matches!(err, CnnError::Model { .. }), "{err}");
+    assert!(err
+        .to_string()
+        .contains(&bad_model.path().display().to_string()));
+}
