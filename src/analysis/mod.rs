@@ -3,3 +3,4 @@
 
 pub mod cnn;
 pub mod mel;
+pub mod track;

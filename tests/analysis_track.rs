@@ -1,0 +1,82 @@
+//! Whole-track analysis: EBU R128 loudness at the native rate, and the CNN over resampled 16 kHz audio.
+
+mod common;
+
+use sonare::analysis::cnn::AudioCnn;
+use sonare::analysis::track::analyze_track;
+
+/// A 16-bit mono WAV of a 1 kHz sine with the given peak amplitude.
+fn sine_wav(path: &std::path::Path, amplitude: f32, seconds: u32) {
+    let rate = 44_100u32;
+    let samples: Vec<i16> = (0..rate * seconds)
+        .map(|n| {
+            ((2.0 * std::f32::consts::PI * 1000.0 * n as f32 / rate as f32).sin()
+                * amplitude
+                * 32767.0) as i16
+        })
+        .collect();
+    let data_len = samples.len() as u32 * 2;
+    let mut bytes = Vec::new();
+    bytes.extend_from_slice(b"RIFF");
+    bytes.extend_from_slice(&(36 + data_len).to_le_bytes());
+    bytes.extend_from_slice(b"WAVEfmt ");
+    for v in [16u32] {
+        bytes.extend_from_slice(&v.to_le_bytes());
+    }
+    bytes.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    bytes.extend_from_slice(&1u16.to_le_bytes()); // mono
+    bytes.extend_from_slice(&rate.to_le_bytes());
+    bytes.extend_from_slice(&(rate * 2).to_le_bytes());
+    bytes.extend_from_slice(&2u16.to_le_bytes());
+    bytes.extend_from_slice(&16u16.to_le_bytes());
+    bytes.extend_from_slice(b"data");
+    bytes.extend_from_slice(&data_len.to_le_bytes());
+    for s in samples {
+        bytes.extend_from_slice(&s.to_le_bytes());
+    }
+    std::fs::write(path, bytes).unwrap();
+}
+
+#[test]
+fn loudness_follows_the_signal_level() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (loud, quiet) = (tmp.path().join("loud.wav"), tmp.path().join("quiet.wav"));
+    sine_wav(&loud, 0.5, 5);
+    sine_wav(&quiet, 0.05, 5);
+    let a = analyze_track(&loud, None).unwrap();
+    let b = analyze_track(&quiet, None).unwrap();
+    let (la, lb) = (a.loudness_lufs.unwrap(), b.loudness_lufs.unwrap());
+    // A mono 1 kHz sine of peak 0.5 (-6 dBFS peak, -9 dB RMS) reads about -9.4 LUFS after K-weighting.
+    assert!((la + 9.4).abs() < 0.5, "{la}");
+    assert!(((la - lb) - 20.0).abs() < 0.1, "{la} vs {lb}");
+    assert!(
+        a.loudness_range_lu.unwrap() < 1.0,
+        "a steady tone has no loudness range"
+    );
+    assert!(a.tags.is_empty() && a.patches == 0, "no CNN, no tags");
+}
+
+#[test]
+fn the_cnn_tags_and_embeds_a_whole_real_track() {
+    let mut cnn = AudioCnn::load(
+        &common::onnxruntime(),
+        &common::repo().join("assets/models/musicnn_msd.onnx"),
+    )
+    .unwrap();
+    let track = common::demo_file("battle.ogg");
+    let analysis = analyze_track(&track, Some(&mut cnn)).unwrap();
+    let seconds = {
+        let (samples, rate, channels) = sonare::audio::TrackDecoder::decode_all(&track).unwrap();
+        samples.len() as f64 / rate as f64 / channels as f64
+    };
+    assert_eq!(
+        analysis.patches,
+        (seconds / 3.0) as usize,
+        "one patch per 3 s"
+    );
+    assert_eq!((analysis.tags.len(), analysis.embedding.len()), (50, 200));
+    assert!(analysis.tags.iter().all(|t| (0.0..=1.0).contains(t)));
+    assert!(analysis.embedding.iter().any(|e| *e != 0.0));
+    let loudness = analysis.loudness_lufs.unwrap();
+    assert!((-40.0..-5.0).contains(&loudness), "{loudness}");
+}
