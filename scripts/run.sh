@@ -11,4 +11,7 @@ if [ -z "$("$sonare" folders)" ]; then
   "$sonare" demo
   "$sonare" scan
 fi
+# ONNX Runtime for the audio CNN, from the PyPI wheel, into the data folder (skipped when present).
+scripts/fetch_onnxruntime.sh "$("$sonare" data-dir)/runtime" >/dev/null \
+  || echo "run: ONNX Runtime could not be fetched; audio analysis will measure loudness only" >&2
 exec target/release/sonare-app "$@"

@@ -50,6 +50,11 @@ impl DataDir {
         self.root.join("covers")
     }
 
+    /// Where `scripts/fetch_onnxruntime.sh` puts ONNX Runtime's library for the audio CNN.
+    pub fn runtime(&self) -> PathBuf {
+        self.root.join("runtime")
+    }
+
     /// Where the demo library (freely licensed music from Debian's archive) is unpacked.
     pub fn demo_music(&self) -> PathBuf {
         self.root.join("demo-music")

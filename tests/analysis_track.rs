@@ -78,3 +78,77 @@ fn the_cnn_tags_and_embeds_a_whole_real_track() {
     let loudness = analysis.loudness_lufs.unwrap();
     assert!((-40.0..-5.0).contains(&loudness), "{loudness}");
 }
+
+fn sonare(
+    data: &std::path::Path,
+    runtime: &std::path::Path,
+    args: &[&str],
+) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_sonare"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("ORT_DYLIB_PATH", runtime)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn analyze_stores_versioned_results_and_redoes_only_stale_ones() {
+    let lib = common::TempLibrary::with_files(&[
+        (&common::demo_file("victory.ogg"), "a.ogg"),
+        (&common::demo_file("defeat.ogg"), "b.ogg"),
+    ]);
+    let data = lib.db.parent().unwrap();
+
+    // Without ONNX Runtime: a clear message, loudness only, version "dsp1".
+    let missing = std::path::Path::new("/nonexistent/libonnxruntime.so.1.32.0");
+    let out = sonare(data, missing, &["analyze", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("audio CNN unavailable") && stderr.contains("/nonexistent/libonnxruntime"),
+        "{stderr}"
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2);
+    let conn = sonare::db::open(&lib.db).unwrap();
+    let stored = sonare::analysis::store::get(&conn, lib.track_id("a.ogg"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.version, "dsp1");
+    assert!(stored.loudness_lufs.is_some() && stored.tags.is_empty());
+
+    // With the runtime, the loudness-only rows are stale: both are redone, now with tags.
+    let runtime = common::onnxruntime();
+    let out = sonare(data, &runtime, &["analyze", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines
+        .iter()
+        .all(|l| l["top_tags"].as_array().unwrap().len() == 5));
+    let stored = sonare::analysis::store::get(&conn, lib.track_id("a.ogg"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.version,
+        sonare::analysis::store::current_version(true)
+    );
+    assert_eq!((stored.tags.len(), stored.embedding.len()), (50, 200));
+
+    // Up to date: nothing to do.
+    let out = sonare(data, &runtime, &["analyze", "--json"]);
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 0);
+}

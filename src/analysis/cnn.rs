@@ -34,6 +34,19 @@ pub struct AudioCnn {
     session: Session,
 }
 
+/// The bundled model (assets/models/musicnn_msd.onnx, see MODELS.md), built into the binary.
+pub const MUSICNN_MSD: &[u8] = include_bytes!("../../assets/models/musicnn_msd.onnx");
+/// Names the bundled model in stored results: its name and the start of its sha256.
+pub const MUSICNN_MSD_ID: &str = "musicnn_msd-989869d51042";
+
+/// Where the ONNX Runtime library is looked for: `$ORT_DYLIB_PATH`, else `<data>/runtime/`.
+pub fn runtime_path(data: &crate::data_dir::DataDir) -> PathBuf {
+    match std::env::var_os("ORT_DYLIB_PATH").filter(|v| !v.is_empty()) {
+        Some(path) => PathBuf::from(path),
+        None => data.runtime().join("libonnxruntime.so.1.32.0"),
+    }
+}
+
 /// ONNX Runtime allows one environment per process: it is made once, from the first library loaded.
 fn environment(runtime: &Path) -> Result<&'static Environment, CnnError> {
     static ENVIRONMENT: OnceLock<Result<(PathBuf, Environment), String>> = OnceLock::new();
@@ -59,9 +72,26 @@ fn environment(runtime: &Path) -> Result<&'static Environment, CnnError> {
 }
 
 impl AudioCnn {
+    /// Loads the runtime library at `runtime` and the bundled model.
+    pub fn load_bundled(runtime: &Path) -> Result<Self, CnnError> {
+        Self::load_from(
+            runtime,
+            Path::new("<bundled musicnn_msd.onnx>"),
+            |builder| builder.commit_from_memory(MUSICNN_MSD),
+        )
+    }
+
     /// Loads the runtime library at `runtime` and the model at `model`, and checks that the model has
     /// the expected input and outputs.
     pub fn load(runtime: &Path, model: &Path) -> Result<Self, CnnError> {
+        Self::load_from(runtime, model, |builder| builder.commit_from_file(model))
+    }
+
+    fn load_from(
+        runtime: &Path,
+        model: &Path,
+        commit: impl FnOnce(&mut ort::session::builder::SessionBuilder) -> ort::Result<Session>,
+    ) -> Result<Self, CnnError> {
         if !runtime.is_file() {
             return Err(CnnError::Runtime {
                 path: runtime.to_owned(),
@@ -73,12 +103,11 @@ impl AudioCnn {
             path: model.to_owned(),
             reason,
         };
-        let session = Session::builder(environment)
+        let mut builder = Session::builder(environment)
             .map_err(|e| model_err(e.to_string()))?
             .with_intra_threads(1)
-            .map_err(|e| model_err(e.to_string()))?
-            .commit_from_file(model)
             .map_err(|e| model_err(e.to_string()))?;
+        let session = commit(&mut builder).map_err(|e| model_err(e.to_string()))?;
         let inputs: Vec<&str> = session.inputs().iter().map(|o| o.name()).collect();
         let outputs: Vec<&str> = session.outputs().iter().map(|o| o.name()).collect();
         if inputs != ["melspec"] || !outputs.contains(&"tags") || !outputs.contains(&"embedding") {

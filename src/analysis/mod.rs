@@ -3,4 +3,5 @@
 
 pub mod cnn;
 pub mod mel;
+pub mod store;
 pub mod track;

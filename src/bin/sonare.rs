@@ -70,6 +70,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Analyse tracks not yet analysed by the current analysis: loudness, and the audio CNN's tags and
+    /// embedding when ONNX Runtime is available ($ORT_DYLIB_PATH or <data>/runtime/).
+    Analyze {
+        /// One JSON object per analysed track.
+        #[arg(long)]
+        json: bool,
+        /// Analyse at most this many tracks.
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+    /// Print the data folder.
+    DataDir,
     /// List the listening history, newest first.
     History {
         #[arg(long)]
@@ -208,6 +220,8 @@ fn run(cli: Cli) -> Result<()> {
             drop(out);
             play(&db_path, ids, seconds, json)?;
         }
+        Command::DataDir => writeln!(out, "{}", data.root().display())?,
+        Command::Analyze { json, limit } => analyze(&conn, &data, json, limit, &mut out)?,
         Command::History { json, limit } => {
             for play in sonare::playback::history::recent_plays(&conn, limit)? {
                 if json {
@@ -319,4 +333,70 @@ fn describe(err: &anyhow::Error) -> String {
         }
     }
     text
+}
+
+/// Analyses pending tracks one by one, storing each result as it goes (an interrupted run resumes).
+fn analyze(
+    conn: &rusqlite::Connection,
+    data: &DataDir,
+    json: bool,
+    limit: Option<usize>,
+    out: &mut impl Write,
+) -> Result<()> {
+    use sonare::analysis::{cnn::AudioCnn, store, track::analyze_track};
+    let runtime = sonare::analysis::cnn::runtime_path(data);
+    let mut cnn = match AudioCnn::load_bundled(&runtime) {
+        Ok(cnn) => Some(cnn),
+        Err(e) => {
+            eprintln!(
+                "sonare: audio CNN unavailable, analysing loudness only: {e} (scripts/fetch_onnxruntime.sh {})",
+                data.runtime().display()
+            );
+            None
+        }
+    };
+    let version = store::current_version(cnn.is_some());
+    let mut pending = store::pending(conn, &version)?;
+    pending.truncate(limit.unwrap_or(usize::MAX));
+    let labels: Vec<String> =
+        serde_json::from_str(include_str!("../../assets/models/musicnn_msd.labels.json"))?;
+    for (done, (id, path)) in pending.iter().enumerate() {
+        match analyze_track(std::path::Path::new(path), cnn.as_mut()) {
+            Ok(analysis) => {
+                store::save(conn, *id, &version, &analysis)?;
+                let mut ranked: Vec<(f32, &str)> = analysis
+                    .tags
+                    .iter()
+                    .copied()
+                    .zip(labels.iter().map(String::as_str))
+                    .collect();
+                ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+                ranked.truncate(5);
+                if json {
+                    let line = serde_json::json!({
+                        "id": id, "path": path, "version": version,
+                        "loudness_lufs": analysis.loudness_lufs, "loudness_range_lu": analysis.loudness_range_lu,
+                        "top_tags": ranked, "patches": analysis.patches,
+                    });
+                    writeln!(out, "{line}")?;
+                } else {
+                    let tags: Vec<&str> = ranked.iter().map(|(_, t)| *t).collect();
+                    writeln!(
+                        out,
+                        "{}/{}\t{}\t{:.1} LUFS\t{}",
+                        done + 1,
+                        pending.len(),
+                        path,
+                        analysis.loudness_lufs.unwrap_or(f64::NAN),
+                        tags.join(", ")
+                    )?;
+                }
+            }
+            Err(e) => {
+                eprintln!("sonare: {e}");
+                store::save_error(conn, *id, &version, &e.to_string())?;
+            }
+        }
+    }
+    Ok(())
 }

@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_library.sql"),
     include_str!("migrations/0002_playback.sql"),
     include_str!("migrations/0003_sort_indexes.sql"),
+    include_str!("migrations/0004_analysis.sql"),
 ];
 
 /// The schema version this build writes.
