@@ -11,7 +11,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 app_packages=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
   libayatana-appindicator3-dev libxdo-dev libssl-dev libdbus-1-dev dbus build-essential pkg-config file
   libasound2-dev libopus-dev curl ca-certificates)
-test_packages=(xvfb xauth webkit2gtk-driver chromium pulseaudio pulseaudio-utils libasound2-plugins imagemagick python3-pip
+test_packages=(xvfb xauth webkit2gtk-driver chromium pulseaudio pulseaudio-utils libasound2-plugins imagemagick fluidsynth fluid-soundfont-gm python3-pip
   python3-venv)
 # Node.js 20 may come from elsewhere; Debian's is only needed when there is none.
 command -v node >/dev/null 2>&1 || test_packages+=(nodejs npm)

@@ -119,7 +119,8 @@ fn analyze_stores_versioned_results_and_redoes_only_stale_ones() {
     let stored = sonare::analysis::store::get(&conn, lib.track_id("a.ogg"))
         .unwrap()
         .unwrap();
-    assert_eq!(stored.version, "dsp1");
+    assert_eq!(stored.version, "dsp2");
+    assert!(stored.tempo_bpm.is_some() && stored.key.is_some());
     assert!(stored.loudness_lufs.is_some() && stored.tags.is_empty());
 
     // With the runtime, the loudness-only rows are stale: both are redone, now with tags.

@@ -2,6 +2,7 @@
 //! and the DSP features.
 
 pub mod cnn;
+pub mod dsp;
 pub mod mel;
 pub mod store;
 pub mod track;

@@ -44,14 +44,19 @@ pub fn save(
 ) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT OR REPLACE INTO track_analysis
-            (track_id, version, analyzed_at, loudness_lufs, loudness_range_lu, tags, embedding, error)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL)",
+            (track_id, version, analyzed_at, loudness_lufs, loudness_range_lu, tempo_bpm, tempo_confidence,
+             key, key_confidence, tags, embedding, error)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL)",
         params![
             track_id,
             version,
             crate::db::now_unix(),
             analysis.loudness_lufs,
             analysis.loudness_range_lu,
+            analysis.tempo.as_ref().map(|t| t.bpm),
+            analysis.tempo.as_ref().map(|t| t.confidence),
+            analysis.key.as_ref().map(|k| k.key.as_str()),
+            analysis.key.as_ref().map(|k| k.confidence),
             to_blob(&analysis.tags),
             to_blob(&analysis.embedding)
         ],
@@ -80,6 +85,8 @@ pub struct StoredAnalysis {
     pub version: String,
     pub loudness_lufs: Option<f64>,
     pub loudness_range_lu: Option<f64>,
+    pub tempo_bpm: Option<f64>,
+    pub key: Option<String>,
     pub tags: Vec<f32>,
     pub embedding: Vec<f32>,
     pub error: Option<String>,
@@ -87,7 +94,7 @@ pub struct StoredAnalysis {
 
 pub fn get(conn: &Connection, track_id: i64) -> rusqlite::Result<Option<StoredAnalysis>> {
     conn.query_row(
-        "SELECT track_id, version, loudness_lufs, loudness_range_lu, tags, embedding, error
+        "SELECT track_id, version, loudness_lufs, loudness_range_lu, tags, embedding, error, tempo_bpm, key
          FROM track_analysis WHERE track_id = ?1",
         [track_id],
         |r| {
@@ -96,6 +103,8 @@ pub fn get(conn: &Connection, track_id: i64) -> rusqlite::Result<Option<StoredAn
                 version: r.get(1)?,
                 loudness_lufs: r.get(2)?,
                 loudness_range_lu: r.get(3)?,
+                tempo_bpm: r.get(7)?,
+                key: r.get(8)?,
                 tags: from_blob(r.get(4)?),
                 embedding: from_blob(r.get(5)?),
                 error: r.get(6)?,

@@ -11,7 +11,7 @@ use super::mel::{MelFrontEnd, SAMPLE_RATE};
 use crate::audio::{DecodeError, TrackDecoder};
 
 /// Bumped whenever the analysis changes, so stored results of an older analysis are redone.
-pub const DSP_VERSION: &str = "dsp1";
+pub const DSP_VERSION: &str = "dsp2";
 /// Input frames per resampler call.
 const RESAMPLE_CHUNK: usize = 4096;
 /// Patches per model call.
@@ -23,6 +23,8 @@ pub struct TrackAnalysis {
     pub loudness_lufs: Option<f64>,
     /// Loudness range (EBU R128 LRA), LU.
     pub loudness_range_lu: Option<f64>,
+    pub tempo: Option<super::dsp::TempoEstimate>,
+    pub key: Option<super::dsp::KeyEstimate>,
     /// Mean tag probabilities over the track's patches (empty without the CNN).
     pub tags: Vec<f32>,
     /// Mean embedding over the track's patches (empty without the CNN).
@@ -63,6 +65,8 @@ pub fn analyze_track(
     };
     let mut chunk = Vec::new();
     let mut mono = Vec::new();
+    // The whole track in mono at its own rate, for tempo and key.
+    let mut native = Vec::new();
     let mut resampled = Vec::new();
     loop {
         chunk.clear();
@@ -71,12 +75,14 @@ pub fn analyze_track(
             meter
                 .add_frames_f32(&chunk)
                 .map_err(|e| dsp(format!("loudness meter: {e}")))?;
+            let start = native.len();
+            native.extend(
+                chunk
+                    .chunks_exact(channels)
+                    .map(|f| f.iter().sum::<f32>() / channels as f32),
+            );
             if resampler.is_some() {
-                mono.extend(
-                    chunk
-                        .chunks_exact(channels)
-                        .map(|f| f.iter().sum::<f32>() / channels as f32),
-                );
+                mono.extend_from_slice(&native[start..]);
             }
         }
         if let Some(r) = resampler.as_mut() {
@@ -100,6 +106,8 @@ pub fn analyze_track(
     let mut analysis = TrackAnalysis {
         loudness_lufs: finite(meter.loudness_global()),
         loudness_range_lu: finite(meter.loudness_range()),
+        tempo: super::dsp::estimate_tempo(&native, rate),
+        key: super::dsp::estimate_key(&native, rate),
         tags: Vec::new(),
         embedding: Vec::new(),
         patches: 0,

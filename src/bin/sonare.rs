@@ -376,6 +376,7 @@ fn analyze(
                     let line = serde_json::json!({
                         "id": id, "path": path, "version": version,
                         "loudness_lufs": analysis.loudness_lufs, "loudness_range_lu": analysis.loudness_range_lu,
+                        "tempo": analysis.tempo, "key": analysis.key,
                         "top_tags": ranked, "patches": analysis.patches,
                     });
                     writeln!(out, "{line}")?;
@@ -383,11 +384,13 @@ fn analyze(
                     let tags: Vec<&str> = ranked.iter().map(|(_, t)| *t).collect();
                     writeln!(
                         out,
-                        "{}/{}\t{}\t{:.1} LUFS\t{}",
+                        "{}/{}\t{}\t{:.1} LUFS\t{:.0} BPM\t{}\t{}",
                         done + 1,
                         pending.len(),
                         path,
                         analysis.loudness_lufs.unwrap_or(f64::NAN),
+                        analysis.tempo.as_ref().map(|t| t.bpm).unwrap_or(f32::NAN),
+                        analysis.key.as_ref().map(|k| k.key.as_str()).unwrap_or("?"),
                         tags.join(", ")
                     )?;
                 }

@@ -151,3 +151,34 @@ pub fn onnxruntime() -> PathBuf {
     );
     PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
 }
+
+/// A MIDI fixture (tests/fixtures/midi/SET/.../NAME) rendered to WAV with fluidsynth and FluidR3_GM,
+/// cached in `target/test-cache/midi-render/`.
+pub fn rendered_midi(set: &str, name: &str) -> PathBuf {
+    let cache = repo().join("target/test-cache/midi-render");
+    std::fs::create_dir_all(&cache).unwrap();
+    let wav = cache.join(name).with_extension("wav");
+    if !wav.exists() {
+        let midi = walkdir::WalkDir::new(fixtures().join("midi").join(set))
+            .into_iter()
+            .filter_map(Result::ok)
+            .find(|e| e.file_name().to_string_lossy() == name)
+            .unwrap_or_else(|| panic!("{name} not in {set}"))
+            .into_path();
+        let partial = wav.with_extension(format!("{}.part", std::process::id()));
+        let out = std::process::Command::new("fluidsynth")
+            .args(["-ni", "-g", "0.6", "-r", "44100", "-F"])
+            .arg(&partial)
+            .arg("/usr/share/sounds/sf2/FluidR3_GM.sf2")
+            .arg(&midi)
+            .output()
+            .expect("fluidsynth (Debian fluidsynth + fluid-soundfont-gm: scripts/setup.sh test)");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::rename(&partial, &wav).unwrap();
+    }
+    wav
+}

@@ -7,6 +7,10 @@ CREATE TABLE track_analysis (
     analyzed_at       INTEGER NOT NULL,
     loudness_lufs     REAL,
     loudness_range_lu REAL,
+    tempo_bpm         REAL,
+    tempo_confidence  REAL,
+    key               TEXT,                -- e.g. 'G major'
+    key_confidence    REAL,
     tags              BLOB,
     embedding         BLOB,
     error             TEXT
