@@ -6,14 +6,6 @@ mod common;
 use sonare::analysis::cnn::{AudioCnn, CnnError};
 use sonare::analysis::mel::{MelFrontEnd, N_MELS};
 
-fn read_f32(name: &str) -> Vec<f32> {
-    let bytes = std::fs::read(common::fixtures().join("musicnn").join(name)).unwrap();
-    bytes
-        .chunks_exact(4)
-        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect()
-}
-
 fn model() -> std::path::PathBuf {
     common::repo().join("assets/models/musicnn_msd.onnx")
 }
@@ -21,11 +13,14 @@ fn model() -> std::path::PathBuf {
 #[test]
 fn rust_front_end_plus_onnx_model_reproduce_the_python_outputs() {
     let mut cnn = AudioCnn::load(&common::onnxruntime(), &model()).unwrap();
-    let frames = MelFrontEnd::new().log_mel(&read_f32("audio_16k.f32"));
+    let frames = MelFrontEnd::new().log_mel(&common::musicnn_reference("audio_16k.f32"));
     let patches = MelFrontEnd::patches(&frames);
     let out = cnn.run(&patches).unwrap();
     assert_eq!(out.len(), 1);
-    let (tags, embedding) = (read_f32("tags.f32"), read_f32("embedding.f32"));
+    let (tags, embedding) = (
+        common::musicnn_reference("tags.f32"),
+        common::musicnn_reference("embedding.f32"),
+    );
     let worst = |a: &[f32], b: &[f32]| {
         a.iter()
             .zip(b)

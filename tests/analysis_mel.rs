@@ -5,22 +5,14 @@ mod common;
 
 use sonare::analysis::mel::{MelFrontEnd, N_MELS, PATCH_FRAMES};
 
-fn read_f32(name: &str) -> Vec<f32> {
-    let bytes = std::fs::read(common::fixtures().join("musicnn").join(name)).unwrap();
-    bytes
-        .chunks_exact(4)
-        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect()
-}
-
 /// Largest absolute difference allowed per mel value (values span 0–5). Measured: 1.3e-6, float32
 /// rounding between numpy's FFT and realfft.
 const TOLERANCE: f32 = 1e-5;
 
 #[test]
 fn log_mel_matches_musicnns_preprocessing() {
-    let audio = read_f32("audio_16k.f32");
-    let reference = read_f32("logmel.f32");
+    let audio = common::musicnn_reference("audio_16k.f32");
+    let reference = common::musicnn_reference("logmel.f32");
     let frames = MelFrontEnd::new().log_mel(&audio);
     assert_eq!(frames.len() * N_MELS, reference.len());
     let mut worst = 0f32;

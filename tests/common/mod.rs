@@ -182,3 +182,12 @@ pub fn rendered_midi(set: &str, name: &str) -> PathBuf {
     }
     wav
 }
+
+/// A reference array of tests/fixtures/musicnn/ (little-endian f32).
+pub fn musicnn_reference(name: &str) -> Vec<f32> {
+    std::fs::read(fixtures().join("musicnn").join(name))
+        .unwrap()
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect()
+}
