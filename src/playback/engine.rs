@@ -201,14 +201,12 @@ struct CurrentPlay {
     play_id: u64,
     history_id: Option<i64>,
     track: NowPlaying,
-    queue_index: usize,
 }
 
 /// A track preloaded for a gapless start.
 struct Preloaded {
     play_id: u64,
     track: NowPlaying,
-    queue_index: usize,
 }
 
 struct Engine {
@@ -395,17 +393,11 @@ impl Engine {
                         self.stop_at_end();
                     }
                 }
-                if let Some(current) = self.current.as_mut() {
-                    current.queue_index = self.queue.current_index().unwrap_or(0);
-                }
                 self.after_queue_edit();
             }
             Command::Announce => self.announce(),
             Command::Move { from, to } => {
                 self.queue.move_item(from, to);
-                if let Some(current) = self.current.as_mut() {
-                    current.queue_index = self.queue.current_index().unwrap_or(0);
-                }
                 self.after_queue_edit();
             }
         }
@@ -494,8 +486,7 @@ impl Engine {
         let mut attempts = self.queue.items().len();
         while attempts > 0 {
             attempts -= 1;
-            let (Some(index), Some(track_id)) = (self.queue.current_index(), self.queue.current())
-            else {
+            let Some(track_id) = self.queue.current() else {
                 break;
             };
             match self.load(track_id) {
@@ -513,7 +504,7 @@ impl Engine {
                         deck.current = Some(loaded);
                         deck.next = None;
                     }
-                    self.begin_play(play_id, track, index);
+                    self.begin_play(play_id, track);
                     self.preload();
                     self.shared.set_paused(false);
                     self.status = Status::Playing;
@@ -633,15 +624,11 @@ impl Engine {
                 position_frames: 0,
                 heard_frames: 0,
             });
-            self.preloaded = Some(Preloaded {
-                play_id,
-                track,
-                queue_index: index,
-            });
+            self.preloaded = Some(Preloaded { play_id, track });
         }
     }
 
-    fn begin_play(&mut self, play_id: u64, track: NowPlaying, queue_index: usize) {
+    fn begin_play(&mut self, play_id: u64, track: NowPlaying) {
         let duration = track.duration_ms.map(Duration::from_millis);
         let history_id = match history::start_play(&self.conn, track.id, duration, self.context) {
             Ok(id) => Some(id),
@@ -654,7 +641,6 @@ impl Engine {
             play_id,
             history_id,
             track,
-            queue_index,
         });
     }
 
@@ -749,7 +735,7 @@ impl Engine {
             (Some(next), Some(p)) if p.play_id == next => {
                 // Already playing, gapless: just account for it.
                 if self.queue.advance(false) {
-                    self.begin_play(p.play_id, p.track, p.queue_index);
+                    self.begin_play(p.play_id, p.track);
                     self.preload();
                     self.emit_track();
                     self.emit_queue();
