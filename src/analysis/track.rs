@@ -64,9 +64,9 @@ pub fn analyze_track(
         false => None,
     };
     let mut chunk = Vec::new();
-    let mut mono = Vec::new();
-    // The whole track in mono at its own rate, for tempo and key.
+    // The whole track in mono at its own rate, for tempo and key; the resampler reads it from `fed` on.
     let mut native = Vec::new();
+    let mut fed = 0;
     let mut resampled = Vec::new();
     loop {
         chunk.clear();
@@ -75,20 +75,17 @@ pub fn analyze_track(
             meter
                 .add_frames_f32(&chunk)
                 .map_err(|e| dsp(format!("loudness meter: {e}")))?;
-            let start = native.len();
             native.extend(
                 chunk
                     .chunks_exact(channels)
                     .map(|f| f.iter().sum::<f32>() / channels as f32),
             );
-            if resampler.is_some() {
-                mono.extend_from_slice(&native[start..]);
-            }
         }
         if let Some(r) = resampler.as_mut() {
-            while mono.len() >= RESAMPLE_CHUNK || (!more && !mono.is_empty()) {
-                let take = mono.len().min(RESAMPLE_CHUNK);
-                let input: Vec<f32> = mono.drain(..take).collect();
+            while native.len() - fed >= RESAMPLE_CHUNK || (!more && native.len() > fed) {
+                let take = (native.len() - fed).min(RESAMPLE_CHUNK);
+                let input = &native[fed..fed + take];
+                fed += take;
                 let out = if take == RESAMPLE_CHUNK {
                     r.process(&[input], None)
                 } else {
