@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use sonare::analysis::dsp::{estimate_key, estimate_tempo};
+use sonare::analysis::dsp::{estimate_key, estimate_rhythm};
 use sonare::audio::TrackDecoder;
 
 const SOUNDFONT: &str = "/usr/share/sounds/sf2/FluidR3_GM.sf2";
@@ -82,8 +82,9 @@ fn main() {
     std::fs::create_dir_all(&cache).unwrap();
     let (mut tempo_n, mut acc1, mut acc2) = (0, 0, 0);
     let (mut key_n, mut key_score) = (0, 0.0);
-    println!("| file | label BPM | estimated BPM | label key | estimated key |");
-    println!("|---|---|---|---|---|");
+    let (mut metre_n, mut metre_told, mut metre_right) = (0, 0, 0);
+    println!("| file | label BPM | estimated BPM | label key | estimated key | label metre | estimated metre |");
+    println!("|---|---|---|---|---|---|---|");
     for set in ["goldberg-mutopia", "openttd-openmsx"] {
         let dir = repo.join("tests/fixtures/midi").join(set);
         let csv = std::fs::read_to_string(dir.join("labels.midi-meta.csv")).unwrap();
@@ -105,7 +106,26 @@ fn main() {
                 .chunks_exact(channels as usize)
                 .map(|f| f.iter().sum::<f32>() / channels as f32)
                 .collect();
-            let tempo = estimate_tempo(&mono, rate).map(|t| t.bpm);
+            let rhythm = estimate_rhythm(&mono, rate);
+            let tempo = rhythm.tempo.as_ref().map(|t| t.bpm);
+            // Triple (3/4, 3/8, 9/8) against duple and quadruple (2/4, 4/4, 2/2, 6/8, 12/8).
+            let label_metre = get("time_signatures")
+                .split('|')
+                .next()
+                .unwrap_or("")
+                .trim();
+            let triple = match label_metre.split('/').next() {
+                Some("3" | "9") => Some(true),
+                Some("2" | "4" | "6" | "12") => Some(false),
+                _ => None,
+            };
+            if let Some(triple) = triple {
+                metre_n += 1;
+                if let Some(m) = &rhythm.metre {
+                    metre_told += 1;
+                    metre_right += ((m.beats_per_bar == 3) == triple) as u32;
+                }
+            }
             let key = estimate_key(&mono, rate);
             let label_bpm: f32 = get("bpm_first").parse().unwrap_or(0.0);
             if get("tempo_constant") == "True" {
@@ -129,12 +149,17 @@ fn main() {
                 key_score += mirex(reference, (k.tonic, k.minor));
             }
             println!(
-                "| {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} |",
                 get("file"),
                 label_bpm,
                 tempo.map(|b| format!("{b:.1}")).unwrap_or_default(),
                 label_key,
-                key.map(|k| k.key).unwrap_or_default()
+                key.map(|k| k.key).unwrap_or_default(),
+                label_metre,
+                rhythm
+                    .metre
+                    .map(|m| format!("{} ({:.2})", m.metre, m.confidence))
+                    .unwrap_or_default()
             );
         }
     }
@@ -142,6 +167,11 @@ fn main() {
         "\ntempo (constant-tempo pieces, n = {tempo_n}): Accuracy1 {:.1} %, Accuracy2 {:.1} %",
         100.0 * acc1 as f64 / tempo_n.max(1) as f64,
         100.0 * acc2 as f64 / tempo_n.max(1) as f64
+    );
+    println!(
+        "metre (triple vs duple, n = {metre_n}): told for {:.1} %, right on {:.1} % of those",
+        100.0 * metre_told as f64 / metre_n.max(1) as f64,
+        100.0 * metre_right as f64 / metre_told.max(1) as f64
     );
     println!(
         "key (labelled pieces, n = {key_n}): MIREX weighted score {:.3}",

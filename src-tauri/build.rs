@@ -16,6 +16,12 @@ const COMMANDS: &[&str] = &[
     "tracks_by_ids",
     "player_control",
     "player_refresh",
+    "start_analysis",
+    "pause_analysis",
+    "resume_analysis",
+    "cancel_analysis",
+    "track_details",
+    "similar_tracks",
 ];
 
 fn main() {

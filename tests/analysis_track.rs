@@ -3,7 +3,7 @@
 mod common;
 
 use sonare::analysis::cnn::AudioCnn;
-use sonare::analysis::track::analyze_track;
+use sonare::analysis::track::{analyze_track, analyze_track_with};
 
 /// A 16-bit mono WAV of a 1 kHz sine with the given peak amplitude.
 fn sine_wav(path: &std::path::Path, amplitude: f32, seconds: u32) {
@@ -62,15 +62,34 @@ fn the_cnn_tags_and_embeds_a_whole_real_track() {
     )
     .unwrap();
     let track = common::demo_file("battle.ogg");
-    let analysis = analyze_track(&track, Some(&mut cnn)).unwrap();
+    let analysis = analyze_track_with(&track, Some(&mut cnn), None).unwrap();
     let seconds = {
         let (samples, rate, channels) = sonare::audio::TrackDecoder::decode_all(&track).unwrap();
         samples.len() as f64 / rate as f64 / channels as f64
     };
+    assert!((analysis.seconds - seconds).abs() < 0.01);
     assert_eq!(
         analysis.patches,
         (seconds / 3.0) as usize,
         "one patch per 3 s"
+    );
+    // The default spread of 16 patches gives nearly the same tags as all of them.
+    let spread = analyze_track(&track, Some(&mut cnn)).unwrap();
+    assert_eq!(spread.patches, sonare::analysis::track::DEFAULT_MAX_PATCHES);
+    let cosine = |a: &[f32], b: &[f32]| {
+        let dot: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+        dot / (a.iter().map(|x| x * x).sum::<f32>().sqrt()
+            * b.iter().map(|x| x * x).sum::<f32>().sqrt())
+    };
+    let similarity = cosine(&spread.tags, &analysis.tags);
+    eprintln!(
+        "tags cosine, 16-patch spread vs all {}: {similarity}",
+        analysis.patches
+    );
+    assert!(similarity > 0.97, "{similarity}");
+    assert_eq!(
+        (spread.tempo, spread.key),
+        (analysis.tempo.clone(), analysis.key.clone())
     );
     assert_eq!((analysis.tags.len(), analysis.embedding.len()), (50, 200));
     assert!(analysis.tags.iter().all(|t| (0.0..=1.0).contains(t)));
@@ -93,6 +112,15 @@ fn sonare(
         .unwrap()
 }
 
+fn summary(out: &std::process::Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 #[test]
 fn analyze_stores_versioned_results_and_redoes_only_stale_ones() {
     let lib = common::TempLibrary::with_files(&[
@@ -101,44 +129,35 @@ fn analyze_stores_versioned_results_and_redoes_only_stale_ones() {
     ]);
     let data = lib.db.parent().unwrap();
 
-    // Without ONNX Runtime: a clear message, loudness only, version "dsp1".
+    // Without ONNX Runtime: a clear message naming the missing library and the fix; DSP features only.
     let missing = std::path::Path::new("/nonexistent/libonnxruntime.so.1.32.0");
     let out = sonare(data, missing, &["analyze", "--json"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let first = summary(&out);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("audio CNN unavailable") && stderr.contains("/nonexistent/libonnxruntime"),
+        stderr.contains("audio CNN unavailable")
+            && stderr.contains("/nonexistent/libonnxruntime")
+            && stderr.contains("scripts/fetch_onnxruntime.sh"),
         "{stderr}"
     );
-    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2);
+    assert_eq!(
+        (first["analysed"].as_u64(), first["up_to_date"].as_u64()),
+        (Some(2), Some(0))
+    );
+    assert!(first["cnn_unavailable"].is_string() && first["seconds"].as_f64().unwrap() > 0.0);
     let conn = sonare::db::open(&lib.db).unwrap();
     let stored = sonare::analysis::store::get(&conn, lib.track_id("a.ogg"))
         .unwrap()
         .unwrap();
-    assert_eq!(stored.version, "dsp2");
-    assert!(stored.tempo_bpm.is_some() && stored.key.is_some());
+    assert_eq!(stored.version, "dsp3");
+    assert!(stored.tempo_bpm.is_some() && stored.key.is_some() && stored.camelot.is_some());
     assert!(stored.loudness_lufs.is_some() && stored.tags.is_empty());
 
-    // With the runtime, the loudness-only rows are stale: both are redone, now with tags.
+    // With the runtime, the DSP-only rows are stale: both are redone, now with tags.
     let runtime = common::onnxruntime();
-    let out = sonare(data, &runtime, &["analyze", "--json"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(lines.len(), 2);
-    assert!(lines
-        .iter()
-        .all(|l| l["top_tags"].as_array().unwrap().len() == 5));
+    let second = summary(&sonare(data, &runtime, &["analyze", "--json"]));
+    assert_eq!(second["analysed"], 2, "{second}");
+    assert!(second["cnn_unavailable"].is_null());
     let stored = sonare::analysis::store::get(&conn, lib.track_id("a.ogg"))
         .unwrap()
         .unwrap();
@@ -149,7 +168,30 @@ fn analyze_stores_versioned_results_and_redoes_only_stale_ones() {
     assert_eq!((stored.tags.len(), stored.embedding.len()), (50, 200));
 
     // Up to date: nothing to do.
-    let out = sonare(data, &runtime, &["analyze", "--json"]);
-    assert!(out.status.success());
-    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 0);
+    let third = summary(&sonare(data, &runtime, &["analyze", "--json"]));
+    assert_eq!(
+        (third["analysed"].as_u64(), third["up_to_date"].as_u64()),
+        (Some(0), Some(2))
+    );
+
+    // The track view of the CLI.
+    let id = lib.track_id("a.ogg").to_string();
+    let out = sonare(data, &runtime, &["track", &id, "--json"]);
+    let track = summary(&out);
+    let a = &track["analysis"];
+    assert_eq!(a["embedding_dim"], 200);
+    assert_eq!(a["model"], sonare::analysis::cnn::MUSICNN_MSD_ID);
+    assert!(a["tempo_bpm"].as_f64().unwrap() > 40.0);
+    assert!(matches!(a["mode"].as_str(), Some("major" | "minor")), "{a}");
+    assert!(a["loudness_lufs"].as_f64().unwrap() < 0.0);
+    assert_eq!(a["top_tags"].as_array().unwrap().len(), 5);
+    assert_eq!(a["tags"].as_object().unwrap().len(), 50);
+    assert!(a.get("metre").is_some());
+
+    // More like this sound: the other track, with a similarity.
+    let out = sonare(data, &runtime, &["similar", &id, "--json"]);
+    let near: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().next().unwrap()).unwrap();
+    assert_eq!(near["id"].as_i64(), Some(lib.track_id("b.ogg")));
+    assert!(near["similarity"].as_f64().unwrap().abs() <= 1.0001);
 }

@@ -1,6 +1,7 @@
 //! Sonare's desktop shell: wires the core's functions to Tauri commands and serves the UI in `ui/`.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod analysis;
 mod bridge;
 mod commands;
 mod covers;
@@ -20,6 +21,7 @@ fn main() -> anyhow::Result<()> {
     with_commands(tauri::Builder::default())
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
+        .manage(analysis::AnalysisService::default())
         .register_uri_scheme_protocol("cover", move |_ctx, request| {
             covers::serve(&covers_dir, &request)
         })
@@ -34,7 +36,9 @@ fn main() -> anyhow::Result<()> {
         .context("building the Sonare window")?
         .run(|app, event| {
             if let tauri::RunEvent::Exit = event {
-                // Record the play under way and save the queue and position before leaving.
+                // Stop the analysis (finished tracks are stored), record the play under way and save
+                // the queue and position before leaving.
+                app.state::<analysis::AnalysisService>().shutdown();
                 if let Some(player) = app.try_state::<state::PlayerHandle>() {
                     player.shutdown();
                 }
@@ -61,6 +65,12 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         commands::player::tracks_by_ids,
         commands::player::player_control,
         commands::player::player_refresh,
+        commands::analysis::start_analysis,
+        commands::analysis::pause_analysis,
+        commands::analysis::resume_analysis,
+        commands::analysis::cancel_analysis,
+        commands::analysis::track_details,
+        commands::analysis::similar_tracks,
     ])
 }
 

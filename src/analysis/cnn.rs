@@ -158,3 +158,24 @@ impl AudioCnn {
             .collect())
     }
 }
+
+/// The bundled model's 50 tag words, in its output order.
+pub fn tag_labels() -> &'static [String] {
+    static LABELS: OnceLock<Vec<String>> = OnceLock::new();
+    LABELS.get_or_init(|| {
+        serde_json::from_str(include_str!("../../assets/models/musicnn_msd.labels.json"))
+            .expect("the bundled labels file is a JSON list of strings")
+    })
+}
+
+/// The `n` most probable tags of `tags` (the model's outputs), most probable first.
+pub fn top_tags(tags: &[f32], n: usize) -> Vec<(String, f32)> {
+    let mut ranked: Vec<(String, f32)> = tag_labels()
+        .iter()
+        .cloned()
+        .zip(tags.iter().copied())
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+    ranked.truncate(n);
+    ranked
+}

@@ -95,45 +95,38 @@ impl MelFrontEnd {
 
     /// Frames of the log-mel spectrogram of 16 kHz mono `samples`: `1 + len / 256` frames of 96 values.
     pub fn log_mel(&self, samples: &[f32]) -> Vec<[f32; N_MELS]> {
-        let pad = N_FFT / 2;
-        let frames = 1 + samples.len() / HOP;
-        let mut input = self.fft.make_input_vec();
-        let mut spectrum = self.fft.make_output_vec();
-        let mut scratch = self.fft.make_scratch_vec();
-        let mut power = vec![0f32; N_FFT / 2 + 1];
-        let mut out = Vec::with_capacity(frames);
-        for frame in 0..frames {
-            // Sample index of input[0] in the unpadded signal (negative inside the leading zeros).
-            let start = (frame * HOP) as isize - pad as isize;
-            for (n, slot) in input.iter_mut().enumerate() {
-                let at = start + n as isize;
-                let sample = if at >= 0 && (at as usize) < samples.len() {
-                    samples[at as usize]
-                } else {
-                    0.0
-                };
-                *slot = sample * self.window[n];
-            }
-            // The buffers have the planner's exact sizes, so this cannot fail.
-            let _ = self
-                .fft
-                .process_with_scratch(&mut input, &mut spectrum, &mut scratch);
-            for (p, c) in power.iter_mut().zip(&spectrum) {
-                *p = c.norm_sqr();
-            }
-            let mut row = [0f32; N_MELS];
-            for (value, band) in row.iter_mut().zip(&self.bands) {
-                let energy: f32 = band
-                    .weights
-                    .iter()
-                    .zip(&power[band.first_bin..])
-                    .map(|(w, p)| w * p)
-                    .sum();
-                *value = (10_000.0 * energy + 1.0).log10();
-            }
-            out.push(row);
-        }
+        let mut stream = MelStream::new(self);
+        let mut out = Vec::with_capacity(1 + samples.len() / HOP);
+        stream.push(samples, |row| out.push(*row));
+        stream.finish(|row| out.push(*row));
         out
+    }
+
+    /// The log-mel row of one 512-sample frame.
+    fn row(&self, frame: &[f32], buffers: &mut FftBuffers) -> [f32; N_MELS] {
+        for ((slot, sample), w) in buffers.input.iter_mut().zip(frame).zip(&self.window) {
+            *slot = sample * w;
+        }
+        // The buffers have the planner's exact sizes, so this cannot fail.
+        let _ = self.fft.process_with_scratch(
+            &mut buffers.input,
+            &mut buffers.spectrum,
+            &mut buffers.scratch,
+        );
+        for (p, c) in buffers.power.iter_mut().zip(&buffers.spectrum) {
+            *p = c.norm_sqr();
+        }
+        let mut row = [0f32; N_MELS];
+        for (value, band) in row.iter_mut().zip(&self.bands) {
+            let energy: f32 = band
+                .weights
+                .iter()
+                .zip(&buffers.power[band.first_bin..])
+                .map(|(w, p)| w * p)
+                .sum();
+            *value = (10_000.0 * energy + 1.0).log10();
+        }
+        row
     }
 
     /// Non-overlapping 3 s patches (187 frames each) for the model; a tail shorter than a patch is dropped
@@ -154,6 +147,68 @@ impl MelFrontEnd {
     }
 }
 
+struct FftBuffers {
+    input: Vec<f32>,
+    spectrum: Vec<realfft::num_complex::Complex<f32>>,
+    scratch: Vec<realfft::num_complex::Complex<f32>>,
+    power: Vec<f32>,
+}
+
+/// The log-mel spectrogram of a stream of 16 kHz samples, row by row, identical to
+/// [`MelFrontEnd::log_mel`] over the whole stream; holds less than one frame of audio.
+pub struct MelStream<'a> {
+    front: &'a MelFrontEnd,
+    buffers: FftBuffers,
+    /// The centred signal (256 leading zeros, then the samples) not yet behind every next frame.
+    pending: Vec<f32>,
+    samples: usize,
+    rows: usize,
+}
+
+impl<'a> MelStream<'a> {
+    pub fn new(front: &'a MelFrontEnd) -> Self {
+        let buffers = FftBuffers {
+            input: front.fft.make_input_vec(),
+            spectrum: front.fft.make_output_vec(),
+            scratch: front.fft.make_scratch_vec(),
+            power: vec![0f32; N_FFT / 2 + 1],
+        };
+        Self {
+            front,
+            buffers,
+            pending: vec![0.0; N_FFT / 2],
+            samples: 0,
+            rows: 0,
+        }
+    }
+
+    fn emit(&mut self, limit: usize, each: &mut impl FnMut(&[f32; N_MELS])) {
+        let mut start = 0;
+        while self.pending.len() - start >= N_FFT && self.rows < limit {
+            let row = self
+                .front
+                .row(&self.pending[start..start + N_FFT], &mut self.buffers);
+            each(&row);
+            self.rows += 1;
+            start += HOP;
+        }
+        self.pending.drain(..start);
+    }
+
+    pub fn push(&mut self, samples: &[f32], mut each: impl FnMut(&[f32; N_MELS])) {
+        self.samples += samples.len();
+        self.pending.extend_from_slice(samples);
+        self.emit(usize::MAX, &mut each);
+    }
+
+    /// The last rows, over the trailing 256 zeros: `1 + samples / 256` rows in all.
+    pub fn finish(mut self, mut each: impl FnMut(&[f32; N_MELS])) {
+        self.pending.resize(self.pending.len() + N_FFT / 2, 0.0);
+        let total = 1 + self.samples / HOP;
+        self.emit(total, &mut each);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,6 +220,24 @@ mod tests {
         }
         assert!((hz_to_mel(500.0) - 7.5).abs() < 1e-9);
         assert!((hz_to_mel(1000.0) - 15.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn streaming_in_odd_chunks_gives_the_same_rows_as_one_buffer() {
+        let front = MelFrontEnd::new();
+        let noise: Vec<f32> = (0..20_000u32)
+            .map(|n| ((n.wrapping_mul(2_654_435_761) >> 8) as f32 / 8_388_608.0) - 1.0)
+            .collect();
+        let whole = front.log_mel(&noise);
+        assert_eq!(whole.len(), 1 + noise.len() / HOP);
+        let mut stream = MelStream::new(&front);
+        let mut rows = Vec::new();
+        for chunk in noise.chunks(777) {
+            stream.push(chunk, |row| rows.push(*row));
+        }
+        stream.finish(|row| rows.push(*row));
+        assert_eq!(rows, whole);
+        assert_eq!(front.log_mel(&[]).len(), 1);
     }
 
     #[test]

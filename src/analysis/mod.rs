@@ -3,6 +3,8 @@
 
 pub mod cnn;
 pub mod dsp;
+pub mod job;
 pub mod mel;
+pub mod similar;
 pub mod store;
 pub mod track;

@@ -1,8 +1,9 @@
 //! Stored analysis results (`track_analysis`), versioned by the analysis and model that made them.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
+use super::dsp::camelot_order;
 use super::track::{TrackAnalysis, DSP_VERSION};
 
 /// The version string of an analysis made now, with or without the CNN.
@@ -24,11 +25,22 @@ pub fn pending(conn: &Connection, version: &str) -> rusqlite::Result<Vec<(i64, S
     rows.collect()
 }
 
+/// Present tracks, and how many of them have an analysis of `version` (with or without an error).
+pub fn coverage(conn: &Connection, version: &str) -> rusqlite::Result<(u64, u64)> {
+    conn.query_row(
+        "SELECT COUNT(*), COUNT(a.track_id) FROM tracks t
+         LEFT JOIN track_analysis a ON a.track_id = t.id AND a.version = ?1 WHERE t.missing = 0",
+        [version],
+        |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
+    )
+}
+
 fn to_blob(values: &[f32]) -> Option<Vec<u8>> {
     (!values.is_empty()).then(|| values.iter().flat_map(|v| v.to_le_bytes()).collect())
 }
 
-fn from_blob(bytes: Option<Vec<u8>>) -> Vec<f32> {
+/// Little-endian f32s; a length that is not a multiple of 4 drops the ragged end.
+pub fn from_blob(bytes: Option<Vec<u8>>) -> Vec<f32> {
     bytes
         .unwrap_or_default()
         .chunks_exact(4)
@@ -45,8 +57,9 @@ pub fn save(
     conn.execute(
         "INSERT OR REPLACE INTO track_analysis
             (track_id, version, analyzed_at, loudness_lufs, loudness_range_lu, tempo_bpm, tempo_confidence,
-             key, key_confidence, tags, embedding, error)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL)",
+             key, key_confidence, tags, embedding, error, metre, metre_confidence, key_camelot,
+             sample_peak, audio_seconds, patches)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL, ?12, ?13, ?14, ?15, ?16, ?17)",
         params![
             track_id,
             version,
@@ -58,7 +71,16 @@ pub fn save(
             analysis.key.as_ref().map(|k| k.key.as_str()),
             analysis.key.as_ref().map(|k| k.confidence),
             to_blob(&analysis.tags),
-            to_blob(&analysis.embedding)
+            to_blob(&analysis.embedding),
+            analysis.metre.as_ref().map(|m| m.metre.as_str()),
+            analysis.metre.as_ref().map(|m| m.confidence),
+            analysis
+                .key
+                .as_ref()
+                .map(|k| camelot_order(k.tonic, k.minor)),
+            analysis.sample_peak,
+            analysis.seconds,
+            analysis.patches as i64,
         ],
     )?;
     Ok(())
@@ -83,33 +105,70 @@ pub fn save_error(
 pub struct StoredAnalysis {
     pub track_id: i64,
     pub version: String,
+    pub analyzed_at: i64,
     pub loudness_lufs: Option<f64>,
     pub loudness_range_lu: Option<f64>,
+    pub sample_peak: Option<f64>,
     pub tempo_bpm: Option<f64>,
+    pub tempo_confidence: Option<f64>,
+    /// e.g. "G major".
     pub key: Option<String>,
+    pub key_confidence: Option<f64>,
+    /// e.g. "9B".
+    pub camelot: Option<String>,
+    /// "3/4" or "4/4" when it could be told.
+    pub metre: Option<String>,
+    pub metre_confidence: Option<f64>,
+    pub audio_seconds: Option<f64>,
+    pub patches: Option<i64>,
     pub tags: Vec<f32>,
     pub embedding: Vec<f32>,
     pub error: Option<String>,
 }
 
+const COLUMNS: &str =
+    "track_id, version, analyzed_at, loudness_lufs, loudness_range_lu, sample_peak,
+    tempo_bpm, tempo_confidence, key, key_confidence, key_camelot, metre, metre_confidence,
+    audio_seconds, patches, tags, embedding, error";
+
+fn stored(r: &Row) -> rusqlite::Result<StoredAnalysis> {
+    Ok(StoredAnalysis {
+        track_id: r.get(0)?,
+        version: r.get(1)?,
+        analyzed_at: r.get(2)?,
+        loudness_lufs: r.get(3)?,
+        loudness_range_lu: r.get(4)?,
+        sample_peak: r.get(5)?,
+        tempo_bpm: r.get(6)?,
+        tempo_confidence: r.get(7)?,
+        key: r.get(8)?,
+        key_confidence: r.get(9)?,
+        camelot: r.get::<_, Option<i64>>(10)?.map(super::dsp::camelot_code),
+        metre: r.get(11)?,
+        metre_confidence: r.get(12)?,
+        audio_seconds: r.get(13)?,
+        patches: r.get(14)?,
+        tags: from_blob(r.get(15)?),
+        embedding: from_blob(r.get(16)?),
+        error: r.get(17)?,
+    })
+}
+
 pub fn get(conn: &Connection, track_id: i64) -> rusqlite::Result<Option<StoredAnalysis>> {
     conn.query_row(
-        "SELECT track_id, version, loudness_lufs, loudness_range_lu, tags, embedding, error, tempo_bpm, key
-         FROM track_analysis WHERE track_id = ?1",
+        &format!("SELECT {COLUMNS} FROM track_analysis WHERE track_id = ?1"),
         [track_id],
-        |r| {
-            Ok(StoredAnalysis {
-                track_id: r.get(0)?,
-                version: r.get(1)?,
-                loudness_lufs: r.get(2)?,
-                loudness_range_lu: r.get(3)?,
-                tempo_bpm: r.get(7)?,
-                key: r.get(8)?,
-                tags: from_blob(r.get(4)?),
-                embedding: from_blob(r.get(5)?),
-                error: r.get(6)?,
-            })
-        },
+        stored,
     )
     .optional()
+}
+
+/// Every present track's stored embedding (tracks analysed without the CNN are left out).
+pub fn embeddings(conn: &Connection) -> rusqlite::Result<Vec<(i64, Vec<f32>)>> {
+    let mut stmt = conn.prepare(
+        "SELECT a.track_id, a.embedding FROM track_analysis a JOIN tracks t ON t.id = a.track_id
+         WHERE t.missing = 0 AND a.embedding IS NOT NULL ORDER BY a.track_id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, from_blob(r.get(1)?))))?;
+    rows.collect()
 }

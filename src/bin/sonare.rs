@@ -70,15 +70,37 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Analyse tracks not yet analysed by the current analysis: loudness, and the audio CNN's tags and
-    /// embedding when ONNX Runtime is available ($ORT_DYLIB_PATH or <data>/runtime/).
+    /// Analyse every track not yet analysed by the current analysis (tempo, metre, key, loudness, and
+    /// the audio CNN's tags and embedding when ONNX Runtime is available: $ORT_DYLIB_PATH or
+    /// <data>/runtime/). Prints a summary.
     Analyze {
-        /// One JSON object per analysed track.
+        /// Print the summary as one JSON object.
         #[arg(long)]
         json: bool,
         /// Analyse at most this many tracks.
         #[arg(long)]
         limit: Option<usize>,
+        /// Worker threads (default: one per core).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Give the CNN every 3 s patch instead of an even spread of at most 16 per track.
+        #[arg(long)]
+        all_patches: bool,
+    },
+    /// Show one track with its analysis: tempo, metre, key and mode, loudness, top CNN tags.
+    Track {
+        track_id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Tracks that sound most like a track (nearest by the audio CNN's embedding).
+    Similar {
+        track_id: i64,
+        /// How many.
+        #[arg(long, default_value_t = 10)]
+        k: usize,
+        #[arg(long)]
+        json: bool,
     },
     /// Print the data folder.
     DataDir,
@@ -221,7 +243,27 @@ fn run(cli: Cli) -> Result<()> {
             play(&db_path, ids, seconds, json)?;
         }
         Command::DataDir => writeln!(out, "{}", data.root().display())?,
-        Command::Analyze { json, limit } => analyze(&conn, &data, json, limit, &mut out)?,
+        Command::Analyze {
+            json,
+            limit,
+            threads,
+            all_patches,
+        } => {
+            let mut options = sonare::analysis::job::JobOptions {
+                limit,
+                background: false,
+                ..Default::default()
+            };
+            if let Some(threads) = threads {
+                options.threads = threads;
+            }
+            if all_patches {
+                options.max_patches = None;
+            }
+            analyze(&conn, &data, json, &options, &mut out)?
+        }
+        Command::Track { track_id, json } => show_track(&conn, track_id, json, &mut out)?,
+        Command::Similar { track_id, k, json } => similar(&conn, track_id, k, json, &mut out)?,
         Command::History { json, limit } => {
             for play in sonare::playback::history::recent_plays(&conn, limit)? {
                 if json {
@@ -340,65 +382,158 @@ fn analyze(
     conn: &rusqlite::Connection,
     data: &DataDir,
     json: bool,
-    limit: Option<usize>,
+    options: &sonare::analysis::job::JobOptions,
     out: &mut impl Write,
 ) -> Result<()> {
-    use sonare::analysis::{cnn::AudioCnn, store, track::analyze_track};
+    use sonare::analysis::job::{self, JobControl};
     let runtime = sonare::analysis::cnn::runtime_path(data);
-    let mut cnn = match AudioCnn::load_bundled(&runtime) {
-        Ok(cnn) => Some(cnn),
-        Err(e) => {
-            eprintln!(
-                "sonare: audio CNN unavailable, analysing loudness only: {e} (scripts/fetch_onnxruntime.sh {})",
-                data.runtime().display()
-            );
-            None
+    let show_progress = !json && std::io::stderr().is_terminal();
+    let summary = job::run(conn, &runtime, options, &JobControl::default(), |p| {
+        if show_progress {
+            eprint!("\ranalysed {}/{} ({} failed)   ", p.done, p.total, p.failed);
         }
+    })?;
+    if show_progress {
+        eprintln!();
+    }
+    if let Some(why) = &summary.cnn_unavailable {
+        eprintln!(
+            "sonare: audio CNN unavailable, analysed tempo, metre, key and loudness only: {why} \
+             (fix: scripts/fetch_onnxruntime.sh {})",
+            data.runtime().display()
+        );
+    }
+    for failure in &summary.failed {
+        eprintln!("sonare: track {}: {}", failure.track_id, failure.reason);
+    }
+    if json {
+        writeln!(out, "{}", serde_json::to_string(&summary)?)?;
+    } else {
+        writeln!(
+            out,
+            "analysed {}, up to date {}, failed {}, remaining {} in {:.1} s ({:.0} s of audio, version {})",
+            summary.analysed,
+            summary.up_to_date,
+            summary.failed.len(),
+            summary.remaining,
+            summary.seconds,
+            summary.audio_seconds,
+            summary.version
+        )?;
+    }
+    Ok(())
+}
+
+fn show_track(
+    conn: &rusqlite::Connection,
+    track_id: i64,
+    json: bool,
+    out: &mut impl Write,
+) -> Result<()> {
+    let track = db::tracks::track_by_id(conn, track_id)?
+        .with_context(|| format!("no track with id {track_id}"))?;
+    let analysis = sonare::analysis::store::get(conn, track_id)?;
+    let labels = sonare::analysis::cnn::tag_labels();
+    let top_tags = analysis
+        .as_ref()
+        .map(|a| sonare::analysis::cnn::top_tags(&a.tags, 5))
+        .unwrap_or_default();
+    let mode = |a: &sonare::analysis::store::StoredAnalysis| {
+        a.key
+            .as_deref()
+            .and_then(|k| k.split_once(' '))
+            .map(|(_, m)| m.to_owned())
     };
-    let version = store::current_version(cnn.is_some());
-    let mut pending = store::pending(conn, &version)?;
-    pending.truncate(limit.unwrap_or(usize::MAX));
-    let labels: Vec<String> =
-        serde_json::from_str(include_str!("../../assets/models/musicnn_msd.labels.json"))?;
-    for (done, (id, path)) in pending.iter().enumerate() {
-        match analyze_track(std::path::Path::new(path), cnn.as_mut()) {
-            Ok(analysis) => {
-                store::save(conn, *id, &version, &analysis)?;
-                let mut ranked: Vec<(f32, &str)> = analysis
-                    .tags
-                    .iter()
-                    .copied()
-                    .zip(labels.iter().map(String::as_str))
-                    .collect();
-                ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
-                ranked.truncate(5);
-                if json {
-                    let line = serde_json::json!({
-                        "id": id, "path": path, "version": version,
-                        "loudness_lufs": analysis.loudness_lufs, "loudness_range_lu": analysis.loudness_range_lu,
-                        "tempo": analysis.tempo, "key": analysis.key,
-                        "top_tags": ranked, "patches": analysis.patches,
-                    });
-                    writeln!(out, "{line}")?;
-                } else {
-                    let tags: Vec<&str> = ranked.iter().map(|(_, t)| *t).collect();
-                    writeln!(
-                        out,
-                        "{}/{}\t{}\t{:.1} LUFS\t{:.0} BPM\t{}\t{}",
-                        done + 1,
-                        pending.len(),
-                        path,
-                        analysis.loudness_lufs.unwrap_or(f64::NAN),
-                        analysis.tempo.as_ref().map(|t| t.bpm).unwrap_or(f32::NAN),
-                        analysis.key.as_ref().map(|k| k.key.as_str()).unwrap_or("?"),
-                        tags.join(", ")
-                    )?;
-                }
-            }
-            Err(e) => {
-                eprintln!("sonare: {e}");
-                store::save_error(conn, *id, &version, &e.to_string())?;
-            }
+    if json {
+        let value = serde_json::json!({
+            "track": track,
+            "analysis": analysis.as_ref().map(|a| serde_json::json!({
+                "version": a.version,
+                "model": a.version.split_once('+').map(|(_, m)| m),
+                "error": a.error,
+                "tempo_bpm": a.tempo_bpm,
+                "tempo_confidence": a.tempo_confidence,
+                "key": a.key,
+                "mode": mode(a),
+                "camelot": a.camelot,
+                "key_confidence": a.key_confidence,
+                "metre": a.metre,
+                "metre_confidence": a.metre_confidence,
+                "loudness_lufs": a.loudness_lufs,
+                "loudness_range_lu": a.loudness_range_lu,
+                "sample_peak": a.sample_peak,
+                "tags": labels.iter().zip(&a.tags).map(|(l, p)| (l.clone(), serde_json::json!(p))).collect::<serde_json::Map<_, _>>(),
+                "top_tags": top_tags,
+                "embedding_dim": a.embedding.len(),
+                "patches": a.patches,
+            })),
+        });
+        writeln!(out, "{value}")?;
+        return Ok(());
+    }
+    writeln!(out, "{} — {} ({})", track.artist, track.title, track.album)?;
+    writeln!(out, "{}", track.path)?;
+    match &analysis {
+        None => writeln!(out, "not analysed yet (run `sonare analyze`)")?,
+        Some(a) if a.error.is_some() => writeln!(
+            out,
+            "analysis failed: {}",
+            a.error.as_deref().unwrap_or_default()
+        )?,
+        Some(a) => {
+            let opt = |v: Option<f64>, unit: &str| {
+                v.map(|v| format!("{v:.1} {unit}"))
+                    .unwrap_or_else(|| "?".into())
+            };
+            writeln!(out, "tempo     {}", opt(a.tempo_bpm, "BPM"))?;
+            writeln!(
+                out,
+                "key       {} {}",
+                a.key.as_deref().unwrap_or("?"),
+                a.camelot.as_deref().unwrap_or("")
+            )?;
+            writeln!(
+                out,
+                "metre     {}",
+                a.metre.as_deref().unwrap_or("not clear")
+            )?;
+            writeln!(
+                out,
+                "loudness  {}, range {}",
+                opt(a.loudness_lufs, "LUFS"),
+                opt(a.loudness_range_lu, "LU")
+            )?;
+            let tags: Vec<String> = top_tags
+                .iter()
+                .map(|(t, p)| format!("{t} {:.0}%", p * 100.0))
+                .collect();
+            writeln!(out, "tags      {}", tags.join(", "))?;
+            writeln!(out, "analysis  {}", a.version)?;
+        }
+    }
+    Ok(())
+}
+
+fn similar(
+    conn: &rusqlite::Connection,
+    track_id: i64,
+    k: usize,
+    json: bool,
+    out: &mut impl Write,
+) -> Result<()> {
+    let neighbours = sonare::analysis::similar::more_like(conn, track_id, k)?;
+    let ids: Vec<i64> = neighbours.iter().map(|n| n.track_id).collect();
+    let rows = db::tracks::tracks_by_ids(conn, &ids)?;
+    for (n, row) in neighbours.iter().zip(rows) {
+        if json {
+            let line = serde_json::json!({"id": n.track_id, "similarity": n.similarity, "title": row.title, "artist": row.artist, "path": row.path});
+            writeln!(out, "{line}")?;
+        } else {
+            writeln!(
+                out,
+                "{}\t{:.3}\t{} — {}",
+                n.track_id, n.similarity, row.artist, row.title
+            )?;
         }
     }
     Ok(())

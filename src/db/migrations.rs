@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_playback.sql"),
     include_str!("migrations/0003_sort_indexes.sql"),
     include_str!("migrations/0004_analysis.sql"),
+    include_str!("migrations/0005_analysis_more.sql"),
 ];
 
 /// The schema version this build writes.

@@ -271,10 +271,20 @@ pub struct TrackRow {
     pub bitrate_kbps: Option<u32>,
     pub cover: Option<String>,
     pub missing: bool,
+    /// From the audio analysis, once made.
+    pub bpm: Option<f64>,
+    /// e.g. "G major".
+    pub key: Option<String>,
+    /// e.g. "9B" (Camelot wheel).
+    pub camelot: Option<String>,
 }
 
 const TRACK_COLUMNS: &str = "t.id, t.path, t.title, t.artist, t.album, t.album_artist, t.track_no, t.disc_no,
-    t.year, t.genre, t.duration_ms, t.codec, t.sample_rate, t.channels, t.bitrate_kbps, c.file, t.missing";
+    t.year, t.genre, t.duration_ms, t.codec, t.sample_rate, t.channels, t.bitrate_kbps, c.file, t.missing,
+    a.tempo_bpm, a.key, a.key_camelot";
+/// The tables behind TRACK_COLUMNS.
+const TRACK_FROM: &str = "tracks t LEFT JOIN covers c ON c.id = t.cover_id
+    LEFT JOIN track_analysis a ON a.track_id = t.id";
 
 fn track_row(r: &Row) -> rusqlite::Result<TrackRow> {
     Ok(TrackRow {
@@ -295,6 +305,11 @@ fn track_row(r: &Row) -> rusqlite::Result<TrackRow> {
         bitrate_kbps: r.get(14)?,
         cover: r.get(15)?,
         missing: r.get(16)?,
+        bpm: r.get(17)?,
+        key: r.get(18)?,
+        camelot: r
+            .get::<_, Option<i64>>(19)?
+            .map(crate::analysis::dsp::camelot_code),
     })
 }
 
@@ -311,6 +326,10 @@ pub enum SortKey {
     Year,
     Duration,
     Added,
+    /// Tempo from the audio analysis; tracks not analysed yet come last either way.
+    Bpm,
+    /// Key on the Camelot wheel (harmonic neighbours together); not analysed last.
+    Key,
 }
 
 impl SortKey {
@@ -337,13 +356,42 @@ impl SortKey {
             ],
             SortKey::Duration => &["t.duration_ms", "t.id"],
             SortKey::Added => &["t.added_at", "t.id"],
+            SortKey::Bpm => &[
+                "a.tempo_bpm",
+                "t.artist COLLATE NOCASE",
+                "t.title COLLATE NOCASE",
+                "t.id",
+            ],
+            SortKey::Key => &[
+                "a.key_camelot",
+                "a.tempo_bpm",
+                "t.artist COLLATE NOCASE",
+                "t.id",
+            ],
         };
         let dir = if descending { " DESC" } else { "" };
-        terms
-            .iter()
-            .map(|term| format!("{term}{dir}"))
+        // Unanalysed rows last in both directions (this term is not reversed).
+        let nulls_last = match self {
+            SortKey::Bpm => Some("a.tempo_bpm IS NULL"),
+            SortKey::Key => Some("a.key_camelot IS NULL"),
+            _ => None,
+        };
+        nulls_last
+            .into_iter()
+            .map(str::to_owned)
+            .chain(terms.iter().map(|term| format!("{term}{dir}")))
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    /// The analysis table is joined only for the sorts that need it, so the others keep their index.
+    fn from(self) -> &'static str {
+        match self {
+            SortKey::Bpm | SortKey::Key => {
+                "tracks t LEFT JOIN track_analysis a ON a.track_id = t.id"
+            }
+            _ => "tracks t",
+        }
     }
 }
 
@@ -396,9 +444,10 @@ pub fn list_tracks(conn: &Connection, query: &TrackQuery) -> rusqlite::Result<Ve
     // the page's own rows are then read and joined with their covers.
     let order = query.sort.order_by(query.descending);
     let sql = format!(
-        "SELECT {TRACK_COLUMNS} FROM tracks t LEFT JOIN covers c ON c.id = t.cover_id
-         WHERE t.id IN (SELECT t.id FROM tracks t WHERE {filter} ORDER BY {order} LIMIT {} OFFSET {})
+        "SELECT {TRACK_COLUMNS} FROM {TRACK_FROM}
+         WHERE t.id IN (SELECT t.id FROM {} WHERE {filter} ORDER BY {order} LIMIT {} OFFSET {})
          ORDER BY {order}",
+        query.sort.from(),
         query.limit.map(i64::from).unwrap_or(-1),
         query.offset
     );
@@ -411,7 +460,8 @@ pub fn list_tracks(conn: &Connection, query: &TrackQuery) -> rusqlite::Result<Ve
 pub fn list_track_ids(conn: &Connection, query: &TrackQuery) -> rusqlite::Result<Vec<i64>> {
     let (filter, words) = search_clauses(query);
     let sql = format!(
-        "SELECT t.id FROM tracks t WHERE {filter} ORDER BY {}",
+        "SELECT t.id FROM {} WHERE {filter} ORDER BY {}",
+        query.sort.from(),
         query.sort.order_by(query.descending)
     );
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -437,7 +487,7 @@ pub fn album_track_ids(
 /// The rows of `ids` in that order; ids not in the library are left out.
 pub fn tracks_by_ids(conn: &Connection, ids: &[i64]) -> rusqlite::Result<Vec<TrackRow>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {TRACK_COLUMNS} FROM tracks t LEFT JOIN covers c ON c.id = t.cover_id WHERE t.id = ?1"
+        "SELECT {TRACK_COLUMNS} FROM {TRACK_FROM} WHERE t.id = ?1"
     ))?;
     let mut rows = Vec::with_capacity(ids.len());
     for id in ids {
@@ -458,7 +508,7 @@ pub fn count_tracks(conn: &Connection, query: &TrackQuery) -> rusqlite::Result<u
 
 pub fn track_by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<TrackRow>> {
     conn.query_row(
-        &format!("SELECT {TRACK_COLUMNS} FROM tracks t LEFT JOIN covers c ON c.id = t.cover_id WHERE t.id = ?1"),
+        &format!("SELECT {TRACK_COLUMNS} FROM {TRACK_FROM} WHERE t.id = ?1"),
         [id],
         track_row,
     )

@@ -569,14 +569,18 @@ impl Engine {
         }
     }
 
-    /// The track's display data and its ReplayGain as a linear factor (track gain, limited by its peak).
+    /// The track's display data and its gain as a linear factor: the ReplayGain track gain and peak
+    /// from its tags, else the analysed loudness brought to ReplayGain 2's reference of -18 LUFS,
+    /// limited by the analysed sample peak.
     fn track_info(&self, track_id: i64) -> Option<(NowPlaying, f32)> {
         self.conn
             .query_row(
                 "SELECT t.id, t.path, t.title, t.artist, t.album, t.duration_ms, c.file,
-                        t.rg_track_gain, t.rg_track_peak
-                 FROM tracks t LEFT JOIN covers c ON c.id = t.cover_id WHERE t.id = ?1",
-                [track_id],
+                        COALESCE(t.rg_track_gain, ?2 - a.loudness_lufs),
+                        CASE WHEN t.rg_track_gain IS NULL THEN a.sample_peak ELSE t.rg_track_peak END
+                 FROM tracks t LEFT JOIN covers c ON c.id = t.cover_id
+                 LEFT JOIN track_analysis a ON a.track_id = t.id WHERE t.id = ?1",
+                rusqlite::params![track_id, REPLAYGAIN_REFERENCE_LUFS],
                 |r| {
                     let gain_db: Option<f64> = r.get(7)?;
                     let peak: Option<f64> = r.get(8)?;
@@ -929,6 +933,9 @@ impl Engine {
         });
     }
 }
+
+/// ReplayGain 2.0's reference loudness (EBU R128 integrated), which analysed tracks are brought to.
+const REPLAYGAIN_REFERENCE_LUFS: f64 = -18.0;
 
 /// ReplayGain track gain as a linear factor, limited so the track's peak does not clip.
 fn replaygain_factor(gain_db: Option<f64>, peak: Option<f64>) -> f32 {

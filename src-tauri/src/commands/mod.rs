@@ -1,4 +1,5 @@
 //! Tauri commands: each parses its arguments, calls one core function and maps the error.
 
+pub mod analysis;
 pub mod library;
 pub mod player;
