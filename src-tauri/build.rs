@@ -16,6 +16,7 @@ const COMMANDS: &[&str] = &[
     "tracks_by_ids",
     "player_control",
     "player_refresh",
+    "play_tracks",
     "start_analysis",
     "pause_analysis",
     "resume_analysis",

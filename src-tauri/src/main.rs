@@ -65,6 +65,7 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         commands::player::tracks_by_ids,
         commands::player::player_control,
         commands::player::player_refresh,
+        commands::player::play_tracks,
         commands::analysis::start_analysis,
         commands::analysis::pause_analysis,
         commands::analysis::resume_analysis,

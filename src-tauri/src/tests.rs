@@ -121,3 +121,51 @@ fn errors_reach_the_ui_as_kind_and_message() {
     let page = h.call("list_tracks", json!({ "query": {} })).unwrap();
     assert_eq!(page["total"], 0);
 }
+
+#[test]
+fn track_details_and_similar_tracks_follow_the_stored_analysis() {
+    let h = Harness::new();
+    std::fs::copy(
+        fixture("full_test.flac"),
+        h.music.join("Artist/Album/a.flac"),
+    )
+    .unwrap();
+    h.call("add_folder", json!({ "path": h.music })).unwrap();
+    let state = h.webview.state::<AppState>();
+    let mut conn = state.writer().unwrap();
+    let covers = state.covers().unwrap();
+    sonare::library::scan(&mut conn, &covers, &Default::default(), &mut |_| {}).unwrap();
+    let id = h.call("list_tracks", json!({ "query": {} })).unwrap()["rows"][0]["id"]
+        .as_i64()
+        .unwrap();
+
+    let details = h.call("track_details", json!({ "id": id })).unwrap();
+    assert!(details["analysis"].is_null(), "{details}");
+
+    // Analysed without ONNX Runtime: DSP features, no embedding, so no "more like this" yet.
+    let summary = sonare::analysis::job::run(
+        &conn,
+        std::path::Path::new("/nonexistent/libonnxruntime.so"),
+        &Default::default(),
+        &Default::default(),
+        |_| {},
+    )
+    .unwrap();
+    assert_eq!(summary.analysed + summary.failed.len(), 1, "{summary:?}");
+    let details = h.call("track_details", json!({ "id": id })).unwrap();
+    assert_eq!(details["analysis"]["version"], "dsp3", "{details}");
+    assert!(details["analysis"]["embedding"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let err = h
+        .call("similar_tracks", json!({ "id": id, "k": 5 }))
+        .unwrap_err();
+    assert_eq!(err["kind"], "not_analysed", "{err}");
+    let page = h
+        .call("list_tracks", json!({ "query": { "sort": "bpm" } }))
+        .unwrap();
+    assert_eq!(page["total"], 1);
+    let err = h.call("track_details", json!({ "id": 999 })).unwrap_err();
+    assert_eq!(err["kind"], "not_found");
+}

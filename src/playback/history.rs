@@ -63,6 +63,8 @@ pub enum PlayContext {
     Search,
     Queue,
     Discover,
+    /// "More like this sound".
+    Similar,
     Cli,
 }
 
@@ -74,6 +76,7 @@ impl PlayContext {
             PlayContext::Search => "search",
             PlayContext::Queue => "queue",
             PlayContext::Discover => "discover",
+            PlayContext::Similar => "similar",
             PlayContext::Cli => "cli",
         }
     }

@@ -4,6 +4,7 @@ import { api, coverUrl, errorText } from './api/index.js';
 import { $, el, formatDuration } from './dom.js';
 import { VirtualList } from './virtual-list.js';
 import { initPlayer, player } from './player.js';
+import { initAnalysis, keyCell, showTrack, startAnalysis } from './analysis.js';
 
 const ROW_HEIGHT = 34;
 
@@ -47,7 +48,20 @@ function renderTrackRow(track, index) {
     el('span', { class: 'col col-artist', text: track.artist }),
     el('span', { class: 'col col-album', text: track.album }),
     el('span', { class: 'col col-year', text: track.year ?? '' }),
+    el('span', { class: 'col col-bpm', text: track.bpm ? Math.round(track.bpm) : '' }),
+    el('span', { class: 'col col-key', title: track.key || '', text: keyCell(track) }),
     el('span', { class: 'col col-duration', text: formatDuration(track.duration_s) }),
+    el('button', {
+      class: 'col col-info',
+      title: 'Details and similar sound',
+      'aria-label': `Details of ${track.title}`,
+      onclick: (event) => {
+        event.stopPropagation();
+        showTrack(track.id).catch((e) => showMessage(errorText(e), 'error'));
+      },
+      ondblclick: (event) => event.stopPropagation(),
+      text: 'ⓘ',
+    }),
   ]);
 }
 
@@ -168,6 +182,8 @@ async function runJob(start, { quiet = false } = {}) {
     state.scanning = false;
     $('scan-status').hidden = true;
     await show(state.view, { keepScroll: true });
+    // New or changed files are analysed in the background.
+    startAnalysis();
   }
 }
 
@@ -243,6 +259,12 @@ function init() {
   $('scan-cancel').addEventListener('click', () => api.cancelScan());
   bindPathForm('path-form', 'path-input');
   bindPathForm('path-form-2', 'path-input-2');
+  initAnalysis({
+    showMessage,
+    onAnalysisProgress: () => {
+      if (state.view === 'tracks' && !state.scanning) refreshTracks({ keepScroll: true }).catch(() => {});
+    },
+  });
   initPlayer({ showMessage, trackChanged: () => list.rerender() })
     .catch((e) => showMessage(errorText(e), 'error'));
   // Show the library at once, then pick up changes made while the app was closed.
@@ -250,6 +272,7 @@ function init() {
     .then(async () => {
       const overview = await api.overview();
       if (overview.folders > 0) await runJob(api.scan, { quiet: true });
+      else startAnalysis();
     })
     .catch((e) => showMessage(errorText(e), 'error'));
 }

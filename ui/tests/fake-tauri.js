@@ -22,7 +22,14 @@
     year: (t) => [t.year ?? -1],
     duration: (t) => [t.duration_s ?? -1],
     added: (t) => [t.id],
+    // Unanalysed rows last in both directions, as in the Rust query.
+    bpm: (t, desc) => [t.bpm == null ? (desc ? -1 : 1) : 0, t.bpm ?? 0],
+    key: (t, desc) => [t.camelot == null ? (desc ? -1 : 1) : 0, camelotOrder(t.camelot)],
   };
+  function camelotOrder(code) {
+    if (!code) return 0;
+    return Number(code.slice(0, -1)) * 2 + (code.endsWith('B') ? 1 : 0);
+  }
   const compare = (a, b) => {
     for (let i = 0; i < a.length; i += 1) {
       if (a[i] < b[i]) return -1;
@@ -37,7 +44,7 @@
       return words.every((w) => text.includes(w));
     });
     const key = sorters[q.sort || 'artist'];
-    rows = rows.map((t) => [key(t), t]).sort((x, y) => compare(x[0], y[0]) || x[1].id - y[1].id).map((x) => x[1]);
+    rows = rows.map((t) => [key(t, q.descending), t]).sort((x, y) => compare(x[0], y[0]) || x[1].id - y[1].id).map((x) => x[1]);
     if (q.descending) rows.reverse();
     const offset = q.offset || 0;
     return { total: rows.length, rows: rows.slice(offset, q.limit ? offset + q.limit : undefined) };
@@ -125,6 +132,56 @@
     tracks_by_ids: ({ ids }) => ids.map(trackById).filter(Boolean),
     player_control: ({ action }) => { (controls[action.action] || (() => {}))(action); },
     player_refresh: () => { sendState(); if (pl.queue.length) { sendQueue(); sendTrack(); sendPosition(); } },
+  });
+
+  // The analysis job, simulated: one track every 40 ms, pausable, each analysed track gains bpm/key.
+  const job = { running: false, paused: false, cancelled: false, channel: null };
+  const pendingAnalysis = () => lib.tracks.filter((t) => !t.analysed && !t.analysisError);
+  async function runAnalysis() {
+    const todo = pendingAnalysis();
+    let done = 0;
+    let failed = 0;
+    for (const t of todo) {
+      while (job.paused && !job.cancelled) await new Promise((r) => setTimeout(r, 20));
+      if (job.cancelled) break;
+      await new Promise((r) => setTimeout(r, 40));
+      if (t.breaks) { t.analysisError = `${t.path}: no audio could be decoded`; failed += 1; }
+      else Object.assign(t, { analysed: true, bpm: 60 + ((t.id * 37) % 120), key: t.id % 2 ? 'A minor' : 'C major', camelot: t.id % 2 ? '8A' : '8B' });
+      done += 1;
+      job.channel.onmessage({ event: 'progress', done, total: todo.length, failed, path: t.path, state: job.paused ? 'paused' : 'running' });
+    }
+    job.running = false;
+    job.channel.onmessage({ event: 'finished', version: 'dsp3', analysed: done - failed, up_to_date: lib.tracks.length - todo.length, failed: todo.filter((t) => t.analysisError).map((t) => ({ track_id: t.id, path: t.path, reason: t.analysisError })), remaining: todo.length - done, cancelled: job.cancelled, cnn_unavailable: config.cnnUnavailable || null, seconds: 1, audio_seconds: 100 });
+  }
+  Object.assign(handlers, {
+    start_analysis: ({ onProgress }) => {
+      job.channel = onProgress;
+      if (job.running) return false;
+      Object.assign(job, { running: true, paused: false, cancelled: false });
+      runAnalysis();
+      return true;
+    },
+    pause_analysis: () => { job.paused = true; job.channel?.onmessage({ event: 'state', state: 'paused' }); },
+    resume_analysis: () => { job.paused = false; job.channel?.onmessage({ event: 'state', state: 'running' }); },
+    cancel_analysis: () => { job.cancelled = true; job.channel?.onmessage({ event: 'state', state: 'cancelled' }); },
+    track_details: ({ id }) => {
+      const t = trackById(id);
+      if (!t) throw { kind: 'not_found', message: `no track with id ${id}` };
+      const analysis = t.analysisError ? { error: t.analysisError } : t.analysed ? {
+        error: null, tempo_bpm: t.bpm, key: t.key, camelot: t.camelot, metre: t.id % 3 ? '4/4' : null,
+        loudness_lufs: -11.25, loudness_range_lu: 6.5, version: 'dsp3+musicnn',
+      } : null;
+      const tags = t.analysed ? (t.tags || [['rock', 0.6], ['guitar', 0.3], ['<b>loud</b>', 0.2]]) : [];
+      return { track: t, analysis, top_tags: tags };
+    },
+    similar_tracks: ({ id, k }) => {
+      const t = trackById(id);
+      if (!t?.analysed) throw { kind: 'not_analysed', message: `track ${id} has no audio embedding yet` };
+      return lib.tracks.filter((o) => o.analysed && o.id !== id)
+        .map((o) => ({ track: o, similarity: 1 - Math.abs(o.bpm - t.bpm) / 200 }))
+        .sort((a, b) => b.similarity - a.similarity).slice(0, k);
+    },
+    play_tracks: ({ ids, index }) => playQueue(ids, index),
   });
 
   async function invoke(command, args = {}) {

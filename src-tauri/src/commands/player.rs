@@ -57,6 +57,28 @@ pub fn play_album(
     Ok(())
 }
 
+/// Plays the given tracks (e.g. a "more like this sound" list) from `index`.
+#[tauri::command]
+pub fn play_tracks(
+    player: State<'_, PlayerHandle>,
+    ids: Vec<i64>,
+    index: usize,
+    context: PlayContext,
+) -> CommandResult<()> {
+    if index >= ids.len() {
+        return Err(CommandError::new(
+            "not_found",
+            format!("no track {index} in a list of {}", ids.len()),
+        ));
+    }
+    player.send(Command::PlayQueue {
+        tracks: ids,
+        start: index,
+        context,
+    });
+    Ok(())
+}
+
 /// Rows of the given tracks, in the given order (for the queue panel).
 #[tauri::command]
 pub fn tracks_by_ids(state: State<'_, AppState>, ids: Vec<i64>) -> CommandResult<Vec<q::TrackRow>> {

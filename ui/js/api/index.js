@@ -34,6 +34,16 @@ export const api = {
   /** action: {action: 'toggle_pause' | 'next' | 'seek', seconds: …} and so on (see player_control). */
   control: (action) => call('player_control', { action }),
   refreshPlayer: () => call('player_refresh'),
+  playTracks: (ids, index, context) => call('play_tracks', { ids, index, context }),
+  /** Starts (or joins) the background analysis; returns false if it was already running. */
+  startAnalysis: (onEvent) => call('start_analysis', { onProgress: channel(onEvent) }),
+  pauseAnalysis: () => call('pause_analysis'),
+  resumeAnalysis: () => call('resume_analysis'),
+  cancelAnalysis: () => call('cancel_analysis'),
+  /** → {track, analysis, top_tags: [[tag, probability]…]} */
+  trackDetails: (id) => call('track_details', { id }),
+  /** → [{track, similarity}] */
+  similarTracks: (id, k = 20) => call('similar_tracks', { id, k }),
   /** Calls `onEvent` with every player event ({event: 'state' | 'track_changed' | …}). */
   onPlayerEvent: (onEvent) => window.__TAURI__.event.listen('player', (e) => onEvent(e.payload)),
 };
