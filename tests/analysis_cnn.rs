@@ -71,6 +71,18 @@ fn a_missing_runtime_or_model_is_a_clear_error() {
     assert!(err.to_string().contains("/nonexistent/libonnxruntime.so"));
     assert!(err.to_string().contains("fetch_onnxruntime"));
 
+    // A damaged runtime library (not a shared object): an error naming it, and the good one still loads.
+    let damaged = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(damaged.path(), b"\x7fELF but not really a library").unwrap();
+    let err = AudioCnn::load(damaged.path(), &model()).err().unwrap();
+    assert!(matches!(err, CnnError::Runtime { .. }), "{err}");
+    assert!(
+        err.to_string()
+            .contains(&damaged.path().display().to_string()),
+        "{err}"
+    );
+    assert!(AudioCnn::load(&common::onnxruntime(), &model()).is_ok());
+
     let bad_model = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(bad_model.path(), b"not an onnx model").unwrap();
     let err = AudioCnn::load(&common::onnxruntime(), bad_model.path())

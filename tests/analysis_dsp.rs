@@ -1,10 +1,10 @@
-//! Tempo and key on real renders of labelled MIDI (labels in tests/fixtures/midi/*/labels.midi-meta.csv).
+//! Tempo, metre and key on real renders of labelled MIDI (labels in tests/fixtures/midi/*/labels.midi-meta.csv).
 //! The full accuracy figures over all fixtures are a benchmark (`cargo bench --bench dsp_accuracy`);
 //! these pieces guard against regressions.
 
 mod common;
 
-use sonare::analysis::dsp::{estimate_key, estimate_tempo};
+use sonare::analysis::dsp::{estimate_key, estimate_rhythm};
 use sonare::audio::TrackDecoder;
 
 fn mono(path: &std::path::Path) -> (Vec<f32>, u32) {
@@ -17,29 +17,41 @@ fn mono(path: &std::path::Path) -> (Vec<f32>, u32) {
 }
 
 #[test]
-fn labelled_pieces_get_their_tempo_and_key() {
-    for (set, name, bpm, key) in [
+fn labelled_pieces_get_their_tempo_key_and_metre() {
+    // (set, file, label BPM, label key, metre where the estimate is confident enough to say)
+    for (set, name, bpm, key, metre) in [
         (
             "openttd-openmsx",
             "boogi_marabi_redfarn.mid",
             153.0,
             "C major",
+            None,
         ),
         (
             "openttd-openmsx",
-            "careless_perc_redfarn.mid",
-            64.0,
-            "C major",
+            "moo_redfarn.mid",
+            120.0,
+            "G major",
+            Some("4/4"),
         ),
-        ("goldberg-mutopia", "bwv-988-v12.mid", 94.0, "G major"),
+        ("goldberg-mutopia", "bwv-988-v12.mid", 94.0, "G major", None),
+        (
+            "goldberg-mutopia",
+            "bwv-988-v26.mid",
+            85.0,
+            "G major",
+            Some("3/4"),
+        ),
     ] {
         let (audio, rate) = mono(&common::rendered_midi(set, name));
-        let tempo = estimate_tempo(&audio, rate).unwrap();
+        let rhythm = estimate_rhythm(&audio, rate);
+        let tempo = rhythm.tempo.unwrap();
         assert!(
             (tempo.bpm - bpm).abs() <= 0.04 * bpm,
             "{name}: {} BPM, label {bpm}",
             tempo.bpm
         );
+        assert_eq!(rhythm.metre.map(|m| m.metre).as_deref(), metre, "{name}");
         let estimate = estimate_key(&audio, rate).unwrap();
         assert_eq!(estimate.key, key, "{name}");
     }

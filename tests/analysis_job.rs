@@ -132,10 +132,14 @@ fn workers_run_at_idle_priority_pause_and_cancel_and_a_later_run_resumes() {
         // Paused after the first track: tracks already started finish, then nothing moves.
         std::thread::sleep(Duration::from_millis(1500));
         assert_eq!(control.state(), JobState::Paused);
-        let during = store::coverage(&conn, "dsp3").unwrap().1;
+        let during = store::coverage(&conn, sonare::analysis::track::DSP_VERSION)
+            .unwrap()
+            .1;
         std::thread::sleep(Duration::from_millis(1500));
         assert_eq!(
-            store::coverage(&conn, "dsp3").unwrap().1,
+            store::coverage(&conn, sonare::analysis::track::DSP_VERSION)
+                .unwrap()
+                .1,
             during,
             "no progress while paused"
         );
@@ -170,7 +174,10 @@ fn workers_run_at_idle_priority_pause_and_cancel_and_a_later_run_resumes() {
     .unwrap();
     assert_eq!(rest.analysed, summary.remaining);
     assert_eq!(rest.up_to_date, summary.analysed);
-    assert_eq!(store::coverage(&conn, "dsp3").unwrap(), (8, 8));
+    assert_eq!(
+        store::coverage(&conn, sonare::analysis::track::DSP_VERSION).unwrap(),
+        (8, 8)
+    );
 }
 
 /// Scheduling policy of each live `analysis-N` worker thread of this process.

@@ -149,7 +149,7 @@ fn analyze_stores_versioned_results_and_redoes_only_stale_ones() {
     let stored = sonare::analysis::store::get(&conn, lib.track_id("a.ogg"))
         .unwrap()
         .unwrap();
-    assert_eq!(stored.version, "dsp3");
+    assert_eq!(stored.version, sonare::analysis::track::DSP_VERSION);
     assert!(stored.tempo_bpm.is_some() && stored.key.is_some() && stored.camelot.is_some());
     assert!(stored.loudness_lufs.is_some() && stored.tags.is_empty());
 

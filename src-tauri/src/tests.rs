@@ -153,7 +153,11 @@ fn track_details_and_similar_tracks_follow_the_stored_analysis() {
     .unwrap();
     assert_eq!(summary.analysed + summary.failed.len(), 1, "{summary:?}");
     let details = h.call("track_details", json!({ "id": id })).unwrap();
-    assert_eq!(details["analysis"]["version"], "dsp3", "{details}");
+    assert_eq!(
+        details["analysis"]["version"],
+        sonare::analysis::track::DSP_VERSION,
+        "{details}"
+    );
     assert!(details["analysis"]["embedding"]
         .as_array()
         .unwrap()

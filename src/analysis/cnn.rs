@@ -47,27 +47,33 @@ pub fn runtime_path(data: &crate::data_dir::DataDir) -> PathBuf {
     }
 }
 
-/// ONNX Runtime allows one environment per process: it is made once, from the first library loaded.
+/// ONNX Runtime allows one environment per process: it is made once, from the first library that
+/// loads. A library that fails to load is not remembered, so a later call with a good one still works.
 fn environment(runtime: &Path) -> Result<&'static Environment, CnnError> {
-    static ENVIRONMENT: OnceLock<Result<(PathBuf, Environment), String>> = OnceLock::new();
-    let made = ENVIRONMENT.get_or_init(|| {
-        ort::init_from(runtime)
-            .map_err(|e| e.to_string())?
-            .with_name("sonare")
-            .build()
-            .map(|env| (runtime.to_owned(), env))
-            .map_err(|e| e.to_string())
-    });
-    match made {
-        Ok((loaded, env)) if loaded == runtime => Ok(env),
-        Ok((loaded, _)) => Err(CnnError::Runtime {
-            path: runtime.to_owned(),
-            reason: format!("this process already loaded {}", loaded.display()),
-        }),
-        Err(reason) => Err(CnnError::Runtime {
-            path: runtime.to_owned(),
-            reason: reason.clone(),
-        }),
+    static ENVIRONMENT: OnceLock<(PathBuf, Environment)> = OnceLock::new();
+    static INIT: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let runtime_err = |reason: String| CnnError::Runtime {
+        path: runtime.to_owned(),
+        reason,
+    };
+    if ENVIRONMENT.get().is_none() {
+        let _init = INIT.lock().unwrap_or_else(|e| e.into_inner());
+        if ENVIRONMENT.get().is_none() {
+            let env = ort::init_from(runtime)
+                .map_err(|e| runtime_err(e.to_string()))?
+                .with_name("sonare")
+                .build()
+                .map_err(|e| runtime_err(e.to_string()))?;
+            let _ = ENVIRONMENT.set((runtime.to_owned(), env));
+        }
+    }
+    match ENVIRONMENT.get() {
+        Some((loaded, env)) if loaded == runtime => Ok(env),
+        Some((loaded, _)) => Err(runtime_err(format!(
+            "this process already loaded {}",
+            loaded.display()
+        ))),
+        None => Err(runtime_err("not initialised".into())),
     }
 }
 

@@ -82,6 +82,10 @@ before(async () => {
   fs.mkdirSync(path.join(work, 'music'));
   buildMusicFolder(path.join(work, 'music'));
   const env = { ...process.env, SONARE_DATA_DIR: path.join(work, 'data') };
+  // The audio CNN's runtime, fetched by the Rust tests (scripts/fetch_onnxruntime.sh).
+  const runtime = path.join(repo, 'target/test-cache/onnxruntime/libonnxruntime.so.1.32.0');
+  assert.ok(fs.existsSync(runtime), `${runtime} missing (run the Rust tests first)`);
+  env.ORT_DYLIB_PATH = runtime;
   if (!process.env.DISPLAY) {
     const display = `:${80 + Math.floor(Math.random() * 400)}`;
     xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
@@ -197,4 +201,34 @@ test('import a folder, see its songs, search and sort them in the real window', 
   const reason = await browser.$('#failure-list .reason');
   await reason.waitForDisplayed({ timeout: 10000 });
   assert.match(await browser.$('#failure-list .path').getText(), /broken\.mp3$/);
+});
+
+test('the background analysis fills BPM and key, and the track view lists tracks that sound alike', async () => {
+  await browser.$('.nav[data-view="tracks"]').click();
+  // The five songs are analysed in the background (the broken file never became a track).
+  await browser.waitUntil(async () => /5 analysed/.test(await text('#analysis-note')),
+    { timeout: 120000, timeoutMsg: `analysis never finished: ${await text('#analysis-note')} / ${await text('#analysis-label')}` });
+  assert.doesNotMatch(await text('#analysis-note'), /need the audio model/);
+  const victoryRow = () => browser.execute(() => {
+    const row = [...document.querySelectorAll('#track-viewport .track-row')]
+      .find((r) => r.querySelector('.col-title').textContent === 'Victory');
+    return row && { bpm: row.querySelector('.col-bpm').textContent, key: row.querySelector('.col-key').textContent };
+  });
+  await browser.waitUntil(async () => /^\d+$/.test((await victoryRow())?.bpm ?? ''), { timeout: 20000, timeoutMsg: `BPM cell: ${JSON.stringify(await victoryRow())}` });
+  assert.match((await victoryRow()).key, /^[A-G][#b]?m? · \d{1,2}[AB]$/);
+
+  await browser.execute(() => {
+    [...document.querySelectorAll('#track-viewport .track-row')]
+      .find((r) => r.querySelector('.col-title').textContent === 'Victory').querySelector('.col-info').click();
+  });
+  await browser.$('#track-panel').waitForDisplayed({ timeout: 10000 });
+  assert.equal(await text('#tp-title'), 'Victory');
+  assert.match(await text('#tp-facts'), /Tempo\d+ BPM/);
+  assert.match(await text('#tp-facts'), /Loudness-\d+\.\d LUFS/);
+  await browser.waitUntil(async () => (await browser.execute(() => document.querySelectorAll('#tp-tags .chip').length)) > 0,
+    { timeout: 5000, timeoutMsg: 'no CNN tag chips' });
+  await browser.$('#tp-similar').click();
+  await browser.waitUntil(async () => (await browser.execute(() => document.querySelectorAll('#tp-similar-list li[data-id]').length)) === 4,
+    { timeout: 10000, timeoutMsg: `similar list: ${await text('#tp-similar-list')}` });
+  await screenshot('track-view.png');
 });

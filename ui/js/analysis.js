@@ -127,7 +127,8 @@ async function showSimilar() {
       el('div', { class: 'q-title', text: track.title }),
       el('div', { class: 'q-artist', text: track.artist }),
     ]),
-    el('span', { class: 'q-score', title: 'Similarity of sound', text: `${Math.round(similarity * 100)}%` }),
+    // Cosine of centred embeddings (-1…1) shown as 0–100 %.
+    el('span', { class: 'q-score', title: 'Similarity of sound', text: `${Math.round((1 + similarity) * 50)}%` }),
   ])));
   if (!similar.length) list.replaceChildren(el('li', { class: 'none', text: 'No other analysed tracks yet.' }));
 }

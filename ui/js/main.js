@@ -60,7 +60,7 @@ function renderTrackRow(track, index) {
         showTrack(track.id).catch((e) => showMessage(errorText(e), 'error'));
       },
       ondblclick: (event) => event.stopPropagation(),
-      text: 'ⓘ',
+      text: 'i',
     }),
   ]);
 }
