@@ -7,6 +7,7 @@ pub mod data_dir;
 pub mod db;
 pub mod library;
 pub mod playback;
+pub mod text;
 
 /// The text of a caught panic (tag readers and decoders can panic on malformed files).
 pub(crate) fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {

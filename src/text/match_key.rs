@@ -1,0 +1,179 @@
+//! Match keys: the artist and title of an imported play or playlist entry and of a library track reduce
+//! to the same key when a listener would call them the same song. Folded (case, diacritics, width),
+//! featured artists dropped ("feat.", "ft.", "featuring", "with" in brackets), release-variant suffixes
+//! dropped ("(Remastered 2011)", "- 2011 Remaster", "[Explicit]", "(Single Version)", "(Mono)"), "&" and
+//! "and" made equal, punctuation and spacing ignored. Versions that are different recordings ("Live",
+//! "Acoustic", "Remix", "Demo") are kept apart.
+
+use super::fold::fold;
+use super::tokenize::tokenize;
+
+/// Words that mark a bracketed or dashed suffix as a release variant of the same recording.
+const VARIANT_WORDS: &[&str] = &[
+    "remaster",
+    "remastered",
+    "remasterizado",
+    "explicit",
+    "clean",
+    "mono",
+    "stereo",
+    "single",
+    "album",
+    "version",
+    "edit",
+    "radio",
+    "deluxe",
+    "bonus",
+    "track",
+    "digital",
+    "original",
+    "mix",
+    "feat",
+    "ft",
+    "featuring",
+    "with",
+    "from",
+];
+/// Words that mark a suffix as a different recording: such a suffix is kept.
+const RECORDING_WORDS: &[&str] = &[
+    "live",
+    "acoustic",
+    "remix",
+    "demo",
+    "instrumental",
+    "unplugged",
+    "karaoke",
+    "cover",
+    "reprise",
+    "extended",
+    "dub",
+    "rehearsal",
+    "session",
+    "take",
+];
+
+/// True if `part` (a bracketed or dashed suffix, folded) only names a release variant.
+fn is_variant(part: &str) -> bool {
+    let words = tokenize(part);
+    let is_year = |w: &str| w.len() == 4 && w.chars().all(|c| c.is_ascii_digit());
+    !words.is_empty()
+        && !words.iter().any(|w| RECORDING_WORDS.contains(&w.as_str()))
+        && words
+            .iter()
+            .any(|w| VARIANT_WORDS.contains(&w.as_str()) || is_year(w))
+}
+
+/// Removes bracketed parts and " - " suffixes that name a release variant or a featured artist.
+fn strip_variants(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    // Bracketed parts: (...) [...] {...}
+    while let Some(open) = rest.find(['(', '[', '{']) {
+        let close_char = match rest[open..].chars().next() {
+            Some('(') => ')',
+            Some('[') => ']',
+            _ => '}',
+        };
+        let Some(len) = rest[open + 1..].find(close_char) else {
+            break;
+        };
+        let inner = &rest[open + 1..open + 1 + len];
+        out.push_str(&rest[..open]);
+        if !is_variant(inner) {
+            out.push(' ');
+            out.push_str(inner);
+        }
+        rest = &rest[open + 1 + len + 1..];
+    }
+    out.push_str(rest);
+    // Dashed suffixes: "Title - 2011 Remaster", "Title - Live at Wembley" (kept).
+    let mut text = out;
+    while let Some(at) = text.rfind(" - ") {
+        if is_variant(&text[at + 3..]) {
+            text.truncate(at);
+        } else {
+            break;
+        }
+    }
+    text
+}
+
+/// Drops "feat. X", "ft. X", "featuring X" outside brackets (the featured artists are not part of the
+/// main artist or title).
+fn strip_featuring(tokens: Vec<String>) -> Vec<String> {
+    match tokens
+        .iter()
+        .position(|t| matches!(t.as_str(), "feat" | "ft" | "featuring"))
+    {
+        Some(0) | None => tokens,
+        Some(at) => tokens[..at].to_vec(),
+    }
+}
+
+fn key_of(text: &str) -> String {
+    let tokens = strip_featuring(tokenize(&strip_variants(&fold(text))));
+    tokens
+        .into_iter()
+        .map(|t| if t == "and" { "&".to_owned() } else { t })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The key an artist name matches on. A leading "The" is ignored ("The Beatles" = "Beatles").
+pub fn artist_key(artist: &str) -> String {
+    let key = key_of(&artist.replace('&', " and "));
+    key.strip_prefix("the ").map(str::to_owned).unwrap_or(key)
+}
+
+/// The key a track title matches on.
+pub fn title_key(title: &str) -> String {
+    key_of(&title.replace('&', " and "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn release_variants_and_featured_artists_match_the_plain_title() {
+        for (a, b) in [
+            ("Come Together - Remastered 2009", "Come Together"),
+            ("Come Together (2019 Mix)", "Come together"),
+            ("Bohemian Rhapsody [Remastered 2011]", "Bohemian Rhapsody"),
+            ("Stay (feat. Justin Bieber)", "STAY"),
+            ("Lose Yourself - Single Version", "Lose Yourself"),
+            ("Hey Ya! [Explicit]", "Hey Ya"),
+            ("Jóga", "Joga"),
+            ("Rock & Roll", "Rock and Roll"),
+            ("Ｌｏｖｅ", "love"),
+        ] {
+            assert_eq!(title_key(a), title_key(b), "{a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn different_recordings_stay_apart() {
+        for (a, b) in [
+            ("Creep (Acoustic)", "Creep"),
+            ("Yellow - Live in Buenos Aires", "Yellow"),
+            ("Around the World (Remix)", "Around the World"),
+            ("Heroes", "Heroes (Demo)"),
+        ] {
+            assert_ne!(title_key(a), title_key(b), "{a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn artists_match_across_case_articles_ampersands_and_scripts() {
+        assert_eq!(artist_key("The Beatles"), artist_key("beatles"));
+        assert_eq!(
+            artist_key("Simon & Garfunkel"),
+            artist_key("Simon and Garfunkel")
+        );
+        assert_eq!(artist_key("Beyoncé feat. Jay-Z"), artist_key("Beyonce"));
+        assert_eq!(artist_key("Sigur Rós"), "sigur ros");
+        assert_eq!(artist_key("소녀시대"), "소녀시대");
+        assert_eq!(artist_key("坂本龍一"), "坂本 本龍 龍一");
+        assert_ne!(artist_key("The The"), "");
+    }
+}
