@@ -126,3 +126,32 @@ fn a_scan_killed_with_sigkill_leaves_a_usable_database_that_the_next_scan_comple
     assert_eq!(report["added"].as_u64().unwrap() as usize, FILES - kept);
     assert_eq!(count_tracks(&db_path) as usize, FILES);
 }
+
+#[test]
+fn upgrading_refolds_stored_search_text_so_diacritics_no_longer_matter() {
+    let lib = TempLibrary::with_files(&[(&minimal("full_test.mp3"), "a.mp3")]);
+    {
+        // As schema 5 stored it: lower case only.
+        let conn = Connection::open(&lib.db).unwrap();
+        conn.execute_batch(
+            "UPDATE tracks SET title = 'Jóga', artist = 'Björk', album = 'Homogenic',
+                 search_text = 'jóga' || char(31) || 'björk' || char(31) || 'homogenic' || char(31);
+             PRAGMA user_version = 5;",
+        )
+        .unwrap();
+    }
+    let conn = db::open(&lib.db).unwrap();
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, db::SCHEMA_VERSION);
+    for search in ["bjork joga", "BJÖRK", "Ｊｏｇａ"] {
+        let query = db::tracks::TrackQuery {
+            search: search.into(),
+            ..Default::default()
+        };
+        let rows = db::tracks::list_tracks(&conn, &query).unwrap();
+        assert_eq!(rows.len(), 1, "search {search:?}");
+        assert_eq!(rows[0].artist, "Björk");
+    }
+}
