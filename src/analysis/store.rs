@@ -40,7 +40,7 @@ fn to_blob(values: &[f32]) -> Option<Vec<u8>> {
 }
 
 /// Little-endian f32s; a length that is not a multiple of 4 drops the ragged end.
-pub fn from_blob(bytes: Option<Vec<u8>>) -> Vec<f32> {
+fn from_blob(bytes: Option<Vec<u8>>) -> Vec<f32> {
     bytes
         .unwrap_or_default()
         .chunks_exact(4)

@@ -190,7 +190,7 @@ pub fn analyze_track_with(
     let mut patch_error = None;
 
     let mut chunk = Vec::new();
-    let mut mono = Vec::new();
+    // Mono samples not yet fed to the resampler; each decoded chunk is appended, measured, then fed.
     let mut unresampled: Vec<f32> = Vec::new();
     let mut frames = 0u64;
     loop {
@@ -200,19 +200,18 @@ pub fn analyze_track_with(
             meter
                 .add_frames_f32(&chunk)
                 .map_err(|e| dsp(format!("loudness meter: {e}")))?;
-            mono.clear();
-            mono.extend(
+            let start = unresampled.len();
+            unresampled.extend(
                 chunk
                     .chunks_exact(channels)
                     .map(|f| f.iter().sum::<f32>() / channels as f32),
             );
+            let mono = &unresampled[start..];
             frames += mono.len() as u64;
-            key.push(&mono);
-            rhythm.push(&mono);
+            key.push(mono);
+            rhythm.push(mono);
         }
         if let Some((resampler, mel, picker, acc)) = model.as_mut() {
-            unresampled.extend_from_slice(&mono);
-            mono.clear();
             let mut fed = 0;
             while unresampled.len() - fed >= RESAMPLE_CHUNK || (!more && unresampled.len() > fed) {
                 let take = (unresampled.len() - fed).min(RESAMPLE_CHUNK);
@@ -240,6 +239,8 @@ pub fn analyze_track_with(
                 mel.push(&out[0][skip..], &mut on_row);
             }
             unresampled.drain(..fed);
+        } else {
+            unresampled.clear();
         }
         if !more {
             break;
