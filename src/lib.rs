@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod audio;
+pub mod cf;
 pub mod data_dir;
 pub mod db;
 pub mod library;

@@ -172,3 +172,13 @@ pub fn embeddings(conn: &Connection) -> rusqlite::Result<Vec<(i64, Vec<f32>)>> {
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, from_blob(r.get(1)?))))?;
     rows.collect()
 }
+
+/// Every present track's CNN tag probabilities (in `cnn::tag_labels()` order).
+pub fn all_tags(conn: &Connection) -> rusqlite::Result<Vec<(i64, Vec<f32>)>> {
+    let mut stmt = conn.prepare(
+        "SELECT a.track_id, a.tags FROM track_analysis a JOIN tracks t ON t.id = a.track_id
+         WHERE t.missing = 0 AND a.tags IS NOT NULL ORDER BY a.track_id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, from_blob(r.get(1)?))))?;
+    rows.collect()
+}

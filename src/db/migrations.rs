@@ -20,6 +20,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration::Sql(include_str!("migrations/0005_analysis_more.sql")),
     // 6: search text folded without diacritics or width ("Björk" is found by "bjork").
     Migration::Code(refold_search_text),
+    Migration::Sql(include_str!("migrations/0007_taste.sql")),
 ];
 
 /// Recomputes every track's search text with the current folding.

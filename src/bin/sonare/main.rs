@@ -9,6 +9,10 @@ use sonare::data_dir::DataDir;
 use sonare::db::{self, tracks::SortKey, tracks::TrackQuery};
 use sonare::library::{self, CoverCache, ScanOptions};
 
+mod cf_cli;
+mod import_cli;
+mod taste_cli;
+
 #[derive(Parser)]
 #[command(
     name = "sonare",
@@ -104,12 +108,59 @@ enum Command {
     },
     /// Print the data folder.
     DataDir,
+    /// Tracks for a free-text query ("calm piano", "90s hip hop"), by text and sound tags together.
+    Find {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        k: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Artists of the library whose text profile (tags, genres, sound tags…) is closest to NAME's.
+    ArtistsLike {
+        name: String,
+        #[arg(long, default_value_t = 10)]
+        k: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Taste from listening data: recommendations for the listener by collaborative filtering.
+    Taste {
+        #[command(subcommand)]
+        command: TasteCommand,
+    },
+    /// Import listening history, playlists or shared co-listening data.
+    Import {
+        #[command(subcommand)]
+        command: import_cli::ImportCommand,
+    },
+    /// Collaborative filtering on interaction files: offline evaluation of the models.
+    Cf {
+        #[command(subcommand)]
+        command: cf_cli::CfCommand,
+    },
     /// List the listening history, newest first.
     History {
         #[arg(long)]
         json: bool,
         #[arg(long, default_value_t = 100)]
         limit: u32,
+    },
+}
+
+#[derive(Subcommand)]
+enum TasteCommand {
+    /// Library tracks the listener has not played, by co-listening evidence, with the reason.
+    ForMe {
+        #[arg(long, default_value_t = 20)]
+        k: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// How far text similarity of the shared data's artists agrees with co-listening similarity.
+    TextAgreement {
+        #[arg(long, default_value_t = 10)]
+        k: usize,
     },
 }
 
@@ -133,6 +184,9 @@ fn main() {
 }
 
 fn run(cli: Cli) -> Result<()> {
+    if let Command::Cf { command } = cli.command {
+        return cf_cli::run(command, &mut std::io::stdout().lock());
+    }
     let data = DataDir::resolve(cli.data_dir.as_deref())?;
     let db_path = data.database();
     let mut conn = db::open(&db_path).with_context(|| format!("opening {}", db_path.display()))?;
@@ -283,6 +337,16 @@ fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
+        Command::Find { query, k, json } => taste_cli::find(&conn, &query, k, json, &mut out)?,
+        Command::ArtistsLike { name, k, json } => {
+            taste_cli::artists_like(&conn, &name, k, json, &mut out)?
+        }
+        Command::Taste { command } => match command {
+            TasteCommand::ForMe { k, json } => taste_cli::for_me(&conn, k, json, &mut out)?,
+            TasteCommand::TextAgreement { k } => taste_cli::text_agreement(&conn, k, &mut out)?,
+        },
+        Command::Import { command } => import_cli::run(command, &mut conn, &mut out)?,
+        Command::Cf { .. } => unreachable!("handled before the database is opened"),
     }
     Ok(())
 }

@@ -1,0 +1,227 @@
+//! Offline evaluation of recommenders on `user<TAB>item<TAB>weight` files: the same protocol for
+//! Sonare's models and for anyone else's (their RECS file can be scored against the same TEST file).
+
+use std::collections::HashMap;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::matrix::{Csr, Interner};
+use super::model::{top_k, ModelSpec, Trained};
+
+#[derive(Debug, thiserror::Error)]
+pub enum EvalError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}: {reason}")]
+    Line {
+        path: PathBuf,
+        line: usize,
+        reason: String,
+    },
+    #[error(transparent)]
+    Ease(#[from] super::ease::EaseError),
+}
+
+/// Interactions read from a TSV file, users and items interned.
+#[derive(Debug, Default)]
+pub struct Interactions {
+    pub users: Interner,
+    pub items: Interner,
+    pub triples: Vec<(u32, u32, f32)>,
+}
+
+impl Interactions {
+    pub fn matrix(&self) -> Csr {
+        Csr::from_triples(self.users.len(), self.items.len(), &self.triples)
+    }
+}
+
+fn io_err(path: &Path) -> impl Fn(std::io::Error) -> EvalError + '_ {
+    move |source| EvalError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// Reads `user<TAB>item[<TAB>weight]` lines (weight defaults to 1; blank lines and `#` comments are
+/// skipped) into `into`, interning new users and items.
+pub fn read_triples(path: &Path, into: &mut Interactions) -> Result<(), EvalError> {
+    let file = std::fs::File::open(path).map_err(io_err(path))?;
+    for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line.map_err(io_err(path))?;
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let bad = |reason: String| EvalError::Line {
+            path: path.to_owned(),
+            line: n + 1,
+            reason,
+        };
+        let mut fields = line.split('\t');
+        let (Some(user), Some(item)) = (fields.next(), fields.next()) else {
+            return Err(bad("expected user<TAB>item<TAB>weight".into()));
+        };
+        let weight = match fields.next() {
+            None => 1.0,
+            Some(w) => w
+                .trim()
+                .parse::<f32>()
+                .ok()
+                .filter(|w| w.is_finite() && *w > 0.0)
+                .ok_or_else(|| bad(format!("weight {w:?} is not a positive number")))?,
+        };
+        let (u, i) = (into.users.id(user), into.items.id(item));
+        into.triples.push((u, i, weight));
+    }
+    Ok(())
+}
+
+/// Top-`k` items for each of `users` (names; unknown users get the most popular items), train items
+/// excluded. Returns `(user, items best first)`.
+pub fn recommend(
+    train: &Interactions,
+    users: &[String],
+    k: usize,
+    spec: &ModelSpec,
+) -> Result<Vec<(String, Vec<String>)>, EvalError> {
+    let matrix = train.matrix();
+    let model = Trained::fit(spec, &matrix)?;
+    let popular = Trained::fit(&ModelSpec::Popular, &matrix)?;
+    Ok(users
+        .par_iter()
+        .map(|name| {
+            let items = match train.users.get(name) {
+                Some(u) => {
+                    let scores = model.scores_for_user(spec, u as usize, &matrix);
+                    top_k(&scores, k, matrix.row(u as usize).0)
+                }
+                None => top_k(&popular.scores_for_new(&[], &[]), k, &[]),
+            };
+            let names = items
+                .iter()
+                .map(|&i| train.items.name(i).to_owned())
+                .collect();
+            (name.clone(), names)
+        })
+        .collect())
+}
+
+/// Ranking quality at `k`, averaged over the test users who also appear in the train file.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Metrics {
+    pub k: usize,
+    /// Held-out items found in the top k, over the user's held-out items.
+    pub recall: f64,
+    /// Discounted cumulative gain of the hits over the best possible for min(k, held-out items).
+    pub ndcg: f64,
+    /// Share of users with at least one hit.
+    pub hit_rate: f64,
+    pub users: usize,
+    /// Test users absent from the train file (not scored).
+    pub cold_users: usize,
+}
+
+/// Scores recommendations (`user → items best first`) against held-out `test` items per user.
+pub fn score(
+    recs: &HashMap<String, Vec<String>>,
+    test: &HashMap<String, Vec<String>>,
+    k: usize,
+) -> Metrics {
+    let (mut recall, mut ndcg, mut hits, mut users) = (0.0, 0.0, 0.0, 0usize);
+    let mut cold = 0;
+    for (user, held_out) in test {
+        let Some(list) = recs.get(user) else {
+            cold += 1;
+            continue;
+        };
+        if held_out.is_empty() {
+            continue;
+        }
+        users += 1;
+        let mut found = 0usize;
+        let mut dcg = 0.0;
+        for (rank, item) in list.iter().take(k).enumerate() {
+            if held_out.contains(item) {
+                found += 1;
+                dcg += 1.0 / ((rank + 2) as f64).log2();
+            }
+        }
+        let ideal: f64 = (0..held_out.len().min(k))
+            .map(|r| 1.0 / ((r + 2) as f64).log2())
+            .sum();
+        recall += found as f64 / held_out.len() as f64;
+        ndcg += dcg / ideal;
+        hits += (found > 0) as u8 as f64;
+    }
+    let n = users.max(1) as f64;
+    Metrics {
+        k,
+        recall: recall / n,
+        ndcg: ndcg / n,
+        hit_rate: hits / n,
+        users,
+        cold_users: cold,
+    }
+}
+
+/// Trains `spec` on `train`, recommends `k` items to every test user, and scores them.
+pub fn evaluate(
+    train_path: &Path,
+    test_path: &Path,
+    k: usize,
+    spec: &ModelSpec,
+) -> Result<Metrics, EvalError> {
+    let mut train = Interactions::default();
+    read_triples(train_path, &mut train)?;
+    let mut test_raw = Interactions::default();
+    read_triples(test_path, &mut test_raw)?;
+    let mut test: HashMap<String, Vec<String>> = HashMap::new();
+    for &(u, i, _) in &test_raw.triples {
+        test.entry(test_raw.users.name(u).to_owned())
+            .or_default()
+            .push(test_raw.items.name(i).to_owned());
+    }
+    let known: Vec<String> = test
+        .keys()
+        .filter(|u| train.users.get(u).is_some())
+        .cloned()
+        .collect();
+    let recs: HashMap<String, Vec<String>> =
+        recommend(&train, &known, k, spec)?.into_iter().collect();
+    Ok(score(&recs, &test, k))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metrics_follow_their_definitions() {
+        let recs: HashMap<String, Vec<String>> = [
+            ("a".to_string(), vec!["x".into(), "y".into(), "z".into()]),
+            ("b".to_string(), vec!["p".into(), "q".into(), "r".into()]),
+        ]
+        .into();
+        let test: HashMap<String, Vec<String>> = [
+            ("a".to_string(), vec!["y".to_string(), "w".to_string()]),
+            ("b".to_string(), vec!["s".to_string()]),
+            ("c".to_string(), vec!["x".to_string()]),
+        ]
+        .into();
+        let m = score(&recs, &test, 3);
+        assert_eq!(m.users, 2);
+        assert_eq!(m.cold_users, 1);
+        assert!((m.recall - 0.25).abs() < 1e-12);
+        assert!((m.hit_rate - 0.5).abs() < 1e-12);
+        // a: hit at rank 2 → 1/log2(3), ideal 1 + 1/log2(3).
+        let a = (1.0 / 3f64.log2()) / (1.0 + 1.0 / 3f64.log2());
+        assert!((m.ndcg - a / 2.0).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,315 @@
+//! Importers: the listener's own past (streaming-service exports, scrobble logs, playlists) and
+//! optional shared co-listening data (other listeners' play counts, listening logs, playlist
+//! datasets, item factors trained elsewhere).
+//!
+//! Every import streams its file (memory stays flat on multi-gigabyte files) inside one transaction:
+//! a file that turns out not to be the announced format, or is cut off, leaves the database as it
+//! was, and the error names the file and the line or entry. A malformed line or entry is skipped and
+//! reported. Importing the same content twice changes nothing (the content hash is remembered, and
+//! every row has a natural key).
+
+mod history;
+mod json_stream;
+mod shared;
+pub mod store;
+pub mod time;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+use super::matching::{self, LibraryIndex};
+use store::Items;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is not a {format} file: {reason}")]
+    WrongFormat {
+        path: PathBuf,
+        format: &'static str,
+        reason: String,
+    },
+    #[error("{path}: {at}: {reason}; nothing was imported from this file")]
+    Broken {
+        path: PathBuf,
+        at: String,
+        reason: String,
+    },
+    #[error("database: {0}")]
+    Db(#[from] rusqlite::Error),
+}
+
+pub type Result<T, E = ImportError> = std::result::Result<T, E>;
+
+/// Formats of the listener's own history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum HistoryFormat {
+    /// Spotify "Extended streaming history" (or the older StreamingHistory) JSON.
+    Spotify,
+    /// ListenBrainz export, one JSON listen per line.
+    Listenbrainz,
+    /// Last.fm scrobble log: user, timestamp, artist, track[, artist MBID, track MBID] (TSV or CSV).
+    Lastfm,
+    /// M3U / M3U8 playlist.
+    M3u,
+    /// XSPF playlist.
+    Xspf,
+}
+
+/// Formats of shared co-listening data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SharedFormat {
+    /// HetRec 2011 Last.fm: user_artists.dat (userID artistID weight) with artists.dat beside it,
+    /// and user_taggedartists.dat + tags.dat when present.
+    Hetrec,
+    /// Listening logs of many users (Last.fm 1K layout): user, timestamp, artist MBID, artist,
+    /// track MBID, track.
+    LastfmLog,
+    /// Spotify Million Playlist Dataset slice (JSON with a "playlists" array).
+    Mpd,
+    /// Item factors written by `scripts/spark_als.py` (JSON lines: header, then one item per line).
+    Factors,
+}
+
+/// A line or entry that was skipped, and why.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Skipped {
+    pub at: String,
+    pub reason: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ImportReport {
+    pub path: String,
+    pub format: String,
+    /// Lines (or JSON entries) read.
+    pub read: u64,
+    pub imported: u64,
+    pub skipped: u64,
+    /// The first skipped lines with their reasons (all are counted in `skipped`).
+    pub skipped_lines: Vec<Skipped>,
+    /// Distinct songs or artists the file names, and how many of them are in the library.
+    pub items: u64,
+    pub matched: u64,
+    pub match_rate: f64,
+    /// The same content was imported before: nothing changed.
+    pub already_imported: bool,
+    pub seconds: f64,
+}
+
+/// How many skipped lines a report lists in full.
+const SKIPPED_LISTED: usize = 100;
+
+/// The state of one running import, handed to the format readers.
+pub(crate) struct Importer<'a> {
+    pub conn: &'a Connection,
+    pub items: Items,
+    pub index: &'a LibraryIndex,
+    pub report: ImportReport,
+    pub path: PathBuf,
+}
+
+impl Importer<'_> {
+    pub fn skip(&mut self, at: impl Into<String>, reason: impl Into<String>) {
+        self.report.skipped += 1;
+        if self.report.skipped_lines.len() < SKIPPED_LISTED {
+            self.report.skipped_lines.push(Skipped {
+                at: at.into(),
+                reason: reason.into(),
+            });
+        }
+    }
+
+    pub fn wrong_format(&self, format: &'static str, reason: impl Into<String>) -> ImportError {
+        ImportError::WrongFormat {
+            path: self.path.clone(),
+            format,
+            reason: reason.into(),
+        }
+    }
+
+    pub fn broken(&self, at: impl Into<String>, reason: impl Into<String>) -> ImportError {
+        ImportError::Broken {
+            path: self.path.clone(),
+            at: at.into(),
+            reason: reason.into(),
+        }
+    }
+
+    pub fn open(&self) -> Result<std::fs::File> {
+        std::fs::File::open(&self.path).map_err(|source| ImportError::Io {
+            path: self.path.clone(),
+            source,
+        })
+    }
+}
+
+fn content_hash(path: &Path) -> Result<String> {
+    let io = |source| ImportError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buf).map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(format!("{:032x}", hasher.digest128()))
+}
+
+/// Runs `read` over `path` in one transaction, unless the same content was imported before.
+fn run_import(
+    conn: &mut Connection,
+    path: &Path,
+    kind: &str,
+    format: &str,
+    read: impl FnOnce(&mut Importer) -> Result<()>,
+) -> Result<ImportReport> {
+    let started = Instant::now();
+    let hash = content_hash(path)?;
+    let previous: Option<String> = conn
+        .query_row(
+            "SELECT report FROM imports WHERE kind = ?1 AND format = ?2 AND content_hash = ?3",
+            params![kind, format, hash],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(previous) = previous {
+        let mut report: ImportReport = serde_json::from_str::<serde_json::Value>(&previous)
+            .ok()
+            .map(|v| ImportReport {
+                read: v["read"].as_u64().unwrap_or(0),
+                items: v["items"].as_u64().unwrap_or(0),
+                matched: v["matched"].as_u64().unwrap_or(0),
+                match_rate: v["match_rate"].as_f64().unwrap_or(0.0),
+                ..Default::default()
+            })
+            .unwrap_or_default();
+        report.path = path.display().to_string();
+        report.format = format.to_owned();
+        report.already_imported = true;
+        report.seconds = started.elapsed().as_secs_f64();
+        return Ok(report);
+    }
+    let tx = conn.transaction()?;
+    let index = LibraryIndex::load(&tx)?;
+    let mut importer = Importer {
+        conn: &tx,
+        items: Items::new(),
+        index: &index,
+        report: ImportReport {
+            path: path.display().to_string(),
+            format: format.to_owned(),
+            ..Default::default()
+        },
+        path: path.to_owned(),
+    };
+    read(&mut importer)?;
+    let mut report = importer.report;
+    let touched = importer.items.touched;
+    matching::rematch(&tx, &index)?;
+    report.items = touched.len() as u64;
+    report.matched = count_matched(&tx, &index, &touched)?;
+    report.match_rate = if report.items == 0 {
+        0.0
+    } else {
+        report.matched as f64 / report.items as f64
+    };
+    report.seconds = started.elapsed().as_secs_f64();
+    tx.execute(
+        "INSERT INTO imports (kind, format, path, content_hash, imported_at, report)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            kind,
+            format,
+            report.path,
+            hash,
+            crate::db::now_unix(),
+            serde_json::to_string(&report).unwrap_or_default()
+        ],
+    )?;
+    tx.commit()?;
+    Ok(report)
+}
+
+fn count_matched(
+    conn: &Connection,
+    index: &LibraryIndex,
+    touched: &std::collections::HashSet<i64>,
+) -> rusqlite::Result<u64> {
+    let mut stmt =
+        conn.prepare_cached("SELECT kind, artist, track_id FROM ext_items WHERE id = ?1")?;
+    let mut n = 0;
+    for id in touched {
+        let (kind, artist, track): (String, String, Option<i64>) =
+            stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let hit = match kind.as_str() {
+            "artist" => index.has_artist(&artist),
+            _ => track.is_some(),
+        };
+        n += hit as u64;
+    }
+    Ok(n)
+}
+
+fn format_name<T: clap::ValueEnum>(format: T) -> String {
+    format
+        .to_possible_value()
+        .map(|v| v.get_name().to_owned())
+        .unwrap_or_default()
+}
+
+/// Imports the listener's own history or playlists from `path`.
+pub fn import_history(
+    conn: &mut Connection,
+    path: &Path,
+    format: HistoryFormat,
+) -> Result<ImportReport> {
+    run_import(
+        conn,
+        path,
+        "history",
+        &format_name(format),
+        |imp| match format {
+            HistoryFormat::Spotify => history::spotify(imp),
+            HistoryFormat::Listenbrainz => history::listenbrainz(imp),
+            HistoryFormat::Lastfm => history::lastfm(imp),
+            HistoryFormat::M3u => history::m3u(imp),
+            HistoryFormat::Xspf => history::xspf(imp),
+        },
+    )
+}
+
+/// Imports shared co-listening data from `path`.
+pub fn import_shared(
+    conn: &mut Connection,
+    path: &Path,
+    format: SharedFormat,
+) -> Result<ImportReport> {
+    run_import(
+        conn,
+        path,
+        "shared",
+        &format_name(format),
+        |imp| match format {
+            SharedFormat::Hetrec => shared::hetrec(imp),
+            SharedFormat::LastfmLog => shared::lastfm_log(imp),
+            SharedFormat::Mpd => shared::mpd(imp),
+            SharedFormat::Factors => shared::factors(imp),
+        },
+    )
+}

@@ -1,0 +1,222 @@
+//! One interface over the CF models, so the evaluation CLI, the benchmarks and the app treat them
+//! alike: fit on a user × item matrix, then score every item for a user.
+
+use super::als::{AlsModel, AlsParams, FoldIn};
+use super::ease::{EaseError, EaseModel};
+use super::matrix::Csr;
+use super::rp3::{Rp3Model, Rp3Params};
+
+/// Which model, with its hyper-parameters. `Default` is the model the app uses, chosen by measured
+/// quality (BENCHMARKS.md, "Taste models").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ModelSpec {
+    /// Implicit ALS on BM25-weighted counts.
+    Als { params: AlsParams, bm25: bool },
+    /// EASE on binary interactions.
+    Ease { lambda: f64 },
+    /// RP3beta on binary interactions.
+    Rp3 { params: Rp3Params },
+    /// Most-played items first: the floor every model must beat.
+    Popular,
+}
+
+impl Default for ModelSpec {
+    fn default() -> Self {
+        ModelSpec::Ease { lambda: 200.0 }
+    }
+}
+
+impl ModelSpec {
+    pub fn name(&self) -> &'static str {
+        match self {
+            ModelSpec::Als { .. } => "als",
+            ModelSpec::Ease { .. } => "ease",
+            ModelSpec::Rp3 { .. } => "rp3beta",
+            ModelSpec::Popular => "popular",
+        }
+    }
+
+    /// The model named `name` with default hyper-parameters.
+    pub fn by_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "als" => ModelSpec::Als {
+                params: AlsParams::default(),
+                bm25: true,
+            },
+            "ease" => ModelSpec::default(),
+            "rp3beta" | "rp3" => ModelSpec::Rp3 {
+                params: Rp3Params::default(),
+            },
+            "popular" | "pop" => ModelSpec::Popular,
+            _ => return None,
+        })
+    }
+
+    pub const NAMES: &'static [&'static str] = &["als", "ease", "rp3beta", "popular"];
+}
+
+/// A fitted model.
+#[derive(Debug, Clone)]
+pub enum Trained {
+    Als { model: AlsModel, fold: FoldIn },
+    Ease(EaseModel),
+    Rp3(Rp3Model),
+    Popular(Vec<f32>),
+}
+
+fn binary(m: &Csr) -> Csr {
+    m.map_values(|_| 1.0)
+}
+
+/// The input weighting a model trains on.
+pub fn prepare(spec: &ModelSpec, ratings: &Csr) -> Csr {
+    match spec {
+        ModelSpec::Als { bm25: true, .. } => ratings.bm25(100.0, 0.8),
+        ModelSpec::Als { bm25: false, .. } | ModelSpec::Popular => ratings.clone(),
+        ModelSpec::Ease { .. } | ModelSpec::Rp3 { .. } => binary(ratings),
+    }
+}
+
+impl Trained {
+    pub fn fit(spec: &ModelSpec, ratings: &Csr) -> Result<Self, EaseError> {
+        let input = prepare(spec, ratings);
+        Ok(match *spec {
+            ModelSpec::Als { params, .. } => {
+                let model = AlsModel::fit(&input, params);
+                let fold = FoldIn::new(
+                    model.item_factors.clone(),
+                    params.regularization,
+                    params.alpha,
+                );
+                Trained::Als { model, fold }
+            }
+            ModelSpec::Ease { lambda } => Trained::Ease(EaseModel::fit(&input, lambda)?),
+            ModelSpec::Rp3 { params } => Trained::Rp3(Rp3Model::fit(&input, params)),
+            ModelSpec::Popular => {
+                let mut pop = vec![0f32; input.cols];
+                for &i in &input.indices {
+                    pop[i as usize] += 1.0;
+                }
+                Trained::Popular(pop)
+            }
+        })
+    }
+
+    /// Scores of every item for training user `user` (row of `ratings` as given to `fit`).
+    pub fn scores_for_user(&self, spec: &ModelSpec, user: usize, ratings: &Csr) -> Vec<f32> {
+        match self {
+            Trained::Als { model, fold } => {
+                fold.scores(model.user_factors.row(user).as_slice().unwrap_or(&[]))
+            }
+            _ => {
+                let (items, weights) = ratings.row(user);
+                let weights = match spec {
+                    ModelSpec::Ease { .. } | ModelSpec::Rp3 { .. } => vec![1.0; items.len()],
+                    _ => weights.to_vec(),
+                };
+                self.scores_for_new(items, &weights)
+            }
+        }
+    }
+
+    /// Scores of every item for a listener who was not in the training data (folded in).
+    pub fn scores_for_new(&self, items: &[u32], weights: &[f32]) -> Vec<f32> {
+        match self {
+            Trained::Als { fold, .. } => fold.scores(&fold.user_vector(items, weights)),
+            Trained::Ease(m) => m.scores(items, weights),
+            Trained::Rp3(m) => m.scores(items, weights),
+            Trained::Popular(pop) => pop.clone(),
+        }
+    }
+}
+
+impl Trained {
+    /// How much a listener's item `from` (with weight `weight`) adds to item `to`'s score, for
+    /// explanations. For factor models, the cosine of the two items' factors.
+    pub fn contribution(&self, from: u32, weight: f32, to: u32) -> f32 {
+        match self {
+            Trained::Ease(m) => weight * m.weights[from as usize * m.items + to as usize],
+            Trained::Rp3(m) => {
+                let (cols, vals) = m.similarity.row(from as usize);
+                cols.binary_search(&to)
+                    .map(|at| weight * vals[at])
+                    .unwrap_or(0.0)
+            }
+            Trained::Als { fold, .. } => {
+                let y = &fold.item_factors;
+                let (a, b) = (y.row(from as usize), y.row(to as usize));
+                let dot = a.dot(&b);
+                let norm = (a.dot(&a) * b.dot(&b)).sqrt();
+                if norm > 0.0 {
+                    weight * dot / norm
+                } else {
+                    0.0
+                }
+            }
+            Trained::Popular(_) => 0.0,
+        }
+    }
+}
+
+/// The `k` best items by score, best first, leaving out `exclude` (sorted ascending).
+pub fn top_k(scores: &[f32], k: usize, exclude: &[u32]) -> Vec<u32> {
+    let mut candidates: Vec<u32> = (0..scores.len() as u32)
+        .filter(|i| exclude.binary_search(i).is_err())
+        .collect();
+    let by_score = |a: &u32, b: &u32| {
+        scores[*b as usize]
+            .total_cmp(&scores[*a as usize])
+            .then(a.cmp(b))
+    };
+    if candidates.len() > k {
+        candidates.select_nth_unstable_by(k, by_score);
+        candidates.truncate(k);
+    }
+    candidates.sort_unstable_by(by_score);
+    candidates
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn top_k_is_ordered_skips_excluded_and_breaks_ties_by_id() {
+        let s = [0.5, 0.9, 0.1, 0.9, 0.7];
+        assert_eq!(top_k(&s, 3, &[]), vec![1, 3, 4]);
+        assert_eq!(top_k(&s, 3, &[1]), vec![3, 4, 0]);
+        assert_eq!(top_k(&s, 10, &[0, 1, 2, 3, 4]), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn every_model_ranks_the_unseen_co_played_item_first() {
+        // Conformance check for every model: users play items 0,1,2 or 3,4,5 (one left out each).
+        let mut t = vec![];
+        for u in 0..30u32 {
+            let base = if u % 2 == 0 { 0 } else { 3 };
+            for i in 0..3 {
+                if (u / 2 + i) % 3 != 0 {
+                    t.push((u, base + i, 1.0 + (u % 3) as f32));
+                }
+            }
+        }
+        t.push((30, 6, 1.0)); // a lone item nobody else plays
+        let m = Csr::from_triples(31, 7, &t);
+        for name in ModelSpec::NAMES.iter().filter(|n| **n != "popular") {
+            let mut spec = ModelSpec::by_name(name).unwrap();
+            if let ModelSpec::Als { params, .. } = &mut spec {
+                params.factors = 4;
+            }
+            if let ModelSpec::Ease { lambda } = &mut spec {
+                *lambda = 1.0;
+            }
+            let model = Trained::fit(&spec, &m).unwrap();
+            let (seen, _) = m.row(0);
+            let best = top_k(&model.scores_for_user(&spec, 0, &m), 1, seen);
+            assert_eq!(best.len(), 1);
+            assert!(best[0] < 3, "{name} recommended {best:?} to a 0-2 listener");
+            let new = top_k(&model.scores_for_new(&[3, 4], &[1.0, 1.0]), 1, &[3, 4]);
+            assert_eq!(new, vec![5], "{name} fold-in");
+        }
+    }
+}

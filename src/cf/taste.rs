@@ -1,0 +1,391 @@
+//! The listener's collaborative-filtering scores over the library: the listener (local plays,
+//! imported history, playlists) is folded in against a model of the shared co-listening data, or
+//! against imported item factors, without retraining anything per play; session co-occurrence from
+//! the listener's own history adds "played together" evidence.
+
+use std::collections::{HashMap, HashSet};
+
+use ndarray::Array2;
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+
+use super::als::{AlsParams, FoldIn};
+use super::matrix::Csr;
+use super::model::{ModelSpec, Trained};
+use super::sessions::CoOccurrence;
+use crate::text::match_key::artist_key;
+
+#[derive(Debug, thiserror::Error)]
+pub enum TasteError {
+    #[error("database: {0}")]
+    Db(#[from] rusqlite::Error),
+    #[error(transparent)]
+    Model(#[from] super::ease::EaseError),
+}
+
+/// Up to this many items the app uses EASE (the most accurate model in BENCHMARKS.md); above it the
+/// dense item × item matrix gets too large for a desktop, and ALS takes over.
+pub const EASE_MAX_ITEMS: usize = 12_000;
+
+/// How much each kind of play says about taste (completed plays count fully; skips not at all).
+fn play_weight(end: Option<&str>) -> f32 {
+    match end {
+        Some("completed") => 1.0,
+        Some("stopped") => 0.5,
+        Some("skipped") | Some("error") => 0.0,
+        _ => 0.3,
+    }
+}
+
+/// The listener's taste signals as imported-item weights, and per library track.
+#[derive(Debug, Default, Clone)]
+pub struct Listener {
+    /// ext_items id → weight (songs and artists the listener played or listed).
+    pub items: HashMap<i64, f32>,
+    /// Library tracks the listener played, with weights.
+    pub tracks: HashMap<i64, f32>,
+}
+
+impl Listener {
+    pub fn load(conn: &Connection) -> rusqlite::Result<Self> {
+        let mut me = Listener::default();
+        let mut per_track: HashMap<i64, f32> = HashMap::new();
+        let mut stmt = conn.prepare("SELECT track_id, end_reason FROM plays")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let end: Option<String> = r.get(1)?;
+            *per_track.entry(r.get(0)?).or_default() += play_weight(end.as_deref());
+        }
+        per_track.retain(|_, w| *w > 0.0);
+        let mut key_of = conn.prepare("SELECT artist, title FROM tracks WHERE id = ?1")?;
+        let mut item_by_key = conn.prepare("SELECT id FROM ext_items WHERE key = ?1")?;
+        for (&track, &w) in &per_track {
+            let Some((artist, title)) = key_of
+                .query_row([track], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                })
+                .optional()?
+            else {
+                continue;
+            };
+            use super::import::store::{item_key, ItemKind};
+            for key in [
+                item_key(ItemKind::Track, &artist, Some(&title)),
+                item_key(ItemKind::Artist, &artist, None),
+            ] {
+                if let Some(id) = item_by_key
+                    .query_row([&key], |r| r.get::<_, i64>(0))
+                    .optional()?
+                {
+                    *me.items.entry(id).or_default() += w;
+                }
+            }
+        }
+        me.tracks = per_track;
+        // Imported plays of songs not in the library still tell taste (they are bridges in the
+        // shared data); matched ones are already counted through `plays`.
+        let mut stmt = conn.prepare(
+            "SELECT h.item_id, count(*) FROM history_events h JOIN ext_items e ON e.id = h.item_id
+             WHERE e.track_id IS NULL AND coalesce(h.skipped, 0) = 0 GROUP BY h.item_id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            *me.items.entry(r.get(0)?).or_default() += r.get::<_, i64>(1)? as f32;
+        }
+        let mut stmt = conn.prepare("SELECT item_id FROM playlist_entries")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            *me.items.entry(r.get(0)?).or_default() += 1.0;
+        }
+        Ok(me)
+    }
+}
+
+/// The shared-data model (or imported factors) the listener is folded into.
+pub struct SharedModel {
+    pub name: String,
+    /// Column → ext_items id.
+    pub items: Vec<i64>,
+    columns: HashMap<i64, u32>,
+    spec: ModelSpec,
+    model: Trained,
+}
+
+impl SharedModel {
+    /// Imported factors if there are any (the most recently imported model), else a model trained
+    /// here on the shared interactions; `None` without shared data.
+    pub fn load(conn: &Connection) -> Result<Option<Self>, TasteError> {
+        if let Some(model) = Self::imported_factors(conn)? {
+            return Ok(Some(model));
+        }
+        let mut items: Vec<i64> = Vec::new();
+        let mut columns: HashMap<i64, u32> = HashMap::new();
+        let mut users: HashMap<i64, u32> = HashMap::new();
+        let mut triples = Vec::new();
+        let mut stmt = conn.prepare("SELECT user_id, item_id, weight FROM shared_interactions")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (user, item, weight): (i64, i64, f64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            let next = users.len() as u32;
+            let u = *users.entry(user).or_insert(next);
+            let c = *columns.entry(item).or_insert_with(|| {
+                items.push(item);
+                items.len() as u32 - 1
+            });
+            triples.push((u, c, weight as f32));
+        }
+        if triples.is_empty() {
+            return Ok(None);
+        }
+        let matrix = Csr::from_triples(users.len(), items.len(), &triples);
+        let spec = if items.len() <= EASE_MAX_ITEMS {
+            ModelSpec::default()
+        } else {
+            ModelSpec::Als {
+                params: AlsParams::default(),
+                bm25: true,
+            }
+        };
+        let model = Trained::fit(&spec, &matrix)?;
+        Ok(Some(SharedModel {
+            name: format!("{} on {} shared listeners", spec.name(), users.len()),
+            items,
+            columns,
+            spec,
+            model,
+        }))
+    }
+
+    fn imported_factors(conn: &Connection) -> Result<Option<Self>, TasteError> {
+        let Some((model, rank, reg, alpha)): Option<(String, i64, f64, f64)> = conn
+            .query_row(
+                "SELECT model, rank, regularization, alpha FROM factor_models
+                 ORDER BY imported_at DESC, model LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        let rank = rank as usize;
+        let mut items = Vec::new();
+        let mut data = Vec::new();
+        let mut stmt = conn.prepare("SELECT item_id, vector FROM item_factors WHERE model = ?1")?;
+        let mut rows = stmt.query([&model])?;
+        while let Some(r) = rows.next()? {
+            let blob: Vec<u8> = r.get(1)?;
+            if blob.len() != rank * 4 {
+                continue;
+            }
+            items.push(r.get::<_, i64>(0)?);
+            data.extend(
+                blob.chunks_exact(4)
+                    .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+            );
+        }
+        if items.is_empty() {
+            return Ok(None);
+        }
+        let factors =
+            Array2::from_shape_vec((items.len(), rank), data).expect("rows of `rank` floats each");
+        let fold = FoldIn::new(factors.clone(), reg as f32, alpha as f32);
+        let params = AlsParams {
+            factors: rank,
+            regularization: reg as f32,
+            alpha: alpha as f32,
+            ..Default::default()
+        };
+        let columns = items
+            .iter()
+            .enumerate()
+            .map(|(c, &id)| (id, c as u32))
+            .collect();
+        Ok(Some(SharedModel {
+            name: format!("imported factors {model}"),
+            items,
+            columns,
+            spec: ModelSpec::Als {
+                params,
+                bm25: false,
+            },
+            model: Trained::Als {
+                model: super::als::AlsModel {
+                    params,
+                    user_factors: Array2::zeros((0, rank)),
+                    item_factors: factors,
+                },
+                fold,
+            },
+        }))
+    }
+
+    pub fn spec(&self) -> &ModelSpec {
+        &self.spec
+    }
+
+    /// The listener's items that the model knows, as (column, weight), sorted by column.
+    fn listener_row(&self, listener: &Listener) -> (Vec<u32>, Vec<f32>) {
+        let mut row: Vec<(u32, f32)> = listener
+            .items
+            .iter()
+            .filter_map(|(id, &w)| self.columns.get(id).map(|&c| (c, w)))
+            .collect();
+        row.sort_unstable_by_key(|&(c, _)| c);
+        row.into_iter().unzip()
+    }
+}
+
+/// One library track's CF evidence.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TrackScore {
+    pub track_id: i64,
+    /// From the shared-data model (0 when it has no opinion).
+    pub cf: f32,
+    /// From session co-occurrence with the listener's own plays.
+    pub session: f32,
+    /// The listener's song or artist that contributes most ("because you played …").
+    pub because: Option<String>,
+}
+
+impl TrackScore {
+    fn new(track_id: i64) -> Self {
+        TrackScore {
+            track_id,
+            cf: 0.0,
+            session: 0.0,
+            because: None,
+        }
+    }
+}
+
+/// Library track ids per artist key (artist-level shared data scores every track by the artist).
+fn tracks_by_artist(conn: &Connection) -> rusqlite::Result<HashMap<String, Vec<i64>>> {
+    let mut out: HashMap<String, Vec<i64>> = HashMap::new();
+    let mut stmt = conn.prepare("SELECT id, artist FROM tracks WHERE missing = 0")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        out.entry(artist_key(&r.get::<_, String>(1)?))
+            .or_default()
+            .push(r.get(0)?);
+    }
+    Ok(out)
+}
+
+/// Adds the shared model's scores (normalised to at most 1) to `by_track`, with the listener's item
+/// that contributes most to each ("because you played …").
+fn add_shared_scores(
+    conn: &Connection,
+    shared: &SharedModel,
+    listener: &Listener,
+    by_track: &mut HashMap<i64, TrackScore>,
+) -> Result<(), TasteError> {
+    let (cols, weights) = shared.listener_row(listener);
+    if cols.is_empty() {
+        return Ok(());
+    }
+    let item_scores = shared.model.scores_for_new(&cols, &weights);
+    let max = item_scores
+        .iter()
+        .cloned()
+        .fold(f32::MIN_POSITIVE, f32::max);
+    let artists = tracks_by_artist(conn)?;
+    let mut item_info =
+        conn.prepare("SELECT kind, artist, track_id FROM ext_items WHERE id = ?1")?;
+    let mine: HashSet<u32> = cols.iter().copied().collect();
+    // Library track → the column that gave it its score.
+    let mut best_column: HashMap<i64, u32> = HashMap::new();
+    for (c, &s) in item_scores.iter().enumerate() {
+        if s <= 0.0 || mine.contains(&(c as u32)) {
+            continue;
+        }
+        let (kind, artist, track): (String, String, Option<i64>) =
+            item_info.query_row([shared.items[c]], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let targets: &[i64] = match (kind.as_str(), &track) {
+            ("track", Some(t)) => std::slice::from_ref(t),
+            ("artist", _) => artists
+                .get(&artist_key(&artist))
+                .map(Vec::as_slice)
+                .unwrap_or(&[]),
+            _ => &[],
+        };
+        for &t in targets {
+            let score = by_track.entry(t).or_insert_with(|| TrackScore::new(t));
+            if s / max > score.cf {
+                score.cf = s / max;
+                best_column.insert(t, c as u32);
+            }
+        }
+    }
+    let mut name_of = conn.prepare("SELECT artist, title FROM ext_items WHERE id = ?1")?;
+    for (track, column) in best_column {
+        let best = cols
+            .iter()
+            .zip(&weights)
+            .map(|(&i, &w)| (i, shared.model.contribution(i, w, column)))
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .filter(|b| b.1 > 0.0);
+        if let (Some((i, _)), Some(score)) = (best, by_track.get_mut(&track)) {
+            let (artist, title): (String, Option<String>) =
+                name_of.query_row([shared.items[i as usize]], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            score.because = Some(match title {
+                Some(t) => format!("{artist} – {t}"),
+                None => artist,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// CF scores of library tracks the listener has not played, best first (by `cf + session`).
+pub fn scores(
+    conn: &Connection,
+    shared: Option<&SharedModel>,
+    listener: &Listener,
+    k: usize,
+) -> Result<Vec<TrackScore>, TasteError> {
+    let mut by_track: HashMap<i64, TrackScore> = HashMap::new();
+    if let Some(shared) = shared {
+        add_shared_scores(conn, shared, listener, &mut by_track)?;
+    }
+    let co = CoOccurrence::load(conn)?;
+    let mut session_best: HashMap<i64, (f32, i64)> = HashMap::new();
+    for (&played, &w) in &listener.tracks {
+        for (t, c) in co.neighbours(played) {
+            let score = by_track.entry(t).or_insert_with(|| TrackScore::new(t));
+            score.session += w * c;
+            let best = session_best.entry(t).or_insert((0.0, played));
+            if w * c > best.0 {
+                *best = (w * c, played);
+            }
+        }
+    }
+    let max_session = by_track
+        .values()
+        .map(|s| s.session)
+        .fold(f32::MIN_POSITIVE, f32::max);
+    let mut out: Vec<TrackScore> = by_track
+        .into_values()
+        .filter(|s| !listener.tracks.contains_key(&s.track_id))
+        .map(|mut s| {
+            s.session /= max_session;
+            s
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (b.cf + b.session)
+            .total_cmp(&(a.cf + a.session))
+            .then(a.track_id.cmp(&b.track_id))
+    });
+    out.truncate(k);
+    // Tracks found only through sessions are explained by the track they were played next to.
+    let mut title_of = conn.prepare("SELECT artist, title FROM tracks WHERE id = ?1")?;
+    for s in out.iter_mut().filter(|s| s.because.is_none()) {
+        if let Some(&(_, played)) = session_best.get(&s.track_id) {
+            let (artist, title): (String, String) =
+                title_of.query_row([played], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            s.because = Some(format!("{artist} – {title}"));
+        }
+    }
+    Ok(out)
+}

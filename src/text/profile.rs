@@ -1,0 +1,286 @@
+//! Text profiles of the library: one document per track (title, artist, album, genre, composer,
+//! comment, decade, folder names, the audio CNN's sound tags, imported user tags) and one per artist
+//! (everything but the titles, over all the artist's tracks). Search ranks tracks against a query by
+//! BM25 over text and sound tags together; similar artists and tracks by cosine of BM25 vectors.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use super::match_key::{artist_key, title_key};
+use super::vectors::{Bag, Corpus, TermVector};
+
+/// Sound tags below this probability say little about a track.
+const MIN_TAG_PROBABILITY: f32 = 0.1;
+
+/// Words a listener uses for moods and situations, mapped onto the sound-tag vocabulary the audio
+/// CNN knows (its 50 Million Song Dataset tags), so "calm piano" finds mellow, chilled tracks even
+/// when no title says "calm". Expansions count half as much as the words typed.
+const EXPANSIONS: &[(&str, &[&str])] = &[
+    (
+        "calm",
+        &[
+            "mellow",
+            "chill",
+            "chillout",
+            "ambient",
+            "easy",
+            "beautiful",
+        ],
+    ),
+    (
+        "relaxing",
+        &["mellow", "chill", "chillout", "ambient", "easy"],
+    ),
+    ("relax", &["mellow", "chill", "chillout", "ambient", "easy"]),
+    ("quiet", &["mellow", "acoustic", "easy"]),
+    ("soft", &["mellow", "acoustic", "easy", "beautiful"]),
+    ("peaceful", &["mellow", "ambient", "beautiful"]),
+    ("sleep", &["ambient", "mellow", "instrumental"]),
+    ("study", &["instrumental", "ambient", "chillout"]),
+    ("focus", &["instrumental", "ambient", "chillout"]),
+    (
+        "energetic",
+        &["dance", "party", "catchy", "rock", "electro"],
+    ),
+    ("upbeat", &["happy", "catchy", "dance", "party"]),
+    ("workout", &["dance", "electronic", "party", "hard", "rock"]),
+    ("party", &["dance", "party", "catchy"]),
+    ("melancholic", &["sad", "mellow", "beautiful"]),
+    ("melancholy", &["sad", "mellow", "beautiful"]),
+    ("sad", &["sad", "mellow"]),
+    ("cheerful", &["happy", "catchy"]),
+    ("hiphop", &["hip", "hop"]),
+    ("rap", &["hip", "hop"]),
+    ("heavy", &["metal", "hard", "rock"]),
+    ("vocal", &["vocalists", "vocalist"]),
+    ("female", &["female"]),
+    ("male", &["male"]),
+];
+
+/// Decade words of a year: 1994 → "1990s", "90s".
+fn decade_terms(year: i64) -> [String; 2] {
+    let decade = year / 10 * 10;
+    [format!("{decade}s"), format!("{:02}s", decade % 100)]
+}
+
+struct TrackFacts {
+    id: i64,
+    path: String,
+    title: String,
+    artist: String,
+    album: String,
+    genre: Option<String>,
+    composer: Option<String>,
+    comment: Option<String>,
+    year: Option<i64>,
+}
+
+/// Imported tags (Last.fm user tags and the like) per item key, weights scaled to at most 1.
+fn imported_tags(conn: &Connection) -> rusqlite::Result<HashMap<String, Vec<(String, f32)>>> {
+    let mut out: HashMap<String, Vec<(String, f32)>> = HashMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT e.key, g.tag, g.weight FROM item_tags g JOIN ext_items e ON e.id = g.item_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        out.entry(r.get(0)?)
+            .or_default()
+            .push((r.get(1)?, r.get::<_, f64>(2)? as f32));
+    }
+    for tags in out.values_mut() {
+        let max = tags.iter().map(|t| t.1).fold(0f32, f32::max).max(1e-6);
+        tags.iter_mut().for_each(|t| t.1 /= max);
+    }
+    Ok(out)
+}
+
+/// A bag of an item's imported tags.
+pub fn tag_bag(tags: &[(String, f32)], weight: f32) -> Bag {
+    let mut bag = Bag::default();
+    for (tag, w) in tags {
+        bag.add_text(tag, weight * w);
+    }
+    bag
+}
+
+/// The text model of the library.
+pub struct LibraryText {
+    pub track_ids: Vec<i64>,
+    /// Artist (display name) of each track, as an index into `artists`.
+    pub track_artist: Vec<usize>,
+    pub artists: Vec<String>,
+    pub tracks: Corpus,
+    pub artist_corpus: Corpus,
+}
+
+impl LibraryText {
+    pub fn load(conn: &Connection) -> rusqlite::Result<Self> {
+        let facts: Vec<TrackFacts> = conn
+            .prepare(
+                "SELECT id, path, title, artist, album, genre, composer, comment, year
+                 FROM tracks WHERE missing = 0 ORDER BY id",
+            )?
+            .query_map([], |r| {
+                Ok(TrackFacts {
+                    id: r.get(0)?,
+                    path: r.get(1)?,
+                    title: r.get(2)?,
+                    artist: r.get(3)?,
+                    album: r.get(4)?,
+                    genre: r.get(5)?,
+                    composer: r.get(6)?,
+                    comment: r.get(7)?,
+                    year: r.get(8)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let sound: HashMap<i64, Vec<f32>> = crate::analysis::store::all_tags(conn)?
+            .into_iter()
+            .collect();
+        let labels = crate::analysis::cnn::tag_labels();
+        let tags = imported_tags(conn)?;
+
+        let mut artist_index: HashMap<String, usize> = HashMap::new();
+        let mut artists: Vec<String> = Vec::new();
+        let mut artist_bags: Vec<Bag> = Vec::new();
+        let mut artist_tracks: Vec<f32> = Vec::new();
+        let mut track_bags = Vec::with_capacity(facts.len());
+        let mut track_artist = Vec::with_capacity(facts.len());
+        for f in &facts {
+            // Everything but the title describes the artist too.
+            let mut context = Bag::default();
+            context.add_text(&f.artist, 1.5);
+            context.add_text(&f.album, 0.8);
+            if let Some(genre) = &f.genre {
+                context.add_text(genre, 2.0);
+            }
+            if let Some(composer) = &f.composer {
+                context.add_text(composer, 0.8);
+            }
+            if let Some(comment) = &f.comment {
+                context.add_text(comment, 0.3);
+            }
+            if let Some(year) = f.year.filter(|y| (1000..3000).contains(y)) {
+                for term in decade_terms(year) {
+                    context.add_term(&term, 1.0);
+                }
+            }
+            let folders = Path::new(&f.path).ancestors().skip(1).take(2);
+            for folder in folders.filter_map(|p| p.file_name()) {
+                context.add_text(&folder.to_string_lossy(), 0.3);
+            }
+            if let Some(probabilities) = sound.get(&f.id) {
+                for (label, &p) in labels.iter().zip(probabilities) {
+                    if p >= MIN_TAG_PROBABILITY {
+                        context.add_text(label, 2.0 * p);
+                    }
+                }
+            }
+            let akey = artist_key(&f.artist);
+            if let Some(t) = tags.get(&format!("a:{akey}")) {
+                context.merge(&tag_bag(t, 2.0));
+            }
+            let mut bag = context.clone();
+            bag.add_text(&f.title, 1.0);
+            if let Some(t) = tags.get(&format!("t:{akey}\u{1f}{}", title_key(&f.title))) {
+                bag.merge(&tag_bag(t, 2.0));
+            }
+            track_bags.push(bag);
+            let a = *artist_index.entry(akey).or_insert_with(|| {
+                artists.push(f.artist.clone());
+                artist_bags.push(Bag::default());
+                artist_tracks.push(0.0);
+                artists.len() - 1
+            });
+            artist_bags[a].merge(&context);
+            artist_tracks[a] += 1.0;
+            track_artist.push(a);
+        }
+        // An artist's profile is the mean of their tracks' (prolific artists are not just longer).
+        for (bag, n) in artist_bags.iter_mut().zip(&artist_tracks) {
+            bag.terms.values_mut().for_each(|w| *w /= n);
+        }
+        Ok(LibraryText {
+            track_ids: facts.iter().map(|f| f.id).collect(),
+            track_artist,
+            artists,
+            tracks: Corpus::new(&track_bags),
+            artist_corpus: Corpus::new(&artist_bags),
+        })
+    }
+
+    /// Tracks ranked for a free-text query ("calm piano", "90s hip hop"), best first, with scores.
+    pub fn search(&self, query: &str, k: usize) -> Vec<(i64, f32)> {
+        let terms = expand_query(query);
+        let scores = self.tracks.query(&terms);
+        let mut ranked: Vec<(i64, f32)> = self
+            .track_ids
+            .iter()
+            .zip(scores)
+            .filter(|(_, s)| *s > 0.0)
+            .map(|(&id, s)| (id, s))
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(k);
+        ranked
+    }
+
+    /// Artists whose text profile is closest to `artist`'s, best first.
+    pub fn similar_artists(&self, artist: &str, k: usize) -> Option<Vec<(String, f32)>> {
+        let key = artist_key(artist);
+        let me = self.artists.iter().position(|a| artist_key(a) == key)?;
+        let vectors: Vec<TermVector> = (0..self.artists.len())
+            .map(|a| self.artist_corpus.vector(a))
+            .collect();
+        let mut ranked: Vec<(String, f32)> = (0..self.artists.len())
+            .filter(|&a| a != me)
+            .map(|a| (self.artists[a].clone(), vectors[me].cosine(&vectors[a])))
+            .filter(|(_, s)| *s > 0.0)
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        ranked.truncate(k);
+        Some(ranked)
+    }
+
+    /// The text vector of every track (for the recommender's "same scene" similarity).
+    pub fn track_vectors(&self) -> Vec<TermVector> {
+        (0..self.track_ids.len())
+            .map(|d| self.tracks.vector(d))
+            .collect()
+    }
+}
+
+/// Query terms with their weights: the typed words, plus their sound-tag expansions at half weight.
+pub fn expand_query(query: &str) -> Vec<(String, f32)> {
+    let mut terms: Vec<(String, f32)> = Vec::new();
+    let mut add = |t: &str, w: f32| match terms.iter_mut().find(|(x, _)| x == t) {
+        Some((_, old)) => *old = old.max(w),
+        None => terms.push((t.to_owned(), w)),
+    };
+    for word in super::tokenize::tokenize(query) {
+        add(&word, 1.0);
+        if let Some((_, more)) = EXPANSIONS.iter().find(|(w, _)| *w == word) {
+            for m in *more {
+                add(m, 0.5);
+            }
+        }
+    }
+    terms
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decades_and_moods_become_searchable_terms() {
+        assert_eq!(decade_terms(1994), ["1990s".to_string(), "90s".to_string()]);
+        assert_eq!(decade_terms(2003), ["2000s".to_string(), "00s".to_string()]);
+        let terms = expand_query("Calm piano");
+        assert!(terms.contains(&("calm".into(), 1.0)));
+        assert!(terms.contains(&("piano".into(), 1.0)));
+        assert!(terms.contains(&("mellow".into(), 0.5)));
+    }
+}

@@ -1,0 +1,180 @@
+//! Weighted term vectors: BM25 term weights (saturating term frequency, length-normalised, IDF over
+//! the collection) as L2-normalised sparse vectors for cosine similarity, and BM25 scoring of a
+//! query against every document.
+
+use std::collections::HashMap;
+
+use super::tokenize::tokenize;
+
+/// Raw weighted term counts of one document (fields add their words with their own weight).
+#[derive(Debug, Clone, Default)]
+pub struct Bag {
+    pub terms: HashMap<String, f32>,
+}
+
+impl Bag {
+    /// Adds every token of `text` with `weight`.
+    pub fn add_text(&mut self, text: &str, weight: f32) {
+        for token in tokenize(text) {
+            *self.terms.entry(token).or_default() += weight;
+        }
+    }
+
+    /// Adds one already-normalised term.
+    pub fn add_term(&mut self, term: &str, weight: f32) {
+        *self.terms.entry(term.to_owned()).or_default() += weight;
+    }
+
+    pub fn merge(&mut self, other: &Bag) {
+        for (t, w) in &other.terms {
+            *self.terms.entry(t.clone()).or_default() += w;
+        }
+    }
+
+    fn length(&self) -> f32 {
+        self.terms.values().sum()
+    }
+}
+
+/// A sparse vector over a corpus vocabulary, sorted by term id, L2-normalised.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TermVector(pub Vec<(u32, f32)>);
+
+impl TermVector {
+    pub fn cosine(&self, other: &TermVector) -> f32 {
+        let (mut i, mut j, mut sum) = (0, 0, 0.0);
+        let (a, b) = (&self.0, &other.0);
+        while i < a.len() && j < b.len() {
+            match a[i].0.cmp(&b[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    sum += a[i].1 * b[j].1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        sum
+    }
+}
+
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+
+/// A collection of documents with its vocabulary and statistics.
+#[derive(Debug, Clone, Default)]
+pub struct Corpus {
+    vocabulary: HashMap<String, u32>,
+    /// Documents holding each term.
+    df: Vec<u32>,
+    docs: Vec<Vec<(u32, f32)>>,
+    lengths: Vec<f32>,
+    mean_length: f32,
+}
+
+impl Corpus {
+    pub fn new(bags: &[Bag]) -> Self {
+        let mut corpus = Corpus::default();
+        for bag in bags {
+            let mut doc: Vec<(u32, f32)> = bag
+                .terms
+                .iter()
+                .filter(|(_, &w)| w > 0.0)
+                .map(|(t, &w)| {
+                    let next = corpus.vocabulary.len() as u32;
+                    let id = *corpus.vocabulary.entry(t.clone()).or_insert(next);
+                    if id as usize == corpus.df.len() {
+                        corpus.df.push(0);
+                    }
+                    corpus.df[id as usize] += 1;
+                    (id, w)
+                })
+                .collect();
+            doc.sort_unstable_by_key(|&(id, _)| id);
+            corpus.lengths.push(bag.length());
+            corpus.docs.push(doc);
+        }
+        corpus.mean_length = corpus.lengths.iter().sum::<f32>() / corpus.docs.len().max(1) as f32;
+        corpus
+    }
+
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    fn idf(&self, term: u32) -> f32 {
+        let n = self.docs.len() as f32;
+        let df = self.df[term as usize] as f32;
+        ((n - df + 0.5) / (df + 0.5) + 1.0).ln()
+    }
+
+    fn bm25(&self, doc: usize, tf: f32) -> f32 {
+        let norm = K1 * (1.0 - B + B * self.lengths[doc] / self.mean_length.max(f32::MIN_POSITIVE));
+        tf * (K1 + 1.0) / (tf + norm)
+    }
+
+    /// The BM25-weighted, L2-normalised vector of document `doc`.
+    pub fn vector(&self, doc: usize) -> TermVector {
+        let mut v: Vec<(u32, f32)> = self.docs[doc]
+            .iter()
+            .map(|&(t, tf)| (t, self.bm25(doc, tf) * self.idf(t)))
+            .collect();
+        let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            v.iter_mut().for_each(|(_, w)| *w /= norm);
+        }
+        TermVector(v)
+    }
+
+    /// BM25 score of every document for weighted query terms (unknown terms score nothing).
+    pub fn query(&self, terms: &[(String, f32)]) -> Vec<f32> {
+        let ids: Vec<(u32, f32)> = terms
+            .iter()
+            .filter_map(|(t, w)| self.vocabulary.get(t).map(|&id| (id, *w)))
+            .collect();
+        (0..self.docs.len())
+            .map(|d| {
+                let doc = &self.docs[d];
+                ids.iter()
+                    .filter_map(|&(id, w)| {
+                        doc.binary_search_by_key(&id, |&(t, _)| t)
+                            .ok()
+                            .map(|at| w * self.idf(id) * self.bm25(d, doc[at].1))
+                    })
+                    .sum()
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bag(text: &str) -> Bag {
+        let mut b = Bag::default();
+        b.add_text(text, 1.0);
+        b
+    }
+
+    #[test]
+    fn shared_rare_words_make_documents_similar() {
+        let corpus = Corpus::new(&[
+            bag("ambient drone music"),
+            bag("ambient drone soundscape music"),
+            bag("punk rock music"),
+        ]);
+        let v: Vec<TermVector> = (0..3).map(|d| corpus.vector(d)).collect();
+        assert!((v[0].cosine(&v[0]) - 1.0).abs() < 1e-5);
+        assert!(v[0].cosine(&v[1]) > v[0].cosine(&v[2]) + 0.3);
+        let scores = corpus.query(&[("drone".into(), 1.0)]);
+        assert!(scores[0] > 0.0 && scores[1] > 0.0 && scores[2] == 0.0);
+        // The shorter document that matches ranks higher (length normalisation).
+        assert!(scores[0] > scores[1]);
+    }
+}
