@@ -19,6 +19,9 @@ import sys
 import tempfile
 import time
 
+# implicit asks for single-threaded BLAS (its own threads do the work); set before numpy loads.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -165,10 +168,10 @@ def sonare_seconds_per_iteration(bin_, train_path, factors, iterations):
 
 GRIDS = {
     "sonare als": [{"factors": 64, "regularization": r, "alpha": a} for r in (0.05, 0.5) for a in (1, 4)],
-    "sonare ease": [{"lambda": l} for l in (50, 200, 500, 1000)],
+    "sonare ease": [{"lambda": l, "dropout": d} for l in (100, 200, 500) for d in (0.0, 0.5, 0.75, 0.9)],
     "sonare rp3beta": [{"beta": b, "neighbours": n} for b in (0.3, 0.6) for n in (100, 400)],
     "implicit als": [{"factors": 64, "reg": r, "alpha": a} for r in (0.01, 0.1, 1.0) for a in (1, 4)],
-    "numpy ease": [{"lam": l} for l in (50, 200, 500, 1000)],
+    "numpy ease": [{"lam": l} for l in (50, 100, 200, 300, 500, 1000)],
 }
 
 

@@ -12,8 +12,8 @@ use super::rp3::{Rp3Model, Rp3Params};
 pub enum ModelSpec {
     /// Implicit ALS on BM25-weighted counts.
     Als { params: AlsParams, bm25: bool },
-    /// EASE on binary interactions.
-    Ease { lambda: f64 },
+    /// EASE on binary interactions (`dropout` > 0: the denoising EDLAE variant).
+    Ease { lambda: f64, dropout: f64 },
     /// RP3beta on binary interactions.
     Rp3 { params: Rp3Params },
     /// Most-played items first: the floor every model must beat.
@@ -22,7 +22,10 @@ pub enum ModelSpec {
 
 impl Default for ModelSpec {
     fn default() -> Self {
-        ModelSpec::Ease { lambda: 200.0 }
+        ModelSpec::Ease {
+            lambda: 200.0,
+            dropout: 0.75,
+        }
     }
 }
 
@@ -90,7 +93,9 @@ impl Trained {
                 );
                 Trained::Als { model, fold }
             }
-            ModelSpec::Ease { lambda } => Trained::Ease(EaseModel::fit(&input, lambda)?),
+            ModelSpec::Ease { lambda, dropout } => {
+                Trained::Ease(EaseModel::fit(&input, lambda, dropout)?)
+            }
             ModelSpec::Rp3 { params } => Trained::Rp3(Rp3Model::fit(&input, params)),
             ModelSpec::Popular => {
                 let mut pop = vec![0f32; input.cols];
@@ -207,7 +212,7 @@ mod tests {
             if let ModelSpec::Als { params, .. } = &mut spec {
                 params.factors = 4;
             }
-            if let ModelSpec::Ease { lambda } = &mut spec {
+            if let ModelSpec::Ease { lambda, .. } = &mut spec {
                 *lambda = 1.0;
             }
             let model = Trained::fit(&spec, &m).unwrap();

@@ -52,15 +52,38 @@ const RECORDING_WORDS: &[&str] = &[
     "take",
 ];
 
-/// True if `part` (a bracketed or dashed suffix, folded) only names a release variant.
+/// Words that may sit in a release-variant suffix without naming anything ("The Single Version").
+const FILLER_WORDS: &[&str] = &[
+    "the",
+    "a",
+    "short",
+    "long",
+    "edition",
+    "anniversary",
+    "expanded",
+    "re",
+];
+
+/// Words after which a suffix only names other people ("feat. Jay-Z", "From \"Frozen\"").
+const CREDIT_WORDS: &[&str] = &["feat", "ft", "featuring", "with", "from"];
+
+/// True if `part` (a bracketed or dashed suffix, folded) only names a release variant: every word
+/// is a variant word, a year or a filler ("Remastered 2011", "Single Version"), or it credits other
+/// people ("feat. X"). A suffix with any other word ("Naked Version", "Butch Vig Mix") names a
+/// different mix and is kept.
 fn is_variant(part: &str) -> bool {
     let words = tokenize(part);
     let is_year = |w: &str| w.len() == 4 && w.chars().all(|c| c.is_ascii_digit());
-    !words.is_empty()
-        && !words.iter().any(|w| RECORDING_WORDS.contains(&w.as_str()))
-        && words
-            .iter()
-            .any(|w| VARIANT_WORDS.contains(&w.as_str()) || is_year(w))
+    let Some(first) = words.first() else {
+        return false;
+    };
+    if words.iter().any(|w| RECORDING_WORDS.contains(&w.as_str())) {
+        return false;
+    }
+    CREDIT_WORDS.contains(&first.as_str())
+        || words.iter().all(|w| {
+            VARIANT_WORDS.contains(&w.as_str()) || FILLER_WORDS.contains(&w.as_str()) || is_year(w)
+        })
 }
 
 /// Removes bracketed parts and " - " suffixes that name a release variant or a featured artist.
@@ -121,13 +144,17 @@ fn key_of(text: &str) -> String {
 
 /// The key an artist name matches on. A leading "The" is ignored ("The Beatles" = "Beatles").
 pub fn artist_key(artist: &str) -> String {
-    let key = key_of(&artist.replace('&', " and "));
-    key.strip_prefix("the ").map(str::to_owned).unwrap_or(key)
+    let key = key_of(&fold(artist).replace('&', " and "));
+    match key.strip_prefix("the ") {
+        // "The The" is not "The".
+        Some(rest) if rest != "the" => rest.to_owned(),
+        _ => key,
+    }
 }
 
 /// The key a track title matches on.
 pub fn title_key(title: &str) -> String {
-    key_of(&title.replace('&', " and "))
+    key_of(&fold(title).replace('&', " and "))
 }
 
 #[cfg(test)]

@@ -72,6 +72,9 @@ pub struct ModelArgs {
     /// EASE: L2 regularisation λ.
     #[arg(long)]
     lambda: Option<f64>,
+    /// EASE: input dropout p of the denoising variant (0 = plain EASE).
+    #[arg(long)]
+    dropout: Option<f64>,
     /// RP3beta: popularity penalty β.
     #[arg(long)]
     beta: Option<f32>,
@@ -101,7 +104,10 @@ impl ModelArgs {
                 params.alpha = self.alpha.unwrap_or(d.alpha);
                 *bm25 = !self.no_bm25;
             }
-            ModelSpec::Ease { lambda } => *lambda = self.lambda.unwrap_or(*lambda),
+            ModelSpec::Ease { lambda, dropout } => {
+                *lambda = self.lambda.unwrap_or(*lambda);
+                *dropout = self.dropout.unwrap_or(*dropout);
+            }
             ModelSpec::Rp3 { params } => {
                 let d = Rp3Params::default();
                 params.beta = self.beta.unwrap_or(d.beta);

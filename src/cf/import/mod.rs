@@ -153,20 +153,37 @@ impl Importer<'_> {
     }
 }
 
+/// xxh3-128 of the file's content; of a folder (a dataset of several files), of its files' names
+/// and contents in name order.
 fn content_hash(path: &Path) -> Result<String> {
     let io = |source| ImportError::Io {
         path: path.to_owned(),
         source,
     };
-    let mut file = std::fs::File::open(path).map_err(io)?;
+    let mut files = vec![path.to_owned()];
+    if path.is_dir() {
+        files = std::fs::read_dir(path)
+            .map_err(io)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file())
+            .collect();
+        files.sort();
+    }
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = file.read(&mut buf).map_err(io)?;
-        if n == 0 {
-            break;
+    for file in files {
+        hasher.update(file.file_name().unwrap_or_default().as_encoded_bytes());
+        let mut f = std::fs::File::open(&file).map_err(|source| ImportError::Io {
+            path: file.clone(),
+            source,
+        })?;
+        loop {
+            let n = f.read(&mut buf).map_err(io)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
         }
-        hasher.update(&buf[..n]);
     }
     Ok(format!("{:032x}", hasher.digest128()))
 }

@@ -1,0 +1,500 @@
+//! Importers of listening history and shared co-listening data, on a real library (tagged FLAC files
+//! scanned into a real SQLite file): reports, matching, idempotence, bad input.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+use lofty::tag::{Accessor, ItemKey};
+use rusqlite::Connection;
+use sonare::cf::import::{self, HistoryFormat, ImportError, SharedFormat};
+
+fn taste(name: &str) -> PathBuf {
+    fixtures().join("taste").join(name)
+}
+
+/// (file name, artist, title, genre, year, MusicBrainz recording id)
+const SONGS: &[(&str, &str, &str, &str, u32, Option<&str>)] = &[
+    (
+        "bjork.flac",
+        "Björk",
+        "Jóga",
+        "Electronic",
+        1997,
+        Some("9a2b1f8e-1111-4c1e-9b7a-000000000001"),
+    ),
+    (
+        "beatles.flac",
+        "The Beatles",
+        "Let It Be",
+        "Rock",
+        1970,
+        None,
+    ),
+    (
+        "simon.flac",
+        "Simon & Garfunkel",
+        "The Boxer",
+        "Folk",
+        1969,
+        None,
+    ),
+    ("snsd.flac", "소녀시대", "Gee", "K-Pop", 2009, None),
+    (
+        "sakamoto.flac",
+        "坂本龍一",
+        "Merry Christmas Mr. Lawrence",
+        "Soundtrack",
+        1983,
+        None,
+    ),
+    (
+        "daft punk.flac",
+        "Daft Punk",
+        "One More Time",
+        "French House",
+        2000,
+        None,
+    ),
+];
+
+/// A scanned library of the six songs above (one small FLAC, retagged).
+fn library() -> TempLibrary {
+    let tmp = tempfile::tempdir().unwrap();
+    let files: Vec<PathBuf> = SONGS
+        .iter()
+        .map(|(name, artist, title, genre, year, mbid)| {
+            let path = tmp.path().join(name);
+            copy(&minimal("full_test.flac"), &path);
+            retag(&path, |tag| {
+                tag.set_artist(artist.to_string());
+                tag.set_title(title.to_string());
+                tag.set_genre(genre.to_string());
+                tag.set_album(format!("{title} album"));
+                tag.insert_text(ItemKey::Year, year.to_string());
+                if let Some(mbid) = mbid {
+                    tag.insert_text(ItemKey::MusicBrainzRecordingId, mbid.to_string());
+                }
+            });
+            path
+        })
+        .collect();
+    let pairs: Vec<(&Path, &str)> = files
+        .iter()
+        .zip(SONGS)
+        .map(|(p, s)| (p.as_path(), s.0))
+        .collect();
+    let lib = TempLibrary::with_files(&pairs);
+    drop(tmp);
+    lib
+}
+
+fn count(conn: &Connection, sql: &str) -> i64 {
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+/// Row counts of every table an import writes.
+fn snapshot(conn: &Connection) -> Vec<i64> {
+    [
+        "plays",
+        "ext_items",
+        "history_events",
+        "playlist_entries",
+        "shared_users",
+        "shared_interactions",
+        "item_tags",
+        "item_factors",
+        "imports",
+    ]
+    .iter()
+    .map(|t| count(conn, &format!("SELECT count(*) FROM {t}")))
+    .collect()
+}
+
+fn plays_of(conn: &Connection, lib: &TempLibrary, file: &str) -> Vec<(String, String)> {
+    let id = lib.track_id(file);
+    conn.prepare("SELECT source, end_reason FROM plays WHERE track_id = ?1 ORDER BY started_at")
+        .unwrap()
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn spotify_history_is_matched_reported_and_idempotent() {
+    let lib = library();
+    let mut conn = sonare::db::open(&lib.db).unwrap();
+    let report = import::import_history(
+        &mut conn,
+        &taste("spotify_extended.json"),
+        HistoryFormat::Spotify,
+    )
+    .unwrap();
+    assert_eq!(report.read, 5);
+    assert_eq!(report.imported, 3);
+    assert_eq!(report.skipped, 2);
+    let reasons: Vec<(&str, &str)> = report
+        .skipped_lines
+        .iter()
+        .map(|s| (s.at.as_str(), s.reason.as_str()))
+        .collect();
+    assert_eq!(reasons[0].0, "entry 3");
+    assert!(reasons[0].1.contains("podcast"), "{reasons:?}");
+    assert_eq!(reasons[1].0, "entry 4");
+    assert!(reasons[1].1.contains("ts"), "{reasons:?}");
+    // Björk/Jóga matched through diacritic folding, the remastered Beatles through the variant
+    // suffix; "Nobody Here" is not in the library.
+    assert_eq!((report.items, report.matched), (3, 2));
+    assert!((report.match_rate - 2.0 / 3.0).abs() < 1e-9);
+    assert_eq!(
+        plays_of(&conn, &lib, "bjork.flac"),
+        vec![("spotify".into(), "completed".into())]
+    );
+    assert_eq!(
+        plays_of(&conn, &lib, "beatles.flac"),
+        vec![("spotify".into(), "skipped".into())]
+    );
+    // `ts` is when the play ended: it started ms_played earlier.
+    let started: i64 = conn
+        .query_row(
+            "SELECT started_at FROM plays WHERE track_id = ?1",
+            [lib.track_id("bjork.flac")],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(started, 1_672_913_040 - 240);
+
+    let before = snapshot(&conn);
+    let again = import::import_history(
+        &mut conn,
+        &taste("spotify_extended.json"),
+        HistoryFormat::Spotify,
+    )
+    .unwrap();
+    assert!(again.already_imported);
+    assert_eq!(snapshot(&conn), before);
+    // The same plays inside a different file (a later, overlapping export) are not duplicated.
+    let copy_path = lib.tmp.path().join("export2.json");
+    let text = std::fs::read_to_string(taste("spotify_extended.json")).unwrap();
+    std::fs::write(
+        &copy_path,
+        text.replace("\"platform\": \"linux\"", "\"platform\": \"osx\""),
+    )
+    .unwrap();
+    let overlap = import::import_history(&mut conn, &copy_path, HistoryFormat::Spotify).unwrap();
+    assert!(!overlap.already_imported);
+    assert_eq!(snapshot(&conn)[..4], before[..4]);
+}
+
+#[test]
+fn listenbrainz_and_lastfm_logs_match_by_mbid_and_by_normalised_names() {
+    let lib = library();
+    let mut conn = sonare::db::open(&lib.db).unwrap();
+    let lb = import::import_history(
+        &mut conn,
+        &taste("listenbrainz.jsonl"),
+        HistoryFormat::Listenbrainz,
+    )
+    .unwrap();
+    assert_eq!((lb.read, lb.imported, lb.skipped), (4, 2, 2), "{lb:?}");
+    assert_eq!(lb.skipped_lines[0].at, "line 2");
+    assert!(lb.skipped_lines[0].reason.contains("malformed JSON"));
+    assert_eq!(lb.skipped_lines[1].at, "line 5");
+    // "Daft Punk feat. Romanthony – One More Time (Radio Edit)" by names; the live Björk listen by
+    // its recording MBID although its names differ.
+    assert_eq!(lb.matched, 2);
+    assert_eq!(plays_of(&conn, &lib, "daft punk.flac").len(), 1);
+    assert_eq!(plays_of(&conn, &lib, "bjork.flac")[0].0, "listenbrainz");
+
+    let tsv =
+        import::import_history(&mut conn, &taste("scrobbles.tsv"), HistoryFormat::Lastfm).unwrap();
+    assert_eq!((tsv.read, tsv.imported, tsv.skipped), (3, 1, 2), "{tsv:?}");
+    assert_eq!(tsv.skipped_lines[0].at, "line 3");
+    assert!(tsv.skipped_lines[0].reason.contains("timestamp"));
+    assert_eq!(tsv.skipped_lines[1].at, "line 4");
+    let csv =
+        import::import_history(&mut conn, &taste("scrobbles.csv"), HistoryFormat::Lastfm).unwrap();
+    // CJK names, a comma inside a quoted title, full-width Latin letters and "＆".
+    assert_eq!((csv.read, csv.imported, csv.matched), (2, 2, 2), "{csv:?}");
+    assert_eq!(plays_of(&conn, &lib, "simon.flac").len(), 2);
+    assert_eq!(
+        plays_of(&conn, &lib, "sakamoto.flac"),
+        vec![("lastfm".into(), "completed".into())]
+    );
+}
+
+#[test]
+fn playlists_match_by_path_or_by_the_names_they_carry() {
+    let lib = library();
+    let mut conn = sonare::db::open(&lib.db).unwrap();
+    let m3u = lib.tmp.path().join("mix.m3u8");
+    std::fs::write(
+        &m3u,
+        "#EXTM3U\n#EXTINF:320,Daft Punk - One More Time\nmusic/daft punk.flac\n\
+         #EXTINF:100,Bob Dylan - Hurricane\n/nowhere/hurricane.mp3\n/nowhere/unknown.mp3\n",
+    )
+    .unwrap();
+    let report = import::import_history(&mut conn, &m3u, HistoryFormat::M3u).unwrap();
+    assert_eq!(
+        (report.read, report.imported, report.skipped),
+        (3, 2, 1),
+        "{report:?}"
+    );
+    assert_eq!(report.skipped_lines[0].at, "line 6");
+    assert_eq!(report.matched, 1);
+
+    let xspf = lib.tmp.path().join("mix.xspf");
+    let daft = lib.music.join("daft punk.flac").canonicalize().unwrap();
+    std::fs::write(
+        &xspf,
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<playlist version="1" xmlns="http://xspf.org/ns/0/">
+  <trackList>
+    <track><location>file://{}</location></track>
+    <track><creator>Simon &amp; Garfunkel</creator><title>The Boxer</title></track>
+    <track><creator>Nobody</creator></track>
+  </trackList>
+</playlist>"#,
+            daft.display().to_string().replace(' ', "%20")
+        ),
+    )
+    .unwrap();
+    let report = import::import_history(&mut conn, &xspf, HistoryFormat::Xspf).unwrap();
+    assert_eq!(
+        (report.read, report.imported, report.matched),
+        (3, 2, 2),
+        "{report:?}"
+    );
+    assert_eq!(report.skipped_lines[0].at, "track 3");
+    assert_eq!(count(&conn, "SELECT count(*) FROM playlist_entries"), 4);
+}
+
+#[test]
+fn a_file_of_another_format_or_cut_short_stops_before_writing_anything() {
+    let lib = library();
+    let mut conn = sonare::db::open(&lib.db).unwrap();
+    import::import_history(&mut conn, &taste("scrobbles.tsv"), HistoryFormat::Lastfm).unwrap();
+    let before = snapshot(&conn);
+    let cases: Vec<(PathBuf, HistoryFormat)> = vec![
+        (taste("listenbrainz.jsonl"), HistoryFormat::Spotify),
+        (taste("spotify_extended.json"), HistoryFormat::Listenbrainz),
+        (minimal("full_test.flac"), HistoryFormat::Lastfm),
+        (taste("mpd_slice.json"), HistoryFormat::Spotify),
+        (taste("hetrec/artists.dat"), HistoryFormat::Xspf),
+    ];
+    for (path, format) in cases {
+        let err = import::import_history(&mut conn, &path, format).unwrap_err();
+        assert!(
+            matches!(err, ImportError::WrongFormat { .. }),
+            "{path:?} as {format:?}: {err}"
+        );
+        assert!(
+            err.to_string().contains(&path.display().to_string()),
+            "{err}"
+        );
+        assert_eq!(snapshot(&conn), before, "{path:?}");
+    }
+    // Cut off in the middle of the third entry: the first two must not be imported on their own.
+    let text = std::fs::read_to_string(taste("spotify_extended.json")).unwrap();
+    let cut = lib.tmp.path().join("cut.json");
+    std::fs::write(&cut, &text[..text.find("A Podcast").unwrap()]).unwrap();
+    let err = import::import_history(&mut conn, &cut, HistoryFormat::Spotify).unwrap_err();
+    assert!(matches!(err, ImportError::Broken { .. }), "{err}");
+    let message = err.to_string();
+    assert!(
+        message.contains("cut.json") && message.contains("line"),
+        "{message}"
+    );
+    assert_eq!(snapshot(&conn), before);
+    // A missing file names itself.
+    let err = import::import_history(
+        &mut conn,
+        Path::new("/nowhere/x.json"),
+        HistoryFormat::Spotify,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("/nowhere/x.json"), "{err}");
+}
+
+#[test]
+fn shared_data_imports_with_tags_and_feeds_recommendations_with_reasons() {
+    let lib = library();
+    let mut conn = sonare::db::open(&lib.db).unwrap();
+    let report = import::import_shared(&mut conn, &taste("hetrec"), SharedFormat::Hetrec).unwrap();
+    assert_eq!(
+        (report.read, report.imported, report.skipped),
+        (18, 16, 2),
+        "{report:?}"
+    );
+    assert!(report
+        .skipped_lines
+        .iter()
+        .any(|s| s.at == "line 18" && s.reason.contains("weight")));
+    assert!(report
+        .skipped_lines
+        .iter()
+        .any(|s| s.at == "line 19" && s.reason.contains("artists.dat")));
+    // Artists: Björk, Daft Punk, The Beatles and Simon & Garfunkel are in the library.
+    assert_eq!((report.items, report.matched), (6, 4));
+    assert_eq!(count(&conn, "SELECT count(*) FROM shared_users"), 7);
+    assert!(count(&conn, "SELECT count(*) FROM item_tags") >= 10);
+    let again = import::import_shared(&mut conn, &taste("hetrec"), SharedFormat::Hetrec).unwrap();
+    assert!(again.already_imported);
+
+    // Without any history there is nothing to fold in.
+    let listener = sonare::cf::taste::Listener::load(&conn).unwrap();
+    let model = sonare::cf::taste::SharedModel::load(&conn)
+        .unwrap()
+        .unwrap();
+    assert!(
+        sonare::cf::taste::scores(&conn, Some(&model), &listener, 10)
+            .unwrap()
+            .is_empty()
+    );
+
+    // The listener played Björk: the electronic side of the shared data answers.
+    import::import_history(
+        &mut conn,
+        &taste("spotify_extended.json"),
+        HistoryFormat::Spotify,
+    )
+    .unwrap();
+    let listener = sonare::cf::taste::Listener::load(&conn).unwrap();
+    let scores = sonare::cf::taste::scores(&conn, Some(&model), &listener, 10).unwrap();
+    let top = &scores[0];
+    assert_eq!(top.track_id, lib.track_id("daft punk.flac"), "{scores:?}");
+    assert!(top.cf > 0.0);
+    assert_eq!(top.because.as_deref(), Some("Björk"), "{scores:?}");
+    assert!(
+        !scores
+            .iter()
+            .any(|s| s.track_id == lib.track_id("bjork.flac")),
+        "played tracks are not recommended"
+    );
+}
+
+#[test]
+fn listening_logs_and_playlist_datasets_become_shared_interactions() {
+    let lib = library();
+    let mut conn = sonare::db::open(&lib.db).unwrap();
+    let log =
+        import::import_shared(&mut conn, &taste("lastfm_1k.tsv"), SharedFormat::LastfmLog).unwrap();
+    assert_eq!((log.read, log.imported, log.skipped), (5, 4, 1), "{log:?}");
+    assert_eq!(log.skipped_lines[0].at, "line 4");
+    assert_eq!((log.items, log.matched), (4, 4));
+    let mpd =
+        import::import_shared(&mut conn, &taste("mpd_slice.json"), SharedFormat::Mpd).unwrap();
+    assert_eq!((mpd.read, mpd.imported, mpd.skipped), (4, 3, 1), "{mpd:?}");
+    assert_eq!(mpd.skipped_lines[0].at, "playlist 2 track 2");
+    assert_eq!(count(&conn, "SELECT count(*) FROM shared_users"), 4);
+    // The playlist and the log name the same songs: one item each.
+    assert_eq!(count(&conn, "SELECT count(*) FROM ext_items"), 4);
+    let err = import::import_shared(
+        &mut conn,
+        &taste("spotify_extended.json"),
+        SharedFormat::Mpd,
+    )
+    .unwrap_err();
+    assert!(matches!(err, ImportError::WrongFormat { .. }), "{err}");
+    let err = import::import_shared(&mut conn, &taste("hetrec/tags.dat"), SharedFormat::Hetrec)
+        .unwrap_err();
+    assert!(err.to_string().contains("userID"), "{err}");
+}
+
+#[test]
+fn factor_files_are_checked_and_replace_the_same_models_factors() {
+    let lib = library();
+    let mut conn = sonare::db::open(&lib.db).unwrap();
+    let path = lib.tmp.path().join("factors.jsonl");
+    std::fs::write(
+        &path,
+        "{\"format\": \"sonare-factors\", \"version\": 1, \"model\": \"test-als\", \"rank\": 2, \"regularization\": 0.1, \"alpha\": 1.0}\n\
+         {\"artist\": \"Björk\", \"title\": \"Jóga\", \"factors\": [1.0, 0.0]}\n\
+         {\"artist\": \"Daft Punk\", \"title\": \"One More Time\", \"factors\": [0.9, 0.1]}\n\
+         {\"artist\": \"The Beatles\", \"title\": \"Let It Be\", \"factors\": [0.0, 1.0]}\n\
+         {\"artist\": \"Short\", \"title\": \"Vector\", \"factors\": [1.0]}\n\
+         not json\n",
+    )
+    .unwrap();
+    let report = import::import_shared(&mut conn, &path, SharedFormat::Factors).unwrap();
+    assert_eq!(
+        (report.read, report.imported, report.skipped),
+        (5, 3, 2),
+        "{report:?}"
+    );
+    assert_eq!(report.skipped_lines[0].at, "line 5");
+    assert_eq!(report.skipped_lines[1].at, "line 6");
+    assert_eq!(count(&conn, "SELECT count(*) FROM item_factors"), 3);
+    let bad = lib.tmp.path().join("bad.jsonl");
+    std::fs::write(&bad, "{\"format\": \"something else\"}\n").unwrap();
+    let err = import::import_shared(&mut conn, &bad, SharedFormat::Factors).unwrap_err();
+    assert!(matches!(err, ImportError::WrongFormat { .. }), "{err}");
+
+    // The listener who played Björk is folded in against these fixed factors.
+    import::import_history(
+        &mut conn,
+        &taste("spotify_extended.json"),
+        HistoryFormat::Spotify,
+    )
+    .unwrap();
+    let model = sonare::cf::taste::SharedModel::load(&conn)
+        .unwrap()
+        .unwrap();
+    assert!(model.name.contains("test-als"), "{}", model.name);
+    let listener = sonare::cf::taste::Listener::load(&conn).unwrap();
+    let scores = sonare::cf::taste::scores(&conn, Some(&model), &listener, 10).unwrap();
+    assert_eq!(
+        scores[0].track_id,
+        lib.track_id("daft punk.flac"),
+        "{scores:?}"
+    );
+    assert_eq!(scores[0].because.as_deref(), Some("Björk – Jóga"));
+}
+
+#[test]
+fn matcher_precision_on_the_hand_checked_sample() {
+    use sonare::cf::import::store::{item_key, ItemKind};
+    let text = std::fs::read_to_string(taste("match_sample.tsv")).unwrap();
+    // (tp, fp, fn, tn) for the part the rules were developed on, and for the held-out part.
+    let mut counts = [[0usize; 4]; 2];
+    let mut part = 0;
+    let mut wrong = Vec::new();
+    for line in text.lines().skip(3) {
+        if line.starts_with("# Held out") {
+            part = 1;
+        }
+        if line.starts_with('#') || line.starts_with("library_artist") {
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        let same = f[4] == "1";
+        let matched = item_key(ItemKind::Track, f[0], Some(f[1]))
+            == item_key(ItemKind::Track, f[2], Some(f[3]));
+        let cell = match (matched, same) {
+            (true, true) => 0,
+            (true, false) => 1,
+            (false, true) => 2,
+            (false, false) => 3,
+        };
+        if cell == 1 {
+            wrong.push(line);
+        }
+        counts[part][cell] += 1;
+    }
+    for (name, [tp, fp, fn_, tn]) in ["development", "held-out"].iter().zip(counts) {
+        println!(
+            "matcher, {name} pairs ({}): precision {:.3}, recall {:.3} (tp {tp}, fp {fp}, fn {fn_}, tn {tn})",
+            tp + fp + fn_ + tn,
+            tp as f64 / (tp + fp) as f64,
+            tp as f64 / (tp + fn_) as f64,
+        );
+    }
+    println!("false matches: {wrong:?}");
+    let [tp, fp, fn_, _] = [0, 1, 2, 3].map(|c| counts[0][c] + counts[1][c]);
+    let precision = tp as f64 / (tp + fp) as f64;
+    assert!(precision >= 0.95, "precision {precision}: {wrong:?}");
+    assert!(tp as f64 / (tp + fn_) as f64 >= 0.75);
+}
