@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use faer::linalg::solvers::Solve;
 use faer::{Mat, Side};
 
-use super::linalg::{axpy, dot, dot_with};
+use super::linalg::{axpy, dot, dot_with, symmetric_product};
 use super::matrix::Csr;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -93,9 +93,8 @@ fn solve_row<const FMA: bool>(
     let dot = dot_with::<FMA>;
     let [r, p, ap] = scratch;
     // r = b - A x
-    for (k, rk) in r.iter_mut().enumerate() {
-        *rk = -dot(&yty[k * f..(k + 1) * f], xu);
-    }
+    symmetric_product::<FMA>(yty, f, xu, r);
+    r.iter_mut().for_each(|v| *v = -*v);
     for (&i, &w) in cols.iter().zip(weights) {
         let yi = &ys[i as usize * f..(i as usize + 1) * f];
         let c = 1.0 + alpha * w;
@@ -107,9 +106,7 @@ fn solve_row<const FMA: bool>(
         if rs_old < 1e-20 {
             break;
         }
-        for (k, a) in ap.iter_mut().enumerate() {
-            *a = dot(&yty[k * f..(k + 1) * f], p);
-        }
+        symmetric_product::<FMA>(yty, f, p, ap);
         for (&i, &w) in cols.iter().zip(weights) {
             let yi = &ys[i as usize * f..(i as usize + 1) * f];
             axpy(alpha * w * dot(yi, p), yi, ap);
