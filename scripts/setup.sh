@@ -13,6 +13,8 @@ app_packages=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libsoup-3.0-dev li
   libasound2-dev libopus-dev curl ca-certificates)
 test_packages=(xvfb xauth webkit2gtk-driver chromium pulseaudio pulseaudio-utils libasound2-plugins imagemagick fluidsynth fluid-soundfont-gm python3-pip
   python3-venv)
+# The Spark job's test runs Spark in local mode, which needs a Java runtime (11 or 17 for Spark 3.5).
+command -v java >/dev/null 2>&1 || test_packages+=(openjdk-17-jre-headless)
 # Node.js 20 may come from elsewhere; Debian's is only needed when there is none.
 command -v node >/dev/null 2>&1 || test_packages+=(nodejs npm)
 
@@ -49,9 +51,14 @@ if [ "$mode" = test ]; then
   if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
     cargo install tauri-driver --version '^2' --locked
   fi
-  # mutagen is the reference the scan benchmark compares with.
-  if [ ! -x .cache/bench-venv/bin/python ]; then
+  # Python tools of the tests and benchmarks: mutagen (the scan benchmark's reference), PySpark (the
+  # Spark ALS job runs in local mode in the tests), implicit + numpy + scipy (the taste benchmark's
+  # references). A stamp file records the set, so a changed list reinstalls.
+  py_packages="mutagen==1.47.0 pyspark==3.5.3 implicit==0.7.3 numpy==2.4.6 scipy==1.17.1"
+  if [ ! -x .cache/bench-venv/bin/python ] || [ "$(cat .cache/bench-venv/sonare-packages 2>/dev/null)" != "$py_packages" ]; then
     python3 -m venv .cache/bench-venv
-    .cache/bench-venv/bin/pip install --quiet mutagen==1.47.0
+    # shellcheck disable=SC2086
+    .cache/bench-venv/bin/pip install --quiet $py_packages
+    echo "$py_packages" > .cache/bench-venv/sonare-packages
   fi
 fi

@@ -2,6 +2,8 @@
 //! under `target/test-cache/`), the copied fixtures, and temporary libraries.
 #![allow(dead_code)]
 
+pub mod taste;
+
 use std::fs::File;
 use std::path::{Path, PathBuf};
 

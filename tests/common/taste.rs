@@ -1,0 +1,88 @@
+//! A small real library for the taste tests: six tagged FLAC files (one fixture, retagged) in
+//! several scripts, one with a MusicBrainz recording id.
+
+use std::path::{Path, PathBuf};
+
+use lofty::tag::{Accessor, ItemKey};
+
+use super::{copy, fixtures, minimal, retag, TempLibrary};
+
+pub fn taste(name: &str) -> PathBuf {
+    fixtures().join("taste").join(name)
+}
+
+/// (file name, artist, title, genre, year, MusicBrainz recording id)
+pub const SONGS: &[(&str, &str, &str, &str, u32, Option<&str>)] = &[
+    (
+        "bjork.flac",
+        "Björk",
+        "Jóga",
+        "Electronic",
+        1997,
+        Some("9a2b1f8e-1111-4c1e-9b7a-000000000001"),
+    ),
+    (
+        "beatles.flac",
+        "The Beatles",
+        "Let It Be",
+        "Rock",
+        1970,
+        None,
+    ),
+    (
+        "simon.flac",
+        "Simon & Garfunkel",
+        "The Boxer",
+        "Folk",
+        1969,
+        None,
+    ),
+    ("snsd.flac", "소녀시대", "Gee", "K-Pop", 2009, None),
+    (
+        "sakamoto.flac",
+        "坂本龍一",
+        "Merry Christmas Mr. Lawrence",
+        "Soundtrack",
+        1983,
+        None,
+    ),
+    (
+        "daft punk.flac",
+        "Daft Punk",
+        "One More Time",
+        "French House",
+        2000,
+        None,
+    ),
+];
+
+/// A scanned library of the six songs above (one small FLAC, retagged).
+pub fn library() -> TempLibrary {
+    let tmp = tempfile::tempdir().unwrap();
+    let files: Vec<PathBuf> = SONGS
+        .iter()
+        .map(|(name, artist, title, genre, year, mbid)| {
+            let path = tmp.path().join(name);
+            copy(&minimal("full_test.flac"), &path);
+            retag(&path, |tag| {
+                tag.set_artist(artist.to_string());
+                tag.set_title(title.to_string());
+                tag.set_genre(genre.to_string());
+                tag.set_album(format!("{title} album"));
+                tag.insert_text(ItemKey::Year, year.to_string());
+                if let Some(mbid) = mbid {
+                    tag.insert_text(ItemKey::MusicBrainzRecordingId, mbid.to_string());
+                }
+            });
+            path
+        })
+        .collect();
+    let pairs: Vec<(&Path, &str)> = files
+        .iter()
+        .zip(SONGS)
+        .map(|(p, s)| (p.as_path(), s.0))
+        .collect();
+    let lib = TempLibrary::with_files(&pairs);
+    drop(tmp);
+    lib
+}
