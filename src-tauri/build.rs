@@ -23,6 +23,9 @@ const COMMANDS: &[&str] = &[
     "cancel_analysis",
     "track_details",
     "similar_tracks",
+    "find_tracks",
+    "taste_for_me",
+    "import_listening_data",
 ];
 
 fn main() {

@@ -72,6 +72,9 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         commands::analysis::cancel_analysis,
         commands::analysis::track_details,
         commands::analysis::similar_tracks,
+        commands::taste::find_tracks,
+        commands::taste::taste_for_me,
+        commands::taste::import_listening_data,
     ])
 }
 

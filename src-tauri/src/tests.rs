@@ -173,3 +173,53 @@ fn track_details_and_similar_tracks_follow_the_stored_analysis() {
     let err = h.call("track_details", json!({ "id": 999 })).unwrap_err();
     assert_eq!(err["kind"], "not_found");
 }
+
+#[test]
+fn taste_commands_find_by_words_and_recommend_from_imported_listening_data() {
+    let h = Harness::new();
+    std::fs::copy(
+        fixture("full_test.flac"),
+        h.music.join("Artist/Album/01 Calm Piano Sketch.flac"),
+    )
+    .unwrap();
+    std::fs::copy(
+        fixture("full_test.mp3"),
+        h.music.join("Artist/Album/02 Loud Drums.mp3"),
+    )
+    .unwrap();
+    h.call("add_folder", json!({ "path": h.music })).unwrap();
+    let state = h.webview.state::<AppState>();
+    let mut conn = state.writer().unwrap();
+    let covers = state.covers().unwrap();
+    sonare::library::scan(&mut conn, &covers, &Default::default(), &mut |_| {}).unwrap();
+
+    // The fixture files carry their own tags; the words below are in one file's title only.
+    let titles: Vec<String> = conn
+        .prepare("SELECT title FROM tracks ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let word = titles[0].split_whitespace().next().unwrap().to_owned();
+    let found = h
+        .call("find_tracks", json!({ "query": word, "k": 10 }))
+        .unwrap();
+    let found = found.as_array().unwrap();
+    assert!(!found.is_empty(), "{titles:?}");
+    assert_eq!(found[0]["track"]["title"], titles[0]);
+    assert!(found[0]["score"].as_f64().unwrap() > 0.0);
+
+    // Nothing played and no shared data: an empty list, not an error.
+    let recs = h.call("taste_for_me", json!({ "k": 10 })).unwrap();
+    assert_eq!(recs, json!([]));
+    // An unknown format is refused before any file picker opens.
+    let err = h
+        .call(
+            "import_listening_data",
+            json!({ "kind": "history", "format": "winamp" }),
+        )
+        .unwrap_err();
+    assert_eq!(err["kind"], "format");
+    assert!(err["message"].as_str().unwrap().contains("winamp"));
+}

@@ -113,8 +113,8 @@ impl Csr {
             .collect();
         let mean_len = row_len.iter().sum::<f32>() / users.max(1.0);
         let mut out = self.clone();
-        for r in 0..self.rows {
-            let norm = k1 * (1.0 - b + b * row_len[r] / mean_len.max(f32::MIN_POSITIVE));
+        for (r, len) in row_len.iter().enumerate() {
+            let norm = k1 * (1.0 - b + b * len / mean_len.max(f32::MIN_POSITIVE));
             let span = self.indptr[r]..self.indptr[r + 1];
             for at in span {
                 let v = self.values[at];

@@ -61,7 +61,8 @@ impl ModelSpec {
 /// A fitted model.
 #[derive(Debug, Clone)]
 pub enum Trained {
-    Als { model: AlsModel, fold: FoldIn },
+    // Boxed: factor models are far larger than the others' headers.
+    Als { model: Box<AlsModel>, fold: FoldIn },
     Ease(EaseModel),
     Rp3(Rp3Model),
     Popular(Vec<f32>),
@@ -91,7 +92,10 @@ impl Trained {
                     params.regularization,
                     params.alpha,
                 );
-                Trained::Als { model, fold }
+                Trained::Als {
+                    model: Box::new(model),
+                    fold,
+                }
             }
             ModelSpec::Ease { lambda, dropout } => {
                 Trained::Ease(EaseModel::fit(&input, lambda, dropout)?)

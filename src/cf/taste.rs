@@ -210,11 +210,11 @@ impl SharedModel {
                 bm25: false,
             },
             model: Trained::Als {
-                model: super::als::AlsModel {
+                model: Box::new(super::als::AlsModel {
                     params,
                     user_factors: Array2::zeros((0, rank)),
                     item_factors: factors,
-                },
+                }),
                 fold,
             },
         }))

@@ -103,9 +103,9 @@ pub fn artist_agreement(conn: &Connection, k: usize) -> rusqlite::Result<Agreeme
     }
     let mut rng = fastrand::Rng::with_seed(11);
     let (mut precision, mut cos_text, mut cos_random, mut counted) = (0.0, 0.0, 0.0, 0usize);
-    for a in 0..n {
+    for (a, vector) in vectors.iter().enumerate() {
         let mut text: HashMap<usize, f64> = HashMap::new();
-        for &(t, w) in &vectors[a].0 {
+        for &(t, w) in &vector.0 {
             for &(b, wb) in &postings[&t] {
                 *text.entry(b).or_default() += (w * wb) as f64;
             }

@@ -12,7 +12,16 @@ pub fn taste(name: &str) -> PathBuf {
 }
 
 /// (file name, artist, title, genre, year, MusicBrainz recording id)
-pub const SONGS: &[(&str, &str, &str, &str, u32, Option<&str>)] = &[
+type Song = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    u32,
+    Option<&'static str>,
+);
+
+pub const SONGS: &[Song] = &[
     (
         "bjork.flac",
         "Björk",

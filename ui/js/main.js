@@ -5,6 +5,7 @@ import { $, el, formatDuration } from './dom.js';
 import { VirtualList } from './virtual-list.js';
 import { initPlayer, player } from './player.js';
 import { initAnalysis, keyCell, showTrack, startAnalysis } from './analysis.js';
+import { initTaste, refreshTaste } from './taste.js';
 
 const ROW_HEIGHT = 34;
 
@@ -137,6 +138,7 @@ async function show(view, { keepScroll = false } = {}) {
   else if (visible === 'albums') await refreshAlbums();
   else if (visible === 'failures') await refreshFailures();
   else if (visible === 'folders') await refreshFolders();
+  else if (visible === 'taste') await refreshTaste();
   if (empty) $('count').textContent = '';
 }
 
@@ -259,6 +261,7 @@ function init() {
   $('scan-cancel').addEventListener('click', () => api.cancelScan());
   bindPathForm('path-form', 'path-input');
   bindPathForm('path-form-2', 'path-input-2');
+  initTaste({ showMessage });
   initAnalysis({
     showMessage,
     onAnalysisProgress: () => {

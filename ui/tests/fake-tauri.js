@@ -182,6 +182,28 @@
         .sort((a, b) => b.similarity - a.similarity).slice(0, k);
     },
     play_tracks: ({ ids, index }) => playQueue(ids, index),
+    // Taste: a word match over title, artist and `words` stands in for the Rust text model.
+    find_tracks: ({ query, k }) => {
+      const words = fold(query).split(/\s+/).filter(Boolean);
+      return lib.tracks
+        .map((t) => {
+          const text = fold(`${t.title} ${t.artist} ${(t.words || []).join(' ')}`);
+          return { track: t, score: words.filter((w) => text.includes(w)).length };
+        })
+        .filter((r) => r.score > 0)
+        .sort((a, b) => b.score - a.score || a.track.id - b.track.id)
+        .slice(0, k);
+    },
+    taste_for_me: ({ k }) => lib.tracks.filter((t) => t.because !== undefined).slice(0, k)
+      .map((t, i) => ({ track: t, cf: 1 - i / 100, session: 0, because: t.because })),
+    import_listening_data: ({ kind, format }) => {
+      void kind; void format;
+      const outcome = config.importReports ? { reports: config.importReports, errors: config.importErrors || [] } : null;
+      if (outcome && config.afterImport) {
+        for (const [id, because] of config.afterImport) trackById(id).because = because;
+      }
+      return outcome;
+    },
   });
 
   async function invoke(command, args = {}) {

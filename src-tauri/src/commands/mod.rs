@@ -3,3 +3,4 @@
 pub mod analysis;
 pub mod library;
 pub mod player;
+pub mod taste;

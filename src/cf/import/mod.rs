@@ -79,6 +79,20 @@ pub enum SharedFormat {
     Factors,
 }
 
+impl HistoryFormat {
+    /// The format of this name (as the CLI spells it), if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        <Self as clap::ValueEnum>::from_str(name, true).ok()
+    }
+}
+
+impl SharedFormat {
+    /// The format of this name (as the CLI spells it), if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        <Self as clap::ValueEnum>::from_str(name, true).ok()
+    }
+}
+
 /// A line or entry that was skipped, and why.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Skipped {

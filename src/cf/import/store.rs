@@ -28,6 +28,7 @@ pub fn item_key(kind: ItemKind, artist: &str, title: Option<&str>) -> String {
 
 /// Item ids of one import, cached (bounded, so memory stays flat on huge files), and the distinct
 /// items the import touched (for the match rate).
+#[derive(Default)]
 pub struct Items {
     cache: HashMap<String, i64>,
     pub touched: HashSet<i64>,
@@ -37,10 +38,7 @@ const CACHE_LIMIT: usize = 500_000;
 
 impl Items {
     pub fn new() -> Self {
-        Items {
-            cache: HashMap::new(),
-            touched: HashSet::new(),
-        }
+        Self::default()
     }
 
     /// The id of the item, creating it if new. `None` if the names reduce to nothing.

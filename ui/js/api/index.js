@@ -44,6 +44,13 @@ export const api = {
   trackDetails: (id) => call('track_details', { id }),
   /** → [{track, similarity}] */
   similarTracks: (id, k = 20) => call('similar_tracks', { id, k }),
+  /** → [{track, score}]: tracks for a free-text query, by text and sound tags together. */
+  findTracks: (query, k = 50) => call('find_tracks', { query, k }),
+  /** → [{track, cf, session, because}]: unplayed tracks by co-listening evidence. */
+  tasteForMe: (k = 30) => call('taste_for_me', { k }),
+  /** Opens a file picker and imports the files → {reports, errors}, or null if nothing was picked.
+   *  kind: 'history' | 'shared'; format: spotify | listenbrainz | lastfm | m3u | xspf | hetrec | … */
+  importListeningData: (kind, format) => call('import_listening_data', { kind, format }),
   /** Calls `onEvent` with every player event ({event: 'state' | 'track_changed' | …}). */
   onPlayerEvent: (onEvent) => window.__TAURI__.event.listen('player', (e) => onEvent(e.payload)),
 };

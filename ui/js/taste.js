@@ -1,0 +1,79 @@
+// The "For you" view: search by words (text and sound tags), recommendations from listening data with
+// their reason, and importing listening history or shared co-listening data.
+
+import { api, errorText } from './api/index.js';
+import { $, el } from './dom.js';
+
+let notify = () => {};
+
+/** A playable list of tracks; `extra(item)` gives the right-hand note of a row. */
+function trackList(list, items, context, extra, emptyText) {
+  const ids = items.map((item) => item.track.id);
+  list.replaceChildren(...items.map((item, index) => el('li', {
+    dataset: { id: item.track.id },
+    title: 'Double-click to play from here',
+    ondblclick: () => api.playTracks(ids, index, context).catch((e) => notify(errorText(e), 'error')),
+  }, [
+    el('div', { class: 'q-text' }, [
+      el('div', { class: 'q-title', text: item.track.title }),
+      el('div', { class: 'q-artist', text: item.track.artist }),
+    ]),
+    extra(item),
+  ])));
+  if (!items.length) list.replaceChildren(el('li', { class: 'none', text: emptyText }));
+}
+
+async function find() {
+  const query = $('find-input').value.trim();
+  if (!query) return;
+  const found = await api.findTracks(query, 50);
+  trackList($('find-list'), found, 'search',
+    () => null, `Nothing in the library matches “${query}”.`);
+}
+
+/** Reloads the recommendations (called whenever the view is shown and after an import). */
+export async function refreshTaste() {
+  const recs = await api.tasteForMe(30);
+  trackList($('foryou-list'), recs, 'discover',
+    (r) => el('span', { class: 'q-reason', text: r.because ? `because you played ${r.because}` : '' }),
+    'Play some music or import your listening history to get recommendations here.');
+}
+
+function reportLine(report) {
+  if (report.already_imported) return `${report.path}: already imported, nothing changed`;
+  const rate = Math.round(report.match_rate * 100);
+  return `${report.path}: ${report.imported} imported, ${report.skipped} skipped; ${report.matched} of ${report.items} in your library (${rate} %)`;
+}
+
+async function importFiles() {
+  const [kind, format] = $('import-format').value.split(':');
+  const button = $('import-button');
+  button.disabled = true;
+  try {
+    const outcome = await api.importListeningData(kind, format);
+    if (!outcome) return; // the listener closed the file picker
+    const results = $('import-results');
+    results.replaceChildren(
+      ...outcome.reports.map((r) => el('li', {}, [
+        el('div', { text: reportLine(r) }),
+        ...r.skipped_lines.slice(0, 5).map((s) => el('div', { class: 'hint', text: `skipped ${s.at}: ${s.reason}` })),
+      ])),
+      ...outcome.errors.map((e) => el('li', { class: 'error', text: e })),
+    );
+    await refreshTaste();
+  } finally {
+    button.disabled = false;
+  }
+}
+
+export function initTaste({ showMessage }) {
+  notify = showMessage;
+  $('find-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    find().catch((e) => notify(errorText(e), 'error'));
+  });
+  $('import-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    importFiles().catch((e) => notify(errorText(e), 'error'));
+  });
+}

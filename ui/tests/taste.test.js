@@ -1,0 +1,111 @@
+// The "For you" view in a real browser (Debian's Chromium), Rust side faked: search by words,
+// recommendations with their reason, imports with their reports.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openApp, makeTracks } from './harness.js';
+
+let server;
+let url;
+let browser;
+
+before(async () => {
+  ({ server, url } = await startServer());
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+function library() {
+  const tracks = makeTracks(12);
+  tracks[2].words = ['mellow', 'piano'];
+  tracks[7].words = ['piano'];
+  tracks[4].because = 'Björk – Jóga';
+  tracks[9].artist = '<img src=x onerror=alert(1)>';
+  tracks[9].because = '<b>Nina</b>';
+  return { tracks, folders: [{ id: 1, path: '/music' }] };
+}
+
+const calls = (page, command) => page.evaluate((c) => window.__FAKE_CALLS__.filter((x) => x.command === c), command);
+
+test('recommendations show their reason as text, and play from the list', async () => {
+  const { page, problems } = await openApp(browser, url, library());
+  await page.click('.nav[data-view="taste"]');
+  await page.waitForSelector('#view-taste:not([hidden]) #foryou-list li');
+  const rows = await page.$$eval('#foryou-list li', (lis) => lis.map((li) => ({
+    title: li.querySelector('.q-title').textContent,
+    artist: li.querySelector('.q-artist').textContent,
+    reason: li.querySelector('.q-reason').textContent,
+    images: li.querySelectorAll('img, b').length,
+  })));
+  assert.equal(rows.length, 2);
+  assert.equal(rows[0].reason, 'because you played Björk – Jóga');
+  // Tag text is shown, never parsed as HTML.
+  assert.equal(rows[1].artist, '<img src=x onerror=alert(1)>');
+  assert.equal(rows[1].reason, 'because you played <b>Nina</b>');
+  assert.equal(rows[1].images, 0);
+  await page.dblclick('#foryou-list li:nth-child(2)');
+  await page.waitForFunction(() => window.__FAKE_CALLS__.some((c) => c.command === 'play_tracks'));
+  const [play] = await calls(page, 'play_tracks');
+  assert.deepEqual(play.args, { ids: [5, 10], index: 1, context: 'discover' });
+  assert.deepEqual(problems, []);
+});
+
+test('find by words lists matching tracks best first, and says when nothing matches', async () => {
+  const { page, problems } = await openApp(browser, url, library());
+  await page.click('.nav[data-view="taste"]');
+  await page.fill('#find-input', 'mellow piano');
+  await page.press('#find-input', 'Enter');
+  await page.waitForSelector('#find-list li[data-id]');
+  const ids = await page.$$eval('#find-list li', (lis) => lis.map((li) => Number(li.dataset.id)));
+  assert.deepEqual(ids, [3, 8]);
+  await page.fill('#find-input', 'polka');
+  await page.click('#find-form button');
+  await page.waitForFunction(() => document.querySelector('#find-list li.none'));
+  assert.equal(await page.textContent('#find-list li.none'), 'Nothing in the library matches “polka”.');
+  assert.deepEqual(problems, []);
+});
+
+test('closing the file picker imports nothing; the chosen format is passed on', async () => {
+  const lib = library();
+  const { page, problems } = await openApp(browser, url, lib);
+  await page.click('.nav[data-view="taste"]');
+  await page.waitForSelector('#foryou-list li');
+  await page.selectOption('#import-format', 'history:spotify');
+  // Closing the picker without choosing does nothing.
+  await page.click('#import-button');
+  await page.waitForFunction(() => window.__FAKE_CALLS__.some((c) => c.command === 'import_listening_data'));
+  assert.equal(await page.$$eval('#import-results li', (l) => l.length), 0);
+  const [first] = await calls(page, 'import_listening_data');
+  assert.deepEqual(first.args, { kind: 'history', format: 'spotify' });
+  assert.deepEqual(problems, []);
+});
+
+test('import reports list skipped lines and failed files', async () => {
+  const lib = library();
+  const { page, problems } = await openApp(browser, url, {
+    ...lib,
+    // The file picker and the import are the Rust side's: the fake returns these reports.
+    importReports: [{
+      path: '/home/me/Streaming_History_Audio_2023.json', format: 'spotify', read: 5, imported: 3, skipped: 2,
+      skipped_lines: [{ at: 'entry 3', reason: 'podcast episode, not music' }, { at: 'entry 4', reason: 'no "ts" or "endTime"' }],
+      items: 3, matched: 2, match_rate: 2 / 3, already_imported: false, seconds: 0.1,
+    }],
+    importErrors: ['/home/me/listens.jsonl is not a Spotify streaming history file: line 1 is not a JSON array'],
+    afterImport: [[1, 'Miles Davis – Song 000000']],
+  });
+  await page.click('.nav[data-view="taste"]');
+  await page.waitForSelector('#foryou-list li');
+  await page.click('#import-button');
+  await page.waitForSelector('#import-results li');
+  const lines = await page.$$eval('#import-results li', (lis) => lis.map((li) => li.textContent));
+  assert.equal(lines.length, 2);
+  assert.match(lines[0], /Streaming_History_Audio_2023\.json: 3 imported, 2 skipped; 2 of 3 in your library \(67 %\)/);
+  assert.match(lines[0], /skipped entry 3: podcast episode, not music/);
+  assert.match(lines[1], /listens\.jsonl is not a Spotify streaming history file/);
+  // The recommendations were reloaded and now include the newly explained track.
+  await page.waitForFunction(() => document.querySelectorAll('#foryou-list li').length === 3);
+  assert.deepEqual(problems, []);
+});
