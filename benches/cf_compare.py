@@ -8,7 +8,8 @@ set (benches/cf_data.py), then each model is trained once on the full train set 
 held-out test set. Every model's top-10 lists are scored by the same function (Recall@10, NDCG@10,
 HR@10, as `sonare cf eval` defines them); `sonare cf eval` is run too and must agree.
 
-Usage: cf_compare.py [--data DIR] [--sonare BIN] [--quick]
+Usage: OPENBLAS_NUM_THREADS=1 cf_compare.py [--data DIR] [--sonare BIN] [--quick] [--no-speed]
+(implicit asks for single-threaded BLAS: it parallelises over users itself.)
 """
 import argparse
 import json
@@ -18,9 +19,6 @@ import subprocess
 import sys
 import tempfile
 import time
-
-# implicit asks for single-threaded BLAS (its own threads do the work); set before numpy loads.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
 import scipy.sparse as sp
@@ -100,12 +98,23 @@ def ease_numpy(split, lam):
     P = np.linalg.inv(G)
     W = -P / np.diag(P)
     W[np.diag_indices_from(W)] = 0.0
-    Xb = B.tocsr()
-    return top_k_from_scores(split, lambda row: Xb[row].toarray().ravel() @ W)
+    scores = np.asarray(B.tocsr() @ W)  # every listener at once: one sparse × dense product
+    return top_k_from_scores(split, lambda row: scores[row])
 
 
 # --- implicit ALS -----------------------------------------------------------------------------
+def single_threaded_blas():
+    """implicit parallelises over users itself and asks for single-threaded BLAS."""
+    from threadpoolctl import threadpool_limits
+    return threadpool_limits(1, "blas")
+
+
 def implicit_als(split, factors, reg, alpha, iterations=15, seed=42):
+    with single_threaded_blas():
+        return _implicit_als(split, factors, reg, alpha, iterations, seed)
+
+
+def _implicit_als(split, factors, reg, alpha, iterations, seed):
     from implicit.cpu.als import AlternatingLeastSquares
     from implicit.nearest_neighbours import bm25_weight
     weighted = bm25_weight(split.X, K1=100, B=0.8).tocsr().astype(np.float32)
@@ -121,11 +130,12 @@ def implicit_als_seconds_per_iteration(split, factors, iterations):
     from implicit.cpu.als import AlternatingLeastSquares
     from implicit.nearest_neighbours import bm25_weight
     weighted = bm25_weight(split.X, K1=100, B=0.8).tocsr().astype(np.float32)
-    model = AlternatingLeastSquares(factors=factors, iterations=iterations, num_threads=THREADS,
-                                    random_state=1, calculate_training_loss=False)
-    t = time.perf_counter()
-    model.fit(weighted, show_progress=False)
-    return (time.perf_counter() - t) / iterations
+    with single_threaded_blas():
+        model = AlternatingLeastSquares(factors=factors, iterations=iterations, num_threads=THREADS,
+                                        random_state=1, calculate_training_loss=False)
+        t = time.perf_counter()
+        model.fit(weighted, show_progress=False)
+        return (time.perf_counter() - t) / iterations
 
 
 # --- Sonare -----------------------------------------------------------------------------------
@@ -166,6 +176,19 @@ def sonare_seconds_per_iteration(bin_, train_path, factors, iterations):
     return json.loads(out)["seconds_per_iteration"]
 
 
+def text_agreement(bin_, data):
+    """NLP: text similarity of artists (their user tags as BM25 vectors) against co-listening
+    similarity, through the app's own import of the same data in the HetRec layout."""
+    if not os.path.isdir(os.path.join(data, "hetrec")):
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([bin_, "--data-dir", tmp, "import", "shared", os.path.join(data, "hetrec"),
+                        "--format", "hetrec", "--json"], check=True, capture_output=True)
+        out = subprocess.run([bin_, "--data-dir", tmp, "taste", "text-agreement", "--k", "10"],
+                             check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
 GRIDS = {
     "sonare als": [{"factors": 64, "regularization": r, "alpha": a} for r in (0.05, 0.5) for a in (1, 4)],
     "sonare ease": [{"lambda": l, "dropout": d} for l in (100, 200, 500) for d in (0.0, 0.5, 0.75, 0.9)],
@@ -190,7 +213,9 @@ def main():
     ap.add_argument("--data", default=os.path.join(ROOT, ".cache", "cf-bench"))
     ap.add_argument("--sonare", default=os.path.join(ROOT, "target", "release", "sonare"))
     ap.add_argument("--quick", action="store_true", help="no tuning grid, fewer timing repeats")
+    ap.add_argument("--no-speed", action="store_true", help="quality only")
     a = ap.parse_args()
+    ap_speed = not a.no_speed
     if not os.path.exists(os.path.join(a.data, "train.tsv")):
         subprocess.run([sys.executable, os.path.join(HERE, "cf_data.py"), a.data], check=True)
     valid = Split(os.path.join(a.data, "valid_train.tsv"), os.path.join(a.data, "valid_test.tsv"))
@@ -223,7 +248,7 @@ def main():
 
     print("\nALS seconds per iteration (same BM25-weighted train set, 2 threads, 15 iterations):")
     speed = {}
-    for factors in (64, 128):
+    for factors in (64, 128) if ap_speed else ():
         reps = 1 if a.quick else 3
         ours = statistics.median(sonare_seconds_per_iteration(a.sonare, full.train_path, factors, 15)
                                  for _ in range(reps))
@@ -233,6 +258,14 @@ def main():
         print(f"  {factors} factors: sonare {ours * 1000:.1f} ms, implicit {theirs * 1000:.1f} ms "
               f"({theirs / ours:.2f}x)", flush=True)
 
+    agreement = text_agreement(a.sonare, a.data)
+    if agreement:
+        print(f"\ntext vs co-listening, {agreement['artists']} artists: {agreement['precision']:.3f} of the "
+              f"10 nearest by text are among the 10 nearest by co-listening (chance "
+              f"{agreement['chance']:.3f}); co-listening cosine "
+              f"{agreement['colisten_cosine_text_neighbours']:.3f} for text neighbours, "
+              f"{agreement['colisten_cosine_random']:.3f} for random artists")
+
     print("\n| model | params (chosen on validation) | NDCG@10 | Recall@10 | HR@10 |")
     print("|---|---|---|---|---|")
     for name, m in sorted(results.items(), key=lambda kv: -kv[1]["ndcg"]):
@@ -241,7 +274,7 @@ def main():
     print("|---|---|---|---|")
     for f, (o, t) in speed.items():
         print(f"| {f} | {o * 1000:.1f} | {t * 1000:.1f} | {t / o:.2f}x |")
-    json.dump({"quality": results, "als_seconds_per_iteration": speed},
+    json.dump({"quality": results, "als_seconds_per_iteration": speed, "text_agreement": agreement},
               open(os.path.join(a.data, "results.json"), "w"), indent=1, default=str)
 
 

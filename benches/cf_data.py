@@ -15,12 +15,40 @@ Writes to OUT:
   scenes.json   the planted scene of every artist (for checks)
 
 Usage: cf_data.py OUT [--users N] [--songs N] [--scenes N] [--seed S]
+       cf_data.py OUT --split FILE     (split an existing user<TAB>item<TAB>weight file the same way)
 """
 import argparse
 import json
 import os
 
 import numpy as np
+
+
+def write_splits(out, rows, rng):
+    """Per listener, 20 % of their items held out for test, 20 % of the rest for validation."""
+    by_user = {}
+    for u, s, c in rows:
+        by_user.setdefault(u, []).append((s, c))
+
+    def write(name, triples):
+        with open(os.path.join(out, name), "w") as f:
+            for u, s, c in triples:
+                f.write(f"{u}\t{s}\t{c:g}\n")
+
+    train, test, vtrain, vtest = [], [], [], []
+    for u, items in by_user.items():
+        items = [items[i] for i in rng.permutation(len(items))]
+        n_test = max(1, len(items) // 5)
+        held, kept = items[:n_test], items[n_test:]
+        test += [(u, s, c) for s, c in held]
+        train += [(u, s, c) for s, c in kept]
+        n_valid = max(1, len(kept) // 5)
+        vtest += [(u, s, c) for s, c in kept[:n_valid]]
+        vtrain += [(u, s, c) for s, c in kept[n_valid:]]
+    write("train.tsv", train)
+    write("test.tsv", test)
+    write("valid_train.tsv", vtrain)
+    write("valid_test.tsv", vtest)
 
 
 def main():
@@ -30,8 +58,19 @@ def main():
     ap.add_argument("--songs", type=int, default=4000)
     ap.add_argument("--scenes", type=int, default=40)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--split", help="split this user<TAB>item<TAB>weight file instead of generating")
     a = ap.parse_args()
     rng = np.random.default_rng(a.seed)
+    if a.split:
+        os.makedirs(a.out, exist_ok=True)
+        rows = []
+        with open(a.split) as f:
+            for line in f:
+                u, i, w = line.rstrip("\n").split("\t")[:3]
+                rows.append((u, i, float(w)))
+        write_splits(a.out, rows, rng)
+        print(f"{len(rows)} interactions split into {a.out}")
+        return
     os.makedirs(os.path.join(a.out, "hetrec"), exist_ok=True)
 
     # Artists: about 4 songs each on average, each artist in one scene; scene sizes vary.
@@ -68,29 +107,7 @@ def main():
             plays = int(rng.zipf(2.0))
             rows.append((u, song, min(plays, 500)))
 
-    by_user = {}
-    for u, s, c in rows:
-        by_user.setdefault(u, []).append((s, c))
-
-    def write(name, triples):
-        with open(os.path.join(a.out, name), "w") as f:
-            for u, s, c in triples:
-                f.write(f"u{u}\ts{s}\t{c}\n")
-
-    train, test, vtrain, vtest = [], [], [], []
-    for u, items in by_user.items():
-        items = [items[i] for i in rng.permutation(len(items))]
-        n_test = max(1, len(items) // 5)
-        held, kept = items[:n_test], items[n_test:]
-        test += [(u, s, c) for s, c in held]
-        train += [(u, s, c) for s, c in kept]
-        n_valid = max(1, len(kept) // 5)
-        vtest += [(u, s, c) for s, c in kept[:n_valid]]
-        vtrain += [(u, s, c) for s, c in kept[n_valid:]]
-    write("train.tsv", train)
-    write("test.tsv", test)
-    write("valid_train.tsv", vtrain)
-    write("valid_test.tsv", vtest)
+    write_splits(a.out, [(f"u{u}", f"s{s}", c) for u, s, c in rows], rng)
 
     # HetRec layout: plays per user and artist; artist names; tags per artist.
     per_artist = {}
@@ -127,8 +144,7 @@ def main():
                     f.write(f"{rng.integers(a.users)}\t{art}\t{t}\t1\t1\t2010\n")
     with open(os.path.join(a.out, "scenes.json"), "w") as f:
         json.dump({"artist_scene": artist_scene.tolist()}, f)
-    print(f"{a.users} users, {a.songs} songs, {n_artists} artists, {len(rows)} interactions "
-          f"({len(train)} train, {len(test)} test)")
+    print(f"{a.users} users, {a.songs} songs, {n_artists} artists, {len(rows)} interactions")
 
 
 if __name__ == "__main__":

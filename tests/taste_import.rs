@@ -418,3 +418,31 @@ fn matcher_precision_on_the_hand_checked_sample() {
     assert!(precision >= 0.95, "precision {precision}: {wrong:?}");
     assert!(tp as f64 / (tp + fn_) as f64 >= 0.75);
 }
+
+#[test]
+fn plays_of_songs_not_yet_in_the_library_join_the_history_when_the_song_arrives() {
+    let lib = library();
+    let mut conn = sonare::db::open(&lib.db).unwrap();
+    let report =
+        import::import_history(&mut conn, &taste("spotify_extended.json"), HistoryFormat::Spotify)
+            .unwrap();
+    assert_eq!(report.matched, 2);
+    let plays = |conn: &Connection| count(conn, "SELECT count(*) FROM plays");
+    assert_eq!(plays(&conn), 2);
+    // "Unknown Song" by "Nobody Here" is added to the library later.
+    let new = lib.music.join("nobody.flac");
+    copy(&minimal("full_test.flac"), &new);
+    retag(&new, |tag| {
+        use lofty::tag::Accessor;
+        tag.set_artist("Nobody Here".into());
+        tag.set_title("Unknown Song".into());
+    });
+    let covers = sonare::library::CoverCache::new(&lib.tmp.path().join("covers")).unwrap();
+    sonare::library::scan(&mut conn, &covers, &Default::default(), &mut |_| {}).unwrap();
+    assert_eq!(sonare::cf::matching::rematch_library(&mut conn).unwrap(), 1);
+    assert_eq!(plays(&conn), 3);
+    assert_eq!(plays_of(&conn, &lib, "nobody.flac"), vec![("spotify".into(), "completed".into())]);
+    // Running it again changes nothing.
+    assert_eq!(sonare::cf::matching::rematch_library(&mut conn).unwrap(), 0);
+    assert_eq!(plays(&conn), 3);
+}

@@ -74,6 +74,16 @@ impl LibraryIndex {
     }
 }
 
+/// After a scan: matches imported songs to tracks that arrived (or changed tags), in one
+/// transaction. Returns how many items changed their match.
+pub fn rematch_library(conn: &mut Connection) -> rusqlite::Result<usize> {
+    let tx = conn.transaction()?;
+    let index = LibraryIndex::load(&tx)?;
+    let changed = rematch(&tx, &index)?;
+    tx.commit()?;
+    Ok(changed)
+}
+
 /// Re-matches every imported song against the library and adds the imported plays of newly matched
 /// songs to the listening history. Safe to run at any time (after an import, after a scan).
 pub fn rematch(conn: &Connection, index: &LibraryIndex) -> rusqlite::Result<usize> {

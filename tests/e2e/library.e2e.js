@@ -232,3 +232,31 @@ test('the background analysis fills BPM and key, and the track view lists tracks
     { timeout: 10000, timeoutMsg: `similar list: ${await text('#tp-similar-list')}` });
   await screenshot('track-view.png');
 });
+
+test('"For you" finds songs by their sound tags as well as their names', async () => {
+  // Victory's strongest sound tag (from the audio CNN, shown in the track view of the test above).
+  const tag = await browser.execute(() => document.querySelector('#tp-tags .chip')?.textContent ?? null);
+  assert.ok(tag, 'the track view shows sound tags');
+  await browser.$('.nav[data-view="taste"]').click();
+  await browser.$('#view-taste').waitForDisplayed({ timeout: 5000 });
+  // Nothing has been played and no listening data imported: the list says how to get one.
+  await browser.waitUntil(async () => /import your listening history/.test(await text('#foryou-list') ?? ''),
+    { timeout: 10000, timeoutMsg: `for-you list: ${await text('#foryou-list')}` });
+
+  const find = async (query) => {
+    await browser.execute((q) => {
+      document.querySelector('#find-input').value = q;
+      document.querySelector('#find-form').requestSubmit();
+    }, query);
+    await browser.waitUntil(async () => (await browser.execute(() => document.querySelectorAll('#find-list li').length)) > 0,
+      { timeout: 10000, timeoutMsg: `no results for ${query}` });
+    return browser.execute(() => [...document.querySelectorAll('#find-list li[data-id] .q-title')].map((t) => t.textContent));
+  };
+  assert.deepEqual(await find('victory'), ['Victory']);
+  const byTag = await find(tag);
+  assert.ok(byTag.includes('Victory'), `"${tag}" should find Victory: ${byTag}`);
+  // Tag text from files is shown as text, never as markup.
+  const evil = await find('zed');
+  assert.deepEqual(evil, [EVIL]);
+  await screenshot('for-you.png');
+});

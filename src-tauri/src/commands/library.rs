@@ -108,6 +108,8 @@ fn run_scan<R: Runtime>(
     let report = library::scan(&mut conn, &covers, &options, &mut |p| {
         let _ = on_progress.send(JobEvent::Scanning(p.clone()));
     })?;
+    // Imported plays of songs that just arrived join the history.
+    sonare::cf::matching::rematch_library(&mut conn)?;
     Ok(report)
 }
 

@@ -212,6 +212,8 @@ fn run(cli: Cli) -> Result<()> {
                     eprint!("\r{:?} {}/{}   ", p.phase, p.done, p.total);
                 }
             })?;
+            // Imported plays of songs that just arrived join the history.
+            sonare::cf::matching::rematch_library(&mut conn)?;
             if show_progress {
                 eprintln!();
             }
