@@ -423,9 +423,12 @@ fn matcher_precision_on_the_hand_checked_sample() {
 fn plays_of_songs_not_yet_in_the_library_join_the_history_when_the_song_arrives() {
     let lib = library();
     let mut conn = sonare::db::open(&lib.db).unwrap();
-    let report =
-        import::import_history(&mut conn, &taste("spotify_extended.json"), HistoryFormat::Spotify)
-            .unwrap();
+    let report = import::import_history(
+        &mut conn,
+        &taste("spotify_extended.json"),
+        HistoryFormat::Spotify,
+    )
+    .unwrap();
     assert_eq!(report.matched, 2);
     let plays = |conn: &Connection| count(conn, "SELECT count(*) FROM plays");
     assert_eq!(plays(&conn), 2);
@@ -441,7 +444,10 @@ fn plays_of_songs_not_yet_in_the_library_join_the_history_when_the_song_arrives(
     sonare::library::scan(&mut conn, &covers, &Default::default(), &mut |_| {}).unwrap();
     assert_eq!(sonare::cf::matching::rematch_library(&mut conn).unwrap(), 1);
     assert_eq!(plays(&conn), 3);
-    assert_eq!(plays_of(&conn, &lib, "nobody.flac"), vec![("spotify".into(), "completed".into())]);
+    assert_eq!(
+        plays_of(&conn, &lib, "nobody.flac"),
+        vec![("spotify".into(), "completed".into())]
+    );
     // Running it again changes nothing.
     assert_eq!(sonare::cf::matching::rematch_library(&mut conn).unwrap(), 0);
     assert_eq!(plays(&conn), 3);

@@ -10,6 +10,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
 use super::als::{AlsParams, FoldIn};
+use super::import::store::{item_key, ItemKind};
 use super::matrix::Csr;
 use super::model::{ModelSpec, Trained};
 use super::sessions::CoOccurrence;
@@ -68,7 +69,6 @@ impl Listener {
             else {
                 continue;
             };
-            use super::import::store::{item_key, ItemKind};
             for key in [
                 item_key(ItemKind::Track, &artist, Some(&title)),
                 item_key(ItemKind::Artist, &artist, None),

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::matching::{self, LibraryIndex};
 use store::Items;
@@ -94,14 +94,14 @@ impl SharedFormat {
 }
 
 /// A line or entry that was skipped, and why.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Skipped {
     pub at: String,
     pub reason: String,
 }
 
 /// What an import did.
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct ImportReport {
     pub path: String,
     pub format: String,
@@ -220,16 +220,11 @@ fn run_import(
         )
         .optional()?;
     if let Some(previous) = previous {
-        let mut report: ImportReport = serde_json::from_str::<serde_json::Value>(&previous)
-            .ok()
-            .map(|v| ImportReport {
-                read: v["read"].as_u64().unwrap_or(0),
-                items: v["items"].as_u64().unwrap_or(0),
-                matched: v["matched"].as_u64().unwrap_or(0),
-                match_rate: v["match_rate"].as_f64().unwrap_or(0.0),
-                ..Default::default()
-            })
-            .unwrap_or_default();
+        // What the first import found; nothing was imported this time.
+        let mut report: ImportReport = serde_json::from_str(&previous).unwrap_or_default();
+        report.imported = 0;
+        report.skipped = 0;
+        report.skipped_lines.clear();
         report.path = path.display().to_string();
         report.format = format.to_owned();
         report.already_imported = true;

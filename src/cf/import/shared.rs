@@ -52,13 +52,13 @@ fn add_interaction(imp: &Importer, user: i64, item: i64, weight: f64, replace: b
     Ok(())
 }
 
-fn lines(imp: &Importer, path: &Path) -> Result<impl Iterator<Item = (usize, Result<String>)>> {
+/// Numbered lines of `path` (invalid UTF-8 decoded lossily, CR dropped).
+fn lines(path: &Path) -> Result<impl Iterator<Item = (usize, Result<String>)>> {
     let file = std::fs::File::open(path).map_err(|source| ImportError::Io {
         path: path.to_owned(),
         source,
     })?;
     let owned = path.to_owned();
-    let _ = imp;
     Ok(BufReader::new(file)
         .split(b'\n')
         .enumerate()
@@ -78,9 +78,9 @@ fn lines(imp: &Importer, path: &Path) -> Result<impl Iterator<Item = (usize, Res
 }
 
 /// Reads a two-or-more-column `id<TAB>value` file with a header into a map.
-fn id_map(imp: &Importer, path: &Path, header: &str) -> Result<HashMap<String, String>> {
+fn id_map(path: &Path, header: &str) -> Result<HashMap<String, String>> {
     let mut map = HashMap::new();
-    for (n, line) in lines(imp, path)? {
+    for (n, line) in lines(path)? {
         let line = line?;
         if n == 1 {
             if !line.to_lowercase().starts_with(header) {
@@ -123,7 +123,7 @@ pub fn hetrec(imp: &mut Importer) -> Result<()> {
             ),
         ));
     }
-    let mut rows = lines(imp, &counts)?;
+    let mut rows = lines(&counts)?;
     match rows.next() {
         Some((_, Ok(head)))
             if head.to_lowercase().split('\t').collect::<Vec<_>>()
@@ -136,7 +136,7 @@ pub fn hetrec(imp: &mut Importer) -> Result<()> {
             ))
         }
     }
-    let names = id_map(imp, &artists_file, "id\tname")?;
+    let names = id_map(&artists_file, "id\tname")?;
     let mut users = Users::default();
     let mut artist_items: HashMap<String, i64> = HashMap::new();
     for (n, line) in rows {
@@ -177,9 +177,9 @@ pub fn hetrec(imp: &mut Importer) -> Result<()> {
     }
     let (tagged, tag_names) = (dir.join("user_taggedartists.dat"), dir.join("tags.dat"));
     if tagged.is_file() && tag_names.is_file() {
-        let tags = id_map(imp, &tag_names, "tagid\ttagvalue")?;
+        let tags = id_map(&tag_names, "tagid\ttagvalue")?;
         let mut per_item: HashMap<(i64, String), f64> = HashMap::new();
-        for (n, line) in lines(imp, &tagged)?.skip(1) {
+        for (n, line) in lines(&tagged)?.skip(1) {
             let line = line?;
             let f: Vec<&str> = line.split('\t').collect();
             let (Some(item), Some(tag)) = (
@@ -211,7 +211,7 @@ pub fn lastfm_log(imp: &mut Importer) -> Result<()> {
     let path = imp.path.clone();
     let mut users = Users::default();
     let mut data_seen = false;
-    for (n, line) in lines(imp, &path)? {
+    for (n, line) in lines(&path)? {
         let line = line?;
         if line.trim().is_empty() {
             continue;
@@ -321,7 +321,7 @@ pub fn mpd(imp: &mut Importer) -> Result<()> {
 pub fn factors(imp: &mut Importer) -> Result<()> {
     const FORMAT: &str = "Sonare factor file";
     let path = imp.path.clone();
-    let mut rows = lines(imp, &path)?;
+    let mut rows = lines(&path)?;
     let header: Value = match rows.next() {
         Some((_, line)) => serde_json::from_str(&line?)
             .map_err(|e| imp.wrong_format(FORMAT, format!("line 1 is not a JSON header: {e}")))?,
