@@ -24,7 +24,7 @@ impl Default for ModelSpec {
     fn default() -> Self {
         ModelSpec::Ease {
             lambda: 200.0,
-            dropout: 0.75,
+            dropout: 0.9,
         }
     }
 }
