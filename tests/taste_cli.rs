@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::path::Path;
 use std::process::{Command, Output};
 
 use common::taste::{library, taste};
@@ -14,6 +15,22 @@ fn run(data: Option<&std::path::Path>, args: &[&str]) -> Output {
         cmd.arg("--data-dir").arg(d);
     }
     cmd.args(args).output().unwrap()
+}
+
+/// `sonare cf eval` on the split at k = 2, with `extra` arguments.
+fn eval(train: &Path, test: &Path, extra: &[&str]) -> String {
+    let mut args = vec![
+        "cf",
+        "eval",
+        "--train",
+        train.to_str().unwrap(),
+        "--test",
+        test.to_str().unwrap(),
+        "--k",
+        "2",
+    ];
+    args.extend_from_slice(extra);
+    ok(&run(None, &args))
 }
 
 fn ok(out: &Output) -> String {
@@ -93,40 +110,13 @@ fn cf_recommend_writes_ranked_unseen_items_and_eval_prints_the_metrics() {
             assert_eq!(a0[0], "item1", "{model}: {a0:?}");
         }
     }
-    let out = ok(&run(
-        None,
-        &[
-            "cf",
-            "eval",
-            "--train",
-            train.to_str().unwrap(),
-            "--test",
-            test.to_str().unwrap(),
-            "--k",
-            "2",
-        ],
-    ));
+    let out = eval(&train, &test, &[]);
     assert!(
         out.contains("Recall@2 1.0000") && out.contains("NDCG@2") && out.contains("HR@2 1.0000"),
         "{out}"
     );
-    let json: Value = serde_json::from_str(&ok(&run(
-        None,
-        &[
-            "cf",
-            "eval",
-            "--train",
-            train.to_str().unwrap(),
-            "--test",
-            test.to_str().unwrap(),
-            "--k",
-            "2",
-            "--model",
-            "popular",
-            "--json",
-        ],
-    )))
-    .unwrap();
+    let json: Value =
+        serde_json::from_str(&eval(&train, &test, &["--model", "popular", "--json"])).unwrap();
     assert_eq!(json["model"], "popular");
     assert_eq!(json["users"], 20);
     assert!(json["recall"].as_f64().unwrap() < 0.5, "{json}");

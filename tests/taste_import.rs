@@ -10,6 +10,16 @@ use common::*;
 use rusqlite::Connection;
 use sonare::cf::import::{self, HistoryFormat, ImportError, SharedFormat};
 
+/// Imports the Spotify fixture (five entries: two in the library, one not, a podcast, one without time).
+fn import_spotify(conn: &mut Connection) -> sonare::cf::import::ImportReport {
+    import::import_history(
+        conn,
+        &taste("spotify_extended.json"),
+        HistoryFormat::Spotify,
+    )
+    .unwrap()
+}
+
 fn count(conn: &Connection, sql: &str) -> i64 {
     conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }
@@ -46,12 +56,7 @@ fn plays_of(conn: &Connection, lib: &TempLibrary, file: &str) -> Vec<(String, St
 fn spotify_history_is_matched_reported_and_idempotent() {
     let lib = library();
     let mut conn = sonare::db::open(&lib.db).unwrap();
-    let report = import::import_history(
-        &mut conn,
-        &taste("spotify_extended.json"),
-        HistoryFormat::Spotify,
-    )
-    .unwrap();
+    let report = import_spotify(&mut conn);
     assert_eq!(report.read, 5);
     assert_eq!(report.imported, 3);
     assert_eq!(report.skipped, 2);
@@ -87,12 +92,7 @@ fn spotify_history_is_matched_reported_and_idempotent() {
     assert_eq!(started, 1_672_913_040 - 240);
 
     let before = snapshot(&conn);
-    let again = import::import_history(
-        &mut conn,
-        &taste("spotify_extended.json"),
-        HistoryFormat::Spotify,
-    )
-    .unwrap();
+    let again = import_spotify(&mut conn);
     assert!(again.already_imported);
     assert_eq!(snapshot(&conn), before);
     // The same plays inside a different file (a later, overlapping export) are not duplicated.
@@ -276,12 +276,7 @@ fn shared_data_imports_with_tags_and_feeds_recommendations_with_reasons() {
     );
 
     // The listener played Björk: the electronic side of the shared data answers.
-    import::import_history(
-        &mut conn,
-        &taste("spotify_extended.json"),
-        HistoryFormat::Spotify,
-    )
-    .unwrap();
+    import_spotify(&mut conn);
     let listener = sonare::cf::taste::Listener::load(&conn).unwrap();
     let scores = sonare::cf::taste::scores(&conn, Some(&model), &listener, 10).unwrap();
     let top = &scores[0];
@@ -354,12 +349,7 @@ fn factor_files_are_checked_and_replace_the_same_models_factors() {
     assert!(matches!(err, ImportError::WrongFormat { .. }), "{err}");
 
     // The listener who played Björk is folded in against these fixed factors.
-    import::import_history(
-        &mut conn,
-        &taste("spotify_extended.json"),
-        HistoryFormat::Spotify,
-    )
-    .unwrap();
+    import_spotify(&mut conn);
     let model = sonare::cf::taste::SharedModel::load(&conn)
         .unwrap()
         .unwrap();
@@ -423,12 +413,7 @@ fn matcher_precision_on_the_hand_checked_sample() {
 fn plays_of_songs_not_yet_in_the_library_join_the_history_when_the_song_arrives() {
     let lib = library();
     let mut conn = sonare::db::open(&lib.db).unwrap();
-    let report = import::import_history(
-        &mut conn,
-        &taste("spotify_extended.json"),
-        HistoryFormat::Spotify,
-    )
-    .unwrap();
+    let report = import_spotify(&mut conn);
     assert_eq!(report.matched, 2);
     let plays = |conn: &Connection| count(conn, "SELECT count(*) FROM plays");
     assert_eq!(plays(&conn), 2);

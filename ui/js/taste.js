@@ -36,7 +36,7 @@ export async function refreshTaste() {
   const recs = await api.tasteForMe(30);
   trackList($('foryou-list'), recs, 'discover',
     (r) => el('span', { class: 'q-reason', text: r.because ? `because you played ${r.because}` : '' }),
-    'Play some music or import your listening history to get recommendations here.');
+    'Nothing to suggest yet: play more music, or import your listening history or shared listening data below.');
 }
 
 function reportLine(report) {

@@ -10,6 +10,7 @@
 
 mod history;
 mod json_stream;
+mod playlists;
 mod shared;
 pub mod store;
 pub mod time;
@@ -314,8 +315,8 @@ pub fn import_history(
             HistoryFormat::Spotify => history::spotify(imp),
             HistoryFormat::Listenbrainz => history::listenbrainz(imp),
             HistoryFormat::Lastfm => history::lastfm(imp),
-            HistoryFormat::M3u => history::m3u(imp),
-            HistoryFormat::Xspf => history::xspf(imp),
+            HistoryFormat::M3u => playlists::m3u(imp),
+            HistoryFormat::Xspf => playlists::xspf(imp),
         },
     )
 }

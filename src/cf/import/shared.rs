@@ -52,7 +52,8 @@ fn add_interaction(imp: &Importer, user: i64, item: i64, weight: f64, replace: b
     Ok(())
 }
 
-/// Numbered lines of `path` (invalid UTF-8 decoded lossily, CR dropped).
+/// Numbered non-blank lines of `path` (invalid UTF-8 decoded lossily, CR dropped); blank lines mean
+/// nothing in any of these formats.
 fn lines(path: &Path) -> Result<impl Iterator<Item = (usize, Result<String>)>> {
     let file = std::fs::File::open(path).map_err(|source| ImportError::Io {
         path: path.to_owned(),
@@ -74,7 +75,8 @@ fn lines(path: &Path) -> Result<impl Iterator<Item = (usize, Result<String>)>> {
                     source,
                 });
             (n + 1, line)
-        }))
+        })
+        .filter(|(_, line)| !matches!(line, Ok(text) if text.trim().is_empty())))
 }
 
 /// Reads a two-or-more-column `id<TAB>value` file with a header into a map.
@@ -141,9 +143,6 @@ pub fn hetrec(imp: &mut Importer) -> Result<()> {
     let mut artist_items: HashMap<String, i64> = HashMap::new();
     for (n, line) in rows {
         let line = line?;
-        if line.trim().is_empty() {
-            continue;
-        }
         imp.report.read += 1;
         let at = format!("line {n}");
         let f: Vec<&str> = line.split('\t').map(str::trim).collect();
@@ -186,9 +185,7 @@ pub fn hetrec(imp: &mut Importer) -> Result<()> {
                 f.get(1).and_then(|a| artist_items.get(a.trim())),
                 f.get(2).and_then(|t| tags.get(t.trim())),
             ) else {
-                if !line.trim().is_empty() {
-                    log::debug!("{}: line {n}: unknown artist or tag", tagged.display());
-                }
+                log::debug!("{}: line {n}: unknown artist or tag", tagged.display());
                 continue;
             };
             *per_item.entry((*item, tag.clone())).or_default() += 1.0;
@@ -213,9 +210,6 @@ pub fn lastfm_log(imp: &mut Importer) -> Result<()> {
     let mut data_seen = false;
     for (n, line) in lines(&path)? {
         let line = line?;
-        if line.trim().is_empty() {
-            continue;
-        }
         let at = format!("line {n}");
         let f: Vec<&str> = line.split('\t').map(str::trim).collect();
         let time = f.get(1).and_then(|t| parse_timestamp(t));
@@ -357,9 +351,6 @@ pub fn factors(imp: &mut Importer) -> Result<()> {
     )?;
     for (n, line) in rows {
         let line = line?;
-        if line.trim().is_empty() {
-            continue;
-        }
         imp.report.read += 1;
         let at = format!("line {n}");
         let row: Value = match serde_json::from_str(&line) {
