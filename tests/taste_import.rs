@@ -426,8 +426,12 @@ fn plays_of_songs_not_yet_in_the_library_join_the_history_when_the_song_arrives(
         tag.set_title("Unknown Song".into());
     });
     let covers = sonare::library::CoverCache::new(&lib.tmp.path().join("covers")).unwrap();
-    sonare::library::scan(&mut conn, &covers, &Default::default(), &mut |_| {}).unwrap();
-    assert_eq!(sonare::cf::matching::rematch_library(&mut conn).unwrap(), 1);
+    let report =
+        sonare::library::scan(&mut conn, &covers, &Default::default(), &mut |_| {}).unwrap();
+    assert_eq!(
+        sonare::cf::matching::rematch_after_scan(&mut conn, &report).unwrap(),
+        1
+    );
     assert_eq!(plays(&conn), 3);
     assert_eq!(
         plays_of(&conn, &lib, "nobody.flac"),

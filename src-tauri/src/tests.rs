@@ -44,6 +44,21 @@ impl Harness {
         }
     }
 
+    /// Copies `(fixture, name)` files into the music folder, adds it and scans it with the core call
+    /// the scan command uses; returns a connection to the scanned library.
+    fn library_of(&self, files: &[(&str, &str)]) -> rusqlite::Connection {
+        for (from, name) in files {
+            std::fs::copy(fixture(from), self.music.join("Artist/Album").join(name)).unwrap();
+        }
+        self.call("add_folder", json!({ "path": self.music }))
+            .unwrap();
+        let state = self.webview.state::<AppState>();
+        let mut conn = state.writer().unwrap();
+        let covers = state.covers().unwrap();
+        sonare::library::scan(&mut conn, &covers, &Default::default(), &mut |_| {}).unwrap();
+        conn
+    }
+
     fn call(&self, cmd: &str, body: Value) -> Result<Value, Value> {
         get_ipc_response(
             &self.webview,
@@ -125,16 +140,7 @@ fn errors_reach_the_ui_as_kind_and_message() {
 #[test]
 fn track_details_and_similar_tracks_follow_the_stored_analysis() {
     let h = Harness::new();
-    std::fs::copy(
-        fixture("full_test.flac"),
-        h.music.join("Artist/Album/a.flac"),
-    )
-    .unwrap();
-    h.call("add_folder", json!({ "path": h.music })).unwrap();
-    let state = h.webview.state::<AppState>();
-    let mut conn = state.writer().unwrap();
-    let covers = state.covers().unwrap();
-    sonare::library::scan(&mut conn, &covers, &Default::default(), &mut |_| {}).unwrap();
+    let conn = h.library_of(&[("full_test.flac", "a.flac")]);
     let id = h.call("list_tracks", json!({ "query": {} })).unwrap()["rows"][0]["id"]
         .as_i64()
         .unwrap();
@@ -175,23 +181,9 @@ fn track_details_and_similar_tracks_follow_the_stored_analysis() {
 }
 
 #[test]
-fn taste_commands_find_by_words_and_recommend_from_imported_listening_data() {
+fn taste_commands_find_by_words_recommend_nothing_without_history_and_refuse_unknown_formats() {
     let h = Harness::new();
-    std::fs::copy(
-        fixture("full_test.flac"),
-        h.music.join("Artist/Album/01 Calm Piano Sketch.flac"),
-    )
-    .unwrap();
-    std::fs::copy(
-        fixture("full_test.mp3"),
-        h.music.join("Artist/Album/02 Loud Drums.mp3"),
-    )
-    .unwrap();
-    h.call("add_folder", json!({ "path": h.music })).unwrap();
-    let state = h.webview.state::<AppState>();
-    let mut conn = state.writer().unwrap();
-    let covers = state.covers().unwrap();
-    sonare::library::scan(&mut conn, &covers, &Default::default(), &mut |_| {}).unwrap();
+    let conn = h.library_of(&[("full_test.flac", "a.flac"), ("full_test.mp3", "b.mp3")]);
 
     // The fixture files carry their own tags; the words below are in one file's title only.
     let titles: Vec<String> = conn

@@ -163,22 +163,25 @@ pub fn get(conn: &Connection, track_id: i64) -> rusqlite::Result<Option<StoredAn
     .optional()
 }
 
-/// Every present track's stored embedding (tracks analysed without the CNN are left out).
-pub fn embeddings(conn: &Connection) -> rusqlite::Result<Vec<(i64, Vec<f32>)>> {
-    let mut stmt = conn.prepare(
-        "SELECT a.track_id, a.embedding FROM track_analysis a JOIN tracks t ON t.id = a.track_id
-         WHERE t.missing = 0 AND a.embedding IS NOT NULL ORDER BY a.track_id",
-    )?;
+/// The vector blob `column` ("embedding" or "tags") of every present track that has one.
+fn present_vectors(
+    conn: &Connection,
+    column: &'static str,
+) -> rusqlite::Result<Vec<(i64, Vec<f32>)>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT a.track_id, a.{column} FROM track_analysis a JOIN tracks t ON t.id = a.track_id
+         WHERE t.missing = 0 AND a.{column} IS NOT NULL ORDER BY a.track_id"
+    ))?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, from_blob(r.get(1)?))))?;
     rows.collect()
 }
 
+/// Every present track's stored embedding (tracks analysed without the CNN are left out).
+pub fn embeddings(conn: &Connection) -> rusqlite::Result<Vec<(i64, Vec<f32>)>> {
+    present_vectors(conn, "embedding")
+}
+
 /// Every present track's CNN tag probabilities (in `cnn::tag_labels()` order).
 pub fn all_tags(conn: &Connection) -> rusqlite::Result<Vec<(i64, Vec<f32>)>> {
-    let mut stmt = conn.prepare(
-        "SELECT a.track_id, a.tags FROM track_analysis a JOIN tracks t ON t.id = a.track_id
-         WHERE t.missing = 0 AND a.tags IS NOT NULL ORDER BY a.track_id",
-    )?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, from_blob(r.get(1)?))))?;
-    rows.collect()
+    present_vectors(conn, "tags")
 }

@@ -99,7 +99,7 @@ pub fn recommend(
         .map(|name| {
             let items = match train.users.get(name) {
                 Some(u) => {
-                    let scores = model.scores_for_user(spec, u as usize, &matrix);
+                    let scores = model.scores_for_user(u as usize, &matrix);
                     top_k(&scores, k, matrix.row(u as usize).0)
                 }
                 None => top_k(&popular.scores_for_new(&[], &[]), k, &[]),

@@ -84,6 +84,24 @@ pub fn rematch_library(conn: &mut Connection) -> rusqlite::Result<usize> {
     Ok(changed)
 }
 
+/// `rematch_library` after a scan, skipped (it indexes the whole library) when the scan changed no
+/// track or nothing has been imported.
+pub fn rematch_after_scan(
+    conn: &mut Connection,
+    report: &crate::library::ScanReport,
+) -> rusqlite::Result<usize> {
+    let changed = report.added + report.updated + report.moved + report.missing;
+    let imported: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM ext_items WHERE kind = 'track')",
+        [],
+        |r| r.get(0),
+    )?;
+    if changed == 0 || !imported {
+        return Ok(0);
+    }
+    rematch_library(conn)
+}
+
 /// Re-matches every imported song against the library and adds the imported plays of newly matched
 /// songs to the listening history. Safe to run at any time (after an import, after a scan).
 pub fn rematch(conn: &Connection, index: &LibraryIndex) -> rusqlite::Result<usize> {

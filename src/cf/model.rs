@@ -1,6 +1,8 @@
 //! One interface over the CF models, so the evaluation CLI, the benchmarks and the app treat them
 //! alike: fit on a user × item matrix, then score every item for a user.
 
+use ndarray::Array2;
+
 use super::als::{AlsModel, AlsParams, FoldIn};
 use super::ease::{EaseError, EaseModel};
 use super::matrix::Csr;
@@ -61,8 +63,12 @@ impl ModelSpec {
 /// A fitted model.
 #[derive(Debug, Clone)]
 pub enum Trained {
-    // Boxed: factor models are far larger than the others' headers.
-    Als { model: Box<AlsModel>, fold: FoldIn },
+    /// Trained users' factors (empty for imported item factors), and the item factors they fold
+    /// new listeners into.
+    Als {
+        user_factors: Array2<f32>,
+        fold: Box<FoldIn>,
+    },
     Ease(EaseModel),
     Rp3(Rp3Model),
     Popular(Vec<f32>),
@@ -86,15 +92,15 @@ impl Trained {
         let input = prepare(spec, ratings);
         Ok(match *spec {
             ModelSpec::Als { params, .. } => {
-                let model = AlsModel::fit(&input, params);
-                let fold = FoldIn::new(
-                    model.item_factors.clone(),
-                    params.regularization,
-                    params.alpha,
-                );
+                let AlsModel {
+                    user_factors,
+                    item_factors,
+                    ..
+                } = AlsModel::fit(&input, params);
+                let fold = FoldIn::new(item_factors, params.regularization, params.alpha);
                 Trained::Als {
-                    model: Box::new(model),
-                    fold,
+                    user_factors,
+                    fold: Box::new(fold),
                 }
             }
             ModelSpec::Ease { lambda, dropout } => {
@@ -111,20 +117,27 @@ impl Trained {
         })
     }
 
+    /// Item factors trained elsewhere (e.g. by the Spark job): new listeners are folded in.
+    pub fn from_factors(fold: FoldIn) -> Self {
+        let rank = fold.item_factors.ncols();
+        Trained::Als {
+            user_factors: Array2::zeros((0, rank)),
+            fold: Box::new(fold),
+        }
+    }
+
     /// Scores of every item for training user `user` (row of `ratings` as given to `fit`).
-    pub fn scores_for_user(&self, spec: &ModelSpec, user: usize, ratings: &Csr) -> Vec<f32> {
+    pub fn scores_for_user(&self, user: usize, ratings: &Csr) -> Vec<f32> {
+        let (items, weights) = ratings.row(user);
         match self {
-            Trained::Als { model, fold } => {
-                fold.scores(model.user_factors.row(user).as_slice().unwrap_or(&[]))
+            Trained::Als { user_factors, fold } => {
+                fold.scores(user_factors.row(user).as_slice().unwrap_or(&[]))
             }
-            _ => {
-                let (items, weights) = ratings.row(user);
-                let weights = match spec {
-                    ModelSpec::Ease { .. } | ModelSpec::Rp3 { .. } => vec![1.0; items.len()],
-                    _ => weights.to_vec(),
-                };
-                self.scores_for_new(items, &weights)
+            // Both were trained on binary input (see `prepare`).
+            Trained::Ease(_) | Trained::Rp3(_) => {
+                self.scores_for_new(items, &vec![1.0; items.len()])
             }
+            Trained::Popular(_) => self.scores_for_new(items, weights),
         }
     }
 
@@ -221,7 +234,7 @@ mod tests {
             }
             let model = Trained::fit(&spec, &m).unwrap();
             let (seen, _) = m.row(0);
-            let best = top_k(&model.scores_for_user(&spec, 0, &m), 1, seen);
+            let best = top_k(&model.scores_for_user(0, &m), 1, seen);
             assert_eq!(best.len(), 1);
             assert!(best[0] < 3, "{name} recommended {best:?} to a 0-2 listener");
             let new = top_k(&model.scores_for_new(&[3, 4], &[1.0, 1.0]), 1, &[3, 4]);

@@ -107,7 +107,6 @@ pub struct SharedModel {
     /// Column → ext_items id.
     pub items: Vec<i64>,
     columns: HashMap<i64, u32>,
-    spec: ModelSpec,
     model: Trained,
 }
 
@@ -151,7 +150,6 @@ impl SharedModel {
             name: format!("{} on {} shared listeners", spec.name(), users.len()),
             items,
             columns,
-            spec,
             model,
         }))
     }
@@ -189,13 +187,7 @@ impl SharedModel {
         }
         let factors =
             Array2::from_shape_vec((items.len(), rank), data).expect("rows of `rank` floats each");
-        let fold = FoldIn::new(factors.clone(), reg as f32, alpha as f32);
-        let params = AlsParams {
-            factors: rank,
-            regularization: reg as f32,
-            alpha: alpha as f32,
-            ..Default::default()
-        };
+        let fold = FoldIn::new(factors, reg as f32, alpha as f32);
         let columns = items
             .iter()
             .enumerate()
@@ -205,23 +197,8 @@ impl SharedModel {
             name: format!("imported factors {model}"),
             items,
             columns,
-            spec: ModelSpec::Als {
-                params,
-                bm25: false,
-            },
-            model: Trained::Als {
-                model: Box::new(super::als::AlsModel {
-                    params,
-                    user_factors: Array2::zeros((0, rank)),
-                    item_factors: factors,
-                }),
-                fold,
-            },
+            model: Trained::from_factors(fold),
         }))
-    }
-
-    pub fn spec(&self) -> &ModelSpec {
-        &self.spec
     }
 
     /// The listener's items that the model knows, as (column, weight), sorted by column.

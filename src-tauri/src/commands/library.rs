@@ -109,7 +109,7 @@ fn run_scan<R: Runtime>(
         let _ = on_progress.send(JobEvent::Scanning(p.clone()));
     })?;
     // Imported plays of songs that just arrived join the history.
-    sonare::cf::matching::rematch_library(&mut conn)?;
+    sonare::cf::matching::rematch_after_scan(&mut conn, &report)?;
     Ok(report)
 }
 

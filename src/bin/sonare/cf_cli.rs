@@ -87,7 +87,8 @@ pub struct ModelArgs {
 }
 
 impl ModelArgs {
-    fn spec(&self) -> Result<ModelSpec> {
+    /// The model to run, with the worker pool sized as asked (once per process).
+    fn setup(&self) -> Result<ModelSpec> {
         let Some(mut spec) = ModelSpec::by_name(&self.model) else {
             bail!(
                 "unknown model {:?}; choose one of {}",
@@ -134,7 +135,7 @@ pub fn run(command: CfCommand, out: &mut impl Write) -> Result<()> {
             out: out_path,
             model,
         } => {
-            let spec = model.spec()?;
+            let spec = model.setup()?;
             let mut data = Interactions::default();
             eval::read_triples(&train, &mut data)?;
             let file = std::fs::File::open(&users)
@@ -160,7 +161,7 @@ pub fn run(command: CfCommand, out: &mut impl Write) -> Result<()> {
                 .with_context(|| format!("cannot write {}", out_path.display()))?;
         }
         CfCommand::Fit { train, model } => {
-            let spec = model.spec()?;
+            let spec = model.setup()?;
             let mut data = Interactions::default();
             eval::read_triples(&train, &mut data)?;
             let matrix = data.matrix();
@@ -195,7 +196,7 @@ pub fn run(command: CfCommand, out: &mut impl Write) -> Result<()> {
             json,
             model,
         } => {
-            let spec = model.spec()?;
+            let spec = model.setup()?;
             let m = eval::evaluate(&train, &test, k, &spec)?;
             if json {
                 let mut value = serde_json::to_value(m)?;

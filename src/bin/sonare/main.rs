@@ -213,7 +213,7 @@ fn run(cli: Cli) -> Result<()> {
                 }
             })?;
             // Imported plays of songs that just arrived join the history.
-            sonare::cf::matching::rematch_library(&mut conn)?;
+            sonare::cf::matching::rematch_after_scan(&mut conn, &report)?;
             if show_progress {
                 eprintln!();
             }

@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader, Read};
 use rusqlite::params;
 use serde_json::Value;
 
-use super::json_stream::{for_each_element, StreamError};
+use super::json_stream::for_each_element;
 use super::store::ItemKind;
 use super::time::parse_timestamp;
 use super::{ImportError, Importer, Result};
@@ -52,22 +52,6 @@ fn str_at<'v>(v: &'v Value, keys: &[&str]) -> Option<&'v str> {
     keys.iter()
         .find_map(|k| v.get(k).and_then(Value::as_str))
         .filter(|s| !s.trim().is_empty())
-}
-
-fn json_failure(
-    imp: &Importer,
-    format: &'static str,
-    seen: usize,
-    e: serde_json::Error,
-) -> ImportError {
-    if seen == 0 {
-        imp.wrong_format(format, e.to_string())
-    } else {
-        imp.broken(
-            format!("line {}, column {}", e.line(), e.column()),
-            e.to_string(),
-        )
-    }
 }
 
 /// Spotify's "Extended streaming history" (`ts`, `ms_played`, `master_metadata_*`, `skipped`) or the
@@ -123,11 +107,7 @@ pub fn spotify(imp: &mut Importer) -> Result<()> {
             },
         )
     });
-    match result {
-        Ok(()) => Ok(()),
-        Err(StreamError::Callback(e)) => Err(e),
-        Err(StreamError::Json(e)) => Err(json_failure(imp, FORMAT, seen, e)),
-    }
+    imp.finish_stream(FORMAT, seen, result)
 }
 
 fn listenbrainz_listen(imp: &mut Importer, at: &str, listen: &Value) -> Result<bool> {

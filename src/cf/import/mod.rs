@@ -160,6 +160,27 @@ impl Importer<'_> {
         }
     }
 
+    /// The outcome of streaming a JSON array: malformed JSON before the first element means the
+    /// file is not `format`; after it, the file is broken at the line and column serde names.
+    pub fn finish_stream(
+        &self,
+        format: &'static str,
+        elements_seen: usize,
+        result: std::result::Result<(), json_stream::StreamError<ImportError>>,
+    ) -> Result<()> {
+        match result {
+            Ok(()) => Ok(()),
+            Err(json_stream::StreamError::Callback(e)) => Err(e),
+            Err(json_stream::StreamError::Json(e)) if elements_seen == 0 => {
+                Err(self.wrong_format(format, e.to_string()))
+            }
+            Err(json_stream::StreamError::Json(e)) => Err(self.broken(
+                format!("line {}, column {}", e.line(), e.column()),
+                e.to_string(),
+            )),
+        }
+    }
+
     pub fn open(&self) -> Result<std::fs::File> {
         std::fs::File::open(&self.path).map_err(|source| ImportError::Io {
             path: self.path.clone(),

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::params;
 use serde_json::Value;
 
-use super::json_stream::{for_each_element, StreamError};
+use super::json_stream::for_each_element;
 use super::store::ItemKind;
 use super::time::parse_timestamp;
 use super::{ImportError, Importer, Result};
@@ -298,15 +298,7 @@ pub fn mpd(imp: &mut Importer) -> Result<()> {
         }
         Ok(())
     });
-    match result {
-        Ok(()) => Ok(()),
-        Err(StreamError::Callback(e)) => Err(e),
-        Err(StreamError::Json(e)) if seen == 0 => Err(imp.wrong_format(FORMAT, e.to_string())),
-        Err(StreamError::Json(e)) => Err(imp.broken(
-            format!("line {}, column {}", e.line(), e.column()),
-            e.to_string(),
-        )),
-    }
+    imp.finish_stream(FORMAT, seen, result)
 }
 
 /// Item factors: JSON lines, the first a header `{"format": "sonare-factors", "version": 1, "model",
