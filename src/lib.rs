@@ -6,6 +6,7 @@ pub mod audio;
 pub mod cf;
 pub mod data_dir;
 pub mod db;
+pub mod discover;
 pub mod library;
 pub mod playback;
 pub mod text;

@@ -21,6 +21,7 @@ const MIGRATIONS: &[Migration] = &[
     // 6: search text folded without diacritics or width ("Björk" is found by "bjork").
     Migration::Code(refold_search_text),
     Migration::Sql(include_str!("migrations/0007_taste.sql")),
+    Migration::Sql(include_str!("migrations/0008_discover.sql")),
 ];
 
 /// Recomputes every track's search text with the current folding.

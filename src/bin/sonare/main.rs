@@ -10,6 +10,7 @@ use sonare::db::{self, tracks::SortKey, tracks::TrackQuery};
 use sonare::library::{self, CoverCache, ScanOptions};
 
 mod cf_cli;
+mod discover_cli;
 mod import_cli;
 mod taste_cli;
 
@@ -139,6 +140,16 @@ enum Command {
         #[command(subcommand)]
         command: cf_cli::CfCommand,
     },
+    /// Today's Discover Daily (or another day's): tracks with per-model scores and the reason.
+    Discover(discover_cli::DiscoverArgs),
+    /// Tell Discover Daily what you think of a track: like, hide ("not for me"), or unhide.
+    Feedback {
+        track_id: i64,
+        /// like | hide | unhide
+        verdict: String,
+    },
+    /// Offline evaluation of Discover Daily: replay a listening log day by day (see BENCHMARKS.md).
+    DiscoverEval(discover_cli::EvalArgs),
     /// List the listening history, newest first.
     History {
         #[arg(long)]
@@ -186,6 +197,9 @@ fn main() {
 fn run(cli: Cli) -> Result<()> {
     if let Command::Cf { command } = cli.command {
         return cf_cli::run(command, &mut std::io::stdout().lock());
+    }
+    if let Command::DiscoverEval(args) = cli.command {
+        return discover_cli::eval(args, &mut std::io::stdout().lock());
     }
     let data = DataDir::resolve(cli.data_dir.as_deref())?;
     let db_path = data.database();
@@ -348,7 +362,13 @@ fn run(cli: Cli) -> Result<()> {
             TasteCommand::TextAgreement { k } => taste_cli::text_agreement(&conn, k, &mut out)?,
         },
         Command::Import { command } => import_cli::run(command, &mut conn, &mut out)?,
-        Command::Cf { .. } => unreachable!("handled before the database is opened"),
+        Command::Discover(args) => discover_cli::discover(&mut conn, args, &mut out)?,
+        Command::Feedback { track_id, verdict } => {
+            discover_cli::feedback(&conn, track_id, &verdict)?
+        }
+        Command::Cf { .. } | Command::DiscoverEval(_) => {
+            unreachable!("handled before the database is opened")
+        }
     }
     Ok(())
 }

@@ -1,0 +1,175 @@
+//! The library as the recommender sees it: one row per present track with its artist and album
+//! groups, DSP features for flow ordering, the audio embedding (centred on the library mean and
+//! scaled to unit length, so a dot product is a cosine) and the metadata text vector.
+
+use std::collections::HashMap;
+
+use rusqlite::Connection;
+
+use crate::text::match_key::artist_key;
+use crate::text::profile::LibraryText;
+use crate::text::vectors::TermVector;
+
+/// What the catalog needs of a track.
+#[derive(Debug, Clone, Default)]
+pub struct TrackMeta {
+    pub id: i64,
+    pub title: String,
+    pub artist: String,
+    pub album: String,
+    pub tempo_bpm: Option<f32>,
+    /// `analysis::dsp::camelot_order`: 2 × wheel number, + 1 for major.
+    pub camelot: Option<u8>,
+    pub loudness_lufs: Option<f32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CatalogTrack {
+    pub meta: TrackMeta,
+    /// Same artist (by match key: case, diacritics and "feat." do not split an artist).
+    pub artist_group: u32,
+    /// Same album of the same artist.
+    pub album_group: u32,
+}
+
+#[derive(Debug, Default)]
+pub struct Catalog {
+    pub tracks: Vec<CatalogTrack>,
+    pub index: HashMap<i64, usize>,
+    pub dim: usize,
+    /// `tracks.len() × dim`, zero rows for tracks without an embedding.
+    embeddings: Vec<f32>,
+    pub has_embedding: Vec<bool>,
+    /// Metadata text vector per track (empty when unknown).
+    pub text: Vec<TermVector>,
+}
+
+impl Catalog {
+    /// Builds the catalog; embeddings and text vectors are matched to tracks by id (others ignored).
+    pub fn new(
+        metas: Vec<TrackMeta>,
+        embeddings: Vec<(i64, Vec<f32>)>,
+        text: Vec<(i64, TermVector)>,
+    ) -> Self {
+        let mut artists: HashMap<String, u32> = HashMap::new();
+        let mut albums: HashMap<(u32, String), u32> = HashMap::new();
+        let mut tracks = Vec::with_capacity(metas.len());
+        let mut index = HashMap::with_capacity(metas.len());
+        for meta in metas {
+            let next = artists.len() as u32;
+            let artist_group = *artists.entry(artist_key(&meta.artist)).or_insert(next);
+            let next = albums.len() as u32;
+            let album_group = *albums
+                .entry((artist_group, meta.album.to_lowercase()))
+                .or_insert(next);
+            index.insert(meta.id, tracks.len());
+            tracks.push(CatalogTrack {
+                meta,
+                artist_group,
+                album_group,
+            });
+        }
+        let dim = embeddings
+            .iter()
+            .map(|(_, e)| e.len())
+            .find(|&d| d > 0)
+            .unwrap_or(0);
+        let mut flat = vec![0f32; tracks.len() * dim];
+        let mut has_embedding = vec![false; tracks.len()];
+        let mut mean = vec![0f64; dim];
+        let mut count = 0usize;
+        for (id, e) in &embeddings {
+            if let (Some(&i), true) = (index.get(id), e.len() == dim) {
+                flat[i * dim..(i + 1) * dim].copy_from_slice(e);
+                has_embedding[i] = true;
+                mean.iter_mut().zip(e).for_each(|(m, &x)| *m += x as f64);
+                count += 1;
+            }
+        }
+        // Every musicnn embedding shares a large common part: without centring everything looks alike.
+        mean.iter_mut().for_each(|m| *m /= count.max(1) as f64);
+        for i in (0..tracks.len()).filter(|&i| has_embedding[i]) {
+            let row = &mut flat[i * dim..(i + 1) * dim];
+            row.iter_mut().zip(&mean).for_each(|(x, m)| *x -= *m as f32);
+            let norm = row.iter().map(|x| x * x).sum::<f32>().sqrt();
+            if norm > 0.0 {
+                row.iter_mut().for_each(|x| *x /= norm);
+            }
+        }
+        let mut text_vectors = vec![TermVector::default(); tracks.len()];
+        for (id, v) in text {
+            if let Some(&i) = index.get(&id) {
+                text_vectors[i] = v;
+            }
+        }
+        Catalog {
+            tracks,
+            index,
+            dim,
+            embeddings: flat,
+            has_embedding,
+            text: text_vectors,
+        }
+    }
+
+    /// The present tracks of the library with their analysis, embeddings and text profiles.
+    pub fn load(conn: &Connection) -> rusqlite::Result<Self> {
+        let metas: Vec<TrackMeta> = conn
+            .prepare(
+                "SELECT t.id, t.title, t.artist, t.album, a.tempo_bpm, a.key_camelot, a.loudness_lufs
+                 FROM tracks t LEFT JOIN track_analysis a ON a.track_id = t.id
+                 WHERE t.missing = 0 ORDER BY t.id",
+            )?
+            .query_map([], |r| {
+                Ok(TrackMeta {
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    artist: r.get(2)?,
+                    album: r.get(3)?,
+                    tempo_bpm: r.get::<_, Option<f64>>(4)?.map(|v| v as f32),
+                    camelot: r.get::<_, Option<i64>>(5)?.map(|v| v as u8),
+                    loudness_lufs: r.get::<_, Option<f64>>(6)?.map(|v| v as f32),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let embeddings = crate::analysis::store::embeddings(conn)?;
+        let text = LibraryText::load(conn)?;
+        let vectors = text.track_vectors();
+        Ok(Self::new(
+            metas,
+            embeddings,
+            text.track_ids.into_iter().zip(vectors).collect(),
+        ))
+    }
+
+    pub fn len(&self) -> usize {
+        self.tracks.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tracks.is_empty()
+    }
+
+    /// The centred unit embedding of track `i`, if it was analysed with the CNN.
+    pub fn embedding(&self, i: usize) -> Option<&[f32]> {
+        self.has_embedding[i].then(|| &self.embeddings[i * self.dim..(i + 1) * self.dim])
+    }
+
+    /// How alike two tracks are, 0–1: by sound when both have embeddings, else by text.
+    pub fn similarity(&self, i: usize, j: usize) -> f32 {
+        match (self.embedding(i), self.embedding(j)) {
+            (Some(a), Some(b)) => dot(a, b).max(0.0),
+            _ => self.text[i].cosine(&self.text[j]).max(0.0),
+        }
+    }
+
+    /// A display name: "Artist – Title".
+    pub fn name(&self, i: usize) -> String {
+        let m = &self.tracks[i].meta;
+        format!("{} – {}", m.artist, m.title)
+    }
+}
+
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}

@@ -1,0 +1,252 @@
+//! Discover Daily: once per local day, about 30 library tracks the listener has not played lately,
+//! chosen by blending the three models (co-listening, audio, metadata text) with weights learned from
+//! the listener's own outcomes, shaped for variety and flow, each with a reason; stored, so the day's
+//! list is stable and past days stay browsable.
+//!
+//! `catalog` and `history` read the library and the listener; `taste`, `clusters` and `features`
+//! score candidates per model; `blend` and `outcomes` learn the weights; `shape` builds the list;
+//! `engine` ties them together (pure, also used by the offline evaluation in `replay`); `store`
+//! persists lists and feedback.
+
+pub mod blend;
+pub mod catalog;
+pub mod clusters;
+pub mod engine;
+pub mod features;
+pub mod history;
+pub mod outcomes;
+pub mod replay;
+pub mod rng;
+pub mod shape;
+pub mod store;
+pub mod taste;
+
+use std::collections::HashMap;
+
+use chrono::{Days, Local, NaiveDate, TimeZone};
+use rusqlite::Connection;
+use serde::Serialize;
+
+use crate::cf::taste::{self as cf_taste, Listener, SharedModel, TasteError};
+use crate::db::tracks::{tracks_by_ids, TrackRow};
+use crate::text::match_key::artist_key;
+use blend::{Blend, Features, FEATURES};
+use catalog::Catalog;
+use engine::{generate, Inputs, Options, Ranking, ReasonKind};
+use features::{popularity, SharedScores};
+use history::History;
+pub use store::Feedback;
+use store::ListHeader;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DiscoverError {
+    #[error("database: {0}")]
+    Db(#[from] rusqlite::Error),
+    #[error("co-listening model: {0}")]
+    Taste(#[from] TasteError),
+    #[error("no track with id {0} in the library")]
+    UnknownTrack(i64),
+    #[error("not a date (YYYY-MM-DD): {0:?}")]
+    BadDate(String),
+}
+
+pub type Result<T> = std::result::Result<T, DiscoverError>;
+
+/// The listener's local date today.
+pub fn today() -> NaiveDate {
+    Local::now().date_naive()
+}
+
+pub fn parse_day(text: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| DiscoverError::BadDate(text.into()))
+}
+
+/// Unix seconds of local midnight starting `day` (the first, if the clocks change at midnight).
+pub fn local_start(day: NaiveDate) -> i64 {
+    let midnight = day.and_hms_opt(0, 0, 0).expect("midnight exists");
+    Local
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map(|t| t.timestamp())
+        .unwrap_or_else(|| midnight.and_utc().timestamp())
+}
+
+/// One track of a day's list, as shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct DailyTrack {
+    pub position: i64,
+    pub track: TrackRow,
+    /// The blend's log-odds.
+    pub score: f32,
+    /// Each model's score (0–1), by feature name.
+    pub scores: HashMap<&'static str, f32>,
+    pub reason_kind: ReasonKind,
+    pub reason: String,
+    pub reason_track: Option<i64>,
+    /// The listener's current verdict: "like", "hide", or none.
+    pub feedback: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DailyList {
+    #[serde(flatten)]
+    pub header: ListHeader,
+    pub tracks: Vec<DailyTrack>,
+}
+
+fn named(x: &Features) -> HashMap<&'static str, f32> {
+    FEATURES.iter().copied().zip(x.iter().copied()).collect()
+}
+
+/// The stored list of `day`, if there is one.
+pub fn load(conn: &Connection, day: NaiveDate) -> Result<Option<DailyList>> {
+    let key = day.format("%Y-%m-%d").to_string();
+    let Some(header) = store::header(conn, &key)? else {
+        return Ok(None);
+    };
+    let entries = store::entries(conn, &key)?;
+    let ids: Vec<i64> = entries.iter().map(|e| e.track_id).collect();
+    let rows: HashMap<i64, TrackRow> = tracks_by_ids(conn, &ids)?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let mut tracks = Vec::with_capacity(entries.len());
+    for e in entries {
+        if let Some(track) = rows.get(&e.track_id) {
+            tracks.push(DailyTrack {
+                position: e.position,
+                track: track.clone(),
+                score: e.score,
+                scores: named(&e.features),
+                reason_kind: e.reason_kind,
+                reason: e.reason,
+                reason_track: e.reason_track,
+                feedback: store::feedback_of(conn, e.track_id)?,
+            });
+        }
+    }
+    Ok(Some(DailyList { header, tracks }))
+}
+
+/// The list of `day`: the stored one, or (when there is none, or `regenerate`) a new one, generated
+/// and stored in one transaction.
+pub fn daily(
+    conn: &mut Connection,
+    day: NaiveDate,
+    options: &Options,
+    regenerate: bool,
+) -> Result<DailyList> {
+    if !regenerate {
+        if let Some(list) = load(conn, day)? {
+            return Ok(list);
+        }
+    }
+    let key = day.format("%Y-%m-%d").to_string();
+    let day_start = local_start(day);
+    let next = local_start(day + Days::new(1));
+    let as_of = crate::db::now_unix().min(next);
+    let catalog = Catalog::load(conn)?;
+    let history = History::load(conn, &catalog)?;
+    let shared = shared_scores(conn, &catalog)?;
+    let blend = learned_blend(conn, &catalog, &history, &key, as_of)?;
+    let inputs = Inputs {
+        catalog: &catalog,
+        history: &history,
+        shared: &shared,
+        as_of,
+        day_start,
+        seed: rng::seed_of(&[&key]),
+    };
+    let generated = generate(&inputs, &Ranking::Blend(blend.clone()), options);
+    let tx = conn.transaction()?;
+    store::save(&tx, &key, as_of, &blend, &catalog, &generated)?;
+    tx.commit()?;
+    Ok(load(conn, day)?.expect("the list was just stored"))
+}
+
+/// How many days of logged candidates the blend learns from.
+const LEARN_DAYS: i64 = 120;
+
+/// The blend trained on the outcomes of earlier days' lists (the priors when there are none).
+pub fn learned_blend(
+    conn: &Connection,
+    catalog: &Catalog,
+    history: &History,
+    day: &str,
+    as_of: i64,
+) -> Result<Blend> {
+    let logged: Vec<outcomes::Logged> = store::logged_before(conn, day, as_of - LEARN_DAYS * 86_400)?
+        .into_iter()
+        .filter_map(|l| {
+            Some(outcomes::Logged {
+                as_of: l.as_of,
+                track: *catalog.index.get(&l.track_id)?,
+                shown: l.shown,
+                features: l.features,
+            })
+        })
+        .collect();
+    let samples = outcomes::samples(&logged, history, as_of);
+    Ok(Blend::train(&samples, &Blend::prior()))
+}
+
+/// The shared co-listening model's scores for the listener (folded in, not retrained per play) and
+/// each track's popularity in the shared data.
+pub fn shared_scores(conn: &Connection, catalog: &Catalog) -> Result<SharedScores> {
+    let n = catalog.len();
+    let mut out = SharedScores {
+        cf: vec![0.0; n],
+        because: vec![None; n],
+        popular: vec![0.0; n],
+    };
+    if let Some(model) = SharedModel::load(conn)? {
+        let listener = Listener::load(conn)?;
+        for s in cf_taste::scores(conn, Some(&model), &listener, usize::MAX)? {
+            if let (Some(&i), true) = (catalog.index.get(&s.track_id), s.cf > 0.0) {
+                out.cf[i] = s.cf;
+                out.because[i] = s.because;
+            }
+        }
+    }
+    let mut per_track: HashMap<usize, f32> = HashMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT e.track_id, count(DISTINCT s.user_id) FROM shared_interactions s
+         JOIN ext_items e ON e.id = s.item_id
+         WHERE e.kind = 'track' AND e.track_id IS NOT NULL GROUP BY e.track_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        if let Some(&i) = catalog.index.get(&r.get::<_, i64>(0)?) {
+            per_track.insert(i, r.get::<_, i64>(1)? as f32);
+        }
+    }
+    let groups: HashMap<String, u32> = catalog
+        .tracks
+        .iter()
+        .map(|t| (artist_key(&t.meta.artist), t.artist_group))
+        .collect();
+    let mut per_artist: HashMap<u32, f32> = HashMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT e.artist, count(DISTINCT s.user_id) FROM shared_interactions s
+         JOIN ext_items e ON e.id = s.item_id WHERE e.kind = 'artist' GROUP BY e.id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        if let Some(&g) = groups.get(&artist_key(&r.get::<_, String>(0)?)) {
+            *per_artist.entry(g).or_default() += r.get::<_, i64>(1)? as f32;
+        }
+    }
+    out.popular = popularity(catalog, &per_track, &per_artist);
+    Ok(out)
+}
+
+/// Records a like, hide or unhide of a library track.
+pub fn feedback(conn: &Connection, track_id: i64, verdict: Feedback) -> Result<()> {
+    if store::set_feedback(conn, track_id, verdict, crate::db::now_unix())? {
+        Ok(())
+    } else {
+        Err(DiscoverError::UnknownTrack(track_id))
+    }
+}
+
+pub use store::{days, DaySummary};
