@@ -169,15 +169,18 @@ impl Blend {
 fn objective(samples: &[Sample], theta: &[f64], theta0: &[f64], lambda: f64) -> f64 {
     let mut loss = 0.0;
     for s in samples {
-        let z: f64 = s
-            .x
-            .iter()
-            .zip(theta)
-            .map(|(&x, t)| x as f64 * t)
-            .sum::<f64>()
-            + theta[N];
+        let z: f64 =
+            s.x.iter()
+                .zip(theta)
+                .map(|(&x, t)| x as f64 * t)
+                .sum::<f64>()
+                + theta[N];
         // log(1 + e^z) - y·z, computed stably.
-        let softplus = if z > 0.0 { z + (-z).exp().ln_1p() } else { z.exp().ln_1p() };
+        let softplus = if z > 0.0 {
+            z + (-z).exp().ln_1p()
+        } else {
+            z.exp().ln_1p()
+        };
         loss += s.weight as f64 * (softplus - if s.positive { z } else { 0.0 });
     }
     let pull: f64 = theta.iter().zip(theta0).map(|(a, b)| (a - b).powi(2)).sum();
@@ -185,7 +188,11 @@ fn objective(samples: &[Sample], theta: &[f64], theta0: &[f64], lambda: f64) -> 
 }
 
 /// Solves the Newton system restricted to the `free` parameters.
-fn solve_free<const P: usize>(hess: &[[f64; P]; P], grad: &[f64; P], free: &[usize]) -> Option<Vec<f64>> {
+fn solve_free<const P: usize>(
+    hess: &[[f64; P]; P],
+    grad: &[f64; P],
+    free: &[usize],
+) -> Option<Vec<f64>> {
     let a: Vec<Vec<f64>> = free
         .iter()
         .map(|&i| free.iter().map(|&j| hess[i][j]).collect())
@@ -206,8 +213,9 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
         b.swap(col, pivot);
         for row in col + 1..p {
             let f = a[row][col] / a[col][col];
-            for k in col..p {
-                a[row][k] -= f * a[col][k];
+            let (top, bottom) = a.split_at_mut(row);
+            for (target, source) in bottom[0][col..].iter_mut().zip(&top[col][col..]) {
+                *target -= f * source;
             }
             b[row] -= f * b[col];
         }

@@ -16,9 +16,10 @@ pub struct Cluster {
     pub members: Vec<usize>,
 }
 
-/// How many clusters `n` weighted points support: one per ~8 points, at most `max`.
+/// How many clusters `n` weighted points support: one per ~4 points, at most `max` (a listener
+/// with a handful of plays in two styles already has two tastes).
 pub fn cluster_count(n: usize, max: usize) -> usize {
-    n.div_ceil(8).clamp(1, max.max(1)).min(n.max(1))
+    n.div_ceil(4).clamp(1, max.max(1)).min(n.max(1))
 }
 
 /// Groups unit vectors (`points[i]`, weight `weights[i] > 0`) into at most `k` clusters.
@@ -53,7 +54,11 @@ pub fn cluster(points: &[&[f32]], weights: &[f32], k: usize, seed: u64) -> Vec<C
         let mut changed = false;
         for (i, p) in points.iter().enumerate() {
             let best = (0..centres.len())
-                .max_by(|&a, &b| dot(p, &centres[a]).total_cmp(&dot(p, &centres[b])).then(b.cmp(&a)))
+                .max_by(|&a, &b| {
+                    dot(p, &centres[a])
+                        .total_cmp(&dot(p, &centres[b]))
+                        .then(b.cmp(&a))
+                })
                 .unwrap_or(0);
             changed |= best != assignment[i];
             assignment[i] = best;
@@ -122,7 +127,7 @@ mod tests {
         let again = cluster(&refs, &weights, 2, 7);
         assert_eq!(again[0].members, clusters[0].members);
         assert_eq!(cluster_count(3, 6), 1);
-        assert_eq!(cluster_count(40, 6), 5);
+        assert_eq!(cluster_count(7, 6), 2);
         assert_eq!(cluster_count(400, 6), 6);
     }
 }

@@ -142,7 +142,8 @@ pub fn candidates(inputs: &Inputs, taste: &Taste, fresh_days: u32) -> Vec<(usize
     let fresh_since = inputs.as_of - i64::from(fresh_days) * 86_400;
     let catalog = inputs.catalog;
     (0..catalog.len())
-        .filter(|&i| inputs.history.verdict(i, inputs.as_of) != Some(Verdict::Hide))
+        // A hide is for good, whenever it was given (even for a past day's list made again).
+        .filter(|i| !matches!(inputs.history.feedback.get(i), Some((Verdict::Hide, _))))
         .filter_map(|i| match last.get(&i) {
             Some(&(_, Outcome::Failed)) => None,
             Some(&(at, _)) if at >= fresh_since => None,
@@ -191,14 +192,35 @@ pub fn generate(inputs: &Inputs, ranking: &Ranking, options: &Options) -> Genera
     let picks = if cold {
         // The cold ranking already interleaves the library's sound clusters; keep that order
         // under the caps.
-        select(catalog, &ranked, options.size, 0, false, &mut rng)
+        select(
+            catalog,
+            &ranked,
+            options.size,
+            0,
+            false,
+            &|_| true,
+            &mut rng,
+        )
     } else {
         let wildcards = if options.shape && matches!(ranking, Ranking::Blend(_)) {
             (options.size as f32 * options.exploration).round() as usize
         } else {
             0
         };
-        select(catalog, &ranked, options.size, wildcards, options.shape, &mut rng)
+        let wildcard_ok = |t: usize| {
+            !taste
+                .artists_disliked
+                .contains(&catalog.tracks[t].artist_group)
+        };
+        select(
+            catalog,
+            &ranked,
+            options.size,
+            wildcards,
+            options.shape,
+            &wildcard_ok,
+            &mut rng,
+        )
     };
     let picks = if options.shape {
         flow_order(catalog, picks)
@@ -342,7 +364,11 @@ fn reason(
     };
     let contributions = blend.contributions(x);
     let mut order: Vec<usize> = (0..5).filter(|&f| contributions[f] > 0.0).collect();
-    order.sort_by(|&a, &b| contributions[b].total_cmp(&contributions[a]).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| {
+        contributions[b]
+            .total_cmp(&contributions[a])
+            .then(a.cmp(&b))
+    });
     let i = pick.track;
     for f in order {
         let named = |kind: ReasonKind, prefix: &str, t: usize| Reason {

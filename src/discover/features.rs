@@ -42,11 +42,18 @@ pub struct Scorer<'a> {
     text_centres: Vec<Vec<f32>>,
     /// Centres of what the listener hid or skips, by sound.
     negative_centres: Vec<Vec<f32>>,
+    /// The text of what the listener hid or skips, dense.
+    negative_text: Vec<f32>,
     max_artist: f32,
 }
 
 impl<'a> Scorer<'a> {
-    pub fn new(catalog: &'a Catalog, taste: &'a Taste, shared: &'a SharedScores, seed: u64) -> Self {
+    pub fn new(
+        catalog: &'a Catalog,
+        taste: &'a Taste,
+        shared: &'a SharedScores,
+        seed: u64,
+    ) -> Self {
         let vocabulary = catalog
             .text
             .iter()
@@ -67,6 +74,22 @@ impl<'a> Scorer<'a> {
             .into_iter()
             .map(|c| c.centre)
             .collect();
+        let mut against = std::collections::HashMap::new();
+        for &t in &taste.negatives {
+            for &(term, w) in &catalog.text[t].0 {
+                *against.entry(term).or_insert(0f32) += w;
+            }
+        }
+        let mut against: Vec<(u32, f32)> = against.into_iter().collect();
+        against.sort_unstable_by_key(|e| e.0);
+        let norm = against
+            .iter()
+            .map(|e| e.1 * e.1)
+            .sum::<f32>()
+            .sqrt()
+            .max(f32::MIN_POSITIVE);
+        against.iter_mut().for_each(|e| e.1 /= norm);
+        let negative_text = dense(&TermVector(against), vocabulary);
         let max_artist = taste.artist_weight.values().cloned().fold(0.0, f32::max);
         Scorer {
             catalog,
@@ -74,6 +97,7 @@ impl<'a> Scorer<'a> {
             shared,
             text_centres,
             negative_centres,
+            negative_text,
             max_artist,
         }
     }
@@ -98,7 +122,7 @@ impl<'a> Scorer<'a> {
         x[5] = self.shared.popular(i);
         x[6] = if played_before {
             0.1
-        } else if artist > 0.0 {
+        } else if self.taste.artists_known.contains(&track.artist_group) {
             0.4
         } else {
             1.0
@@ -127,11 +151,13 @@ impl<'a> Scorer<'a> {
 
     fn text(&self, i: usize) -> f32 {
         let v = &self.catalog.text[i].0;
-        self.text_centres
+        let near = |c: &[f32]| v.iter().map(|&(t, w)| w * c[t as usize]).sum::<f32>();
+        let best = self
+            .text_centres
             .iter()
-            .map(|c| v.iter().map(|&(t, w)| w * c[t as usize]).sum::<f32>())
-            .fold(0f32, f32::max)
-            .clamp(0.0, 1.0)
+            .map(|c| near(c))
+            .fold(0f32, f32::max);
+        (best - 0.5 * near(&self.negative_text)).clamp(0.0, 1.0)
     }
 }
 

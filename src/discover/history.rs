@@ -74,8 +74,9 @@ impl History {
     /// Every play of a present track and every verdict, from the database.
     pub fn load(conn: &Connection, catalog: &Catalog) -> rusqlite::Result<Self> {
         let mut history = History::default();
-        let mut stmt =
-            conn.prepare("SELECT track_id, started_at, end_reason FROM plays ORDER BY started_at, id")?;
+        let mut stmt = conn.prepare(
+            "SELECT track_id, started_at, end_reason FROM plays ORDER BY started_at, id",
+        )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             if let Some(&track) = catalog.index.get(&r.get::<_, i64>(0)?) {
@@ -125,7 +126,7 @@ impl History {
             *weights.entry(p.track).or_default() += p.outcome.taste_weight() * fade;
         }
         for (&track, &(verdict, at)) in &self.feedback {
-            if at < as_of {
+            if at <= as_of {
                 *weights.entry(track).or_default() += match verdict {
                     Verdict::Like => LIKE_WEIGHT,
                     Verdict::Hide => HIDE_WEIGHT,

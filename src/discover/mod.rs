@@ -58,7 +58,8 @@ pub fn today() -> NaiveDate {
 }
 
 pub fn parse_day(text: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| DiscoverError::BadDate(text.into()))
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| DiscoverError::BadDate(text.into()))
 }
 
 /// Unix seconds of local midnight starting `day` (the first, if the clocks change at midnight).
@@ -175,17 +176,18 @@ pub fn learned_blend(
     day: &str,
     as_of: i64,
 ) -> Result<Blend> {
-    let logged: Vec<outcomes::Logged> = store::logged_before(conn, day, as_of - LEARN_DAYS * 86_400)?
-        .into_iter()
-        .filter_map(|l| {
-            Some(outcomes::Logged {
-                as_of: l.as_of,
-                track: *catalog.index.get(&l.track_id)?,
-                shown: l.shown,
-                features: l.features,
+    let logged: Vec<outcomes::Logged> =
+        store::logged_before(conn, day, as_of - LEARN_DAYS * 86_400)?
+            .into_iter()
+            .filter_map(|l| {
+                Some(outcomes::Logged {
+                    as_of: l.as_of,
+                    track: *catalog.index.get(&l.track_id)?,
+                    shown: l.shown,
+                    features: l.features,
+                })
             })
-        })
-        .collect();
+            .collect();
     let samples = outcomes::samples(&logged, history, as_of);
     Ok(Blend::train(&samples, &Blend::prior()))
 }

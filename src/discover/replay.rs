@@ -200,10 +200,18 @@ pub fn variants() -> Vec<Variant> {
     let v = |name, kind, shape| Variant { name, kind, shape };
     vec![
         v("blend (the app)", Kind::Learned(all.clone()), true),
-        v("blend, unshaped (no MMR, wildcards, flow)", Kind::Learned(all.clone()), false),
+        v(
+            "blend, unshaped (no MMR, wildcards, flow)",
+            Kind::Learned(all.clone()),
+            false,
+        ),
         v("blend with prior weights (not learned)", Kind::Prior, true),
         v("blend without CF", Kind::Learned(without(CF_MODEL)), true),
-        v("blend without audio", Kind::Learned(without(AUDIO_MODEL)), true),
+        v(
+            "blend without audio",
+            Kind::Learned(without(AUDIO_MODEL)),
+            true,
+        ),
         v("blend without NLP", Kind::Learned(without(NLP_MODEL)), true),
         v("CF alone", Kind::Learned(CF_MODEL.to_vec()), true),
         v("audio alone", Kind::Learned(AUDIO_MODEL.to_vec()), true),
@@ -317,17 +325,21 @@ pub fn replay(world: &World, options: &ReplayOptions) -> Result<Vec<Score>, Repl
             .map(|p| p.track)
             .collect();
         let taste = Taste::build(&world.catalog, &world.history, start, start, inputs.seed);
-        let eligible: HashSet<usize> = super::engine::candidates(&inputs, &taste, options.list.fresh_days)
-            .into_iter()
-            .map(|c| c.0)
-            .collect();
+        let eligible: HashSet<usize> =
+            super::engine::candidates(&inputs, &taste, options.list.fresh_days)
+                .into_iter()
+                .map(|c| c.0)
+                .collect();
         let relevant = later.intersection(&eligible).count();
         for (v, variant) in variants.iter().enumerate() {
             let ranking = match &variant.kind {
                 Kind::Learned(keep) => {
                     let samples: Vec<Sample> = outcomes::samples(&logs[v], &world.history, start)
                         .into_iter()
-                        .map(|s| Sample { x: mask(&s.x, keep), ..s })
+                        .map(|s| Sample {
+                            x: mask(&s.x, keep),
+                            ..s
+                        })
                         .collect();
                     let mut prior = Blend::prior();
                     prior.weights = mask(&prior.weights, keep);
@@ -345,7 +357,10 @@ pub fn replay(world: &World, options: &ReplayOptions) -> Result<Vec<Score>, Repl
             };
             let generated = generate(&inputs, &ranking, &list_options);
             if let Kind::Learned(_) = variant.kind {
-                let shown = generated.entries.iter().map(|e| (e.track, true, e.features));
+                let shown = generated
+                    .entries
+                    .iter()
+                    .map(|e| (e.track, true, e.features));
                 let unshown = generated.logged.iter().map(|l| (l.0, false, l.2));
                 for (track, shown, features) in shown.chain(unshown) {
                     logs[v].push(Logged {
@@ -357,8 +372,11 @@ pub fn replay(world: &World, options: &ReplayOptions) -> Result<Vec<Score>, Repl
                 }
             }
             // NDCG by the ranking the list was chosen by (flow order is for listening, not rank).
-            let mut by_score: Vec<(usize, f32)> =
-                generated.entries.iter().map(|e| (e.track, e.score)).collect();
+            let mut by_score: Vec<(usize, f32)> = generated
+                .entries
+                .iter()
+                .map(|e| (e.track, e.score))
+                .collect();
             by_score.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             let hits: Vec<bool> = by_score.iter().map(|e| later.contains(&e.0)).collect();
             let dcg: f64 = hits
@@ -384,14 +402,16 @@ pub fn replay(world: &World, options: &ReplayOptions) -> Result<Vec<Score>, Repl
         .iter()
         .zip(totals)
         .zip(finals)
-        .map(|((variant, (lists, hit_lists, hits, ndcg, seen)), final_weights)| Score {
-            variant: variant.name.to_owned(),
-            lists,
-            hit_rate: hit_lists as f64 / lists.max(1) as f64,
-            hits_per_list: hits as f64 / lists.max(1) as f64,
-            ndcg: ndcg / lists.max(1) as f64,
-            coverage: seen.len() as f64 / (lists * options.list.size).max(1) as f64,
-            final_weights,
-        })
+        .map(
+            |((variant, (lists, hit_lists, hits, ndcg, seen)), final_weights)| Score {
+                variant: variant.name.to_owned(),
+                lists,
+                hit_rate: hit_lists as f64 / lists.max(1) as f64,
+                hits_per_list: hits as f64 / lists.max(1) as f64,
+                ndcg: ndcg / lists.max(1) as f64,
+                coverage: seen.len() as f64 / (lists * options.list.size).max(1) as f64,
+                final_weights,
+            },
+        )
         .collect())
 }

@@ -23,7 +23,11 @@ impl SplitMix {
 
     /// An index drawn with probability ∝ `weights` (non-positive weights never); `None` if all are.
     pub fn weighted(&mut self, weights: &[f32]) -> Option<usize> {
-        let total: f64 = weights.iter().filter(|w| **w > 0.0).map(|&w| w as f64).sum();
+        let total: f64 = weights
+            .iter()
+            .filter(|w| **w > 0.0)
+            .map(|&w| w as f64)
+            .sum();
         if total <= 0.0 {
             return None;
         }

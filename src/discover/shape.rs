@@ -51,6 +51,7 @@ pub fn select(
     size: usize,
     wildcards: usize,
     diversify: bool,
+    wildcard_ok: &dyn Fn(usize) -> bool,
     rng: &mut SplitMix,
 ) -> Vec<Pick> {
     let mut caps = Caps::new();
@@ -58,7 +59,9 @@ pub fn select(
     let main = size - wildcards;
     let pool_len = ranked.len().min((main * 10).max(300));
     let pool = &ranked[..pool_len];
-    let (lo, hi) = pool.iter().fold((f32::MAX, f32::MIN), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
+    let (lo, hi) = pool.iter().fold((f32::MAX, f32::MIN), |(lo, hi), p| {
+        (lo.min(p.1), hi.max(p.1))
+    });
     let scale = if hi > lo { hi - lo } else { 1.0 };
     let mut chosen: Vec<Pick> = Vec::with_capacity(size);
     let mut taken = vec![false; pool.len()];
@@ -90,18 +93,25 @@ pub fn select(
             }
         }
     }
-    // Wildcards: from the next stretch of the ranking, drawn with weight falling off with rank, so
-    // they are plausible but not what the models would pick anyway.
-    let rest = &ranked[pool_len.min(ranked.len())..];
-    let stretch = &rest[..rest.len().min(size * 40)];
-    let mut weights: Vec<f32> = (0..stretch.len()).map(|r| 1.0 / (1.0 + r as f32 / 50.0)).collect();
+    // Wildcards: from below the top of the ranking (past twice the list's main part), drawn with
+    // weight falling off with rank, so they are plausible but not what the models would pick anyway.
+    let chosen_set: std::collections::HashSet<usize> = chosen.iter().map(|p| p.track).collect();
+    let skip = (main * 2).min(ranked.len());
+    let stretch: Vec<usize> = ranked[skip..]
+        .iter()
+        .map(|r| r.0)
+        .filter(|t| !chosen_set.contains(t) && wildcard_ok(*t))
+        .take(size * 40)
+        .collect();
+    let mut weights: Vec<f32> = (0..stretch.len())
+        .map(|r| 1.0 / (1.0 + r as f32 / 50.0))
+        .collect();
     let target = chosen.len() + wildcards;
-    // Fewer candidates than the pool: fill from what is left of it instead.
-    let fallback: Vec<usize> = (0..pool.len()).filter(|&j| !taken[j]).collect();
+    // Too few candidates for wildcards: fill from what is left of the pool instead.
     while chosen.len() < target {
         if let Some(r) = rng.weighted(&weights) {
             weights[r] = 0.0;
-            let track = stretch[r].0;
+            let track = stretch[r];
             if caps.allows(catalog, track) {
                 caps.take(catalog, track);
                 chosen.push(Pick {
@@ -111,10 +121,7 @@ pub fn select(
             }
             continue;
         }
-        let Some(j) = fallback
-            .iter()
-            .copied()
-            .find(|&j| !taken[j] && caps.allows(catalog, pool[j].0))
+        let Some(j) = (0..pool.len()).find(|&j| !taken[j] && caps.allows(catalog, pool[j].0))
         else {
             break;
         };
@@ -132,7 +139,10 @@ pub fn select(
 /// wheel, loudness, and sound; unknown features cost a middling amount.
 pub fn transition_cost(catalog: &Catalog, a: usize, b: usize) -> f32 {
     let (ma, mb) = (&catalog.tracks[a].meta, &catalog.tracks[b].meta);
-    let tempo = match (ma.tempo_bpm.filter(|t| *t > 0.0), mb.tempo_bpm.filter(|t| *t > 0.0)) {
+    let tempo = match (
+        ma.tempo_bpm.filter(|t| *t > 0.0),
+        mb.tempo_bpm.filter(|t| *t > 0.0),
+    ) {
         (Some(x), Some(y)) => {
             let d = (y / x).log2();
             d.abs().min((d - 1.0).abs()).min((d + 1.0).abs()) * 6.0
@@ -178,7 +188,11 @@ pub fn flow_order(catalog: &Catalog, picks: Vec<Pick>) -> Vec<Pick> {
     };
     let mut rest = picks;
     let start = (0..rest.len())
-        .min_by(|&a, &b| energy(&rest[a]).total_cmp(&energy(&rest[b])).then(a.cmp(&b)))
+        .min_by(|&a, &b| {
+            energy(&rest[a])
+                .total_cmp(&energy(&rest[b]))
+                .then(a.cmp(&b))
+        })
         .unwrap_or(0);
     let mut order = vec![rest.swap_remove(start)];
     while !rest.is_empty() {
@@ -243,12 +257,14 @@ mod tests {
     fn caps_artists_and_albums_at_two() {
         let c = catalog();
         let ranked: Vec<(usize, f32)> = (0..12).map(|i| (i, 1.0 - i as f32 / 12.0)).collect();
-        let picks = select(&c, &ranked, 12, 0, true, &mut SplitMix::new(1));
+        let picks = select(&c, &ranked, 12, 0, true, &|_| true, &mut SplitMix::new(1));
         // 3 artists × 2 = 6 at most, and never both tracks of one album from an artist over two.
         assert_eq!(picks.len(), 6);
         let mut per_artist = HashMap::new();
         for p in &picks {
-            *per_artist.entry(c.tracks[p.track].artist_group).or_insert(0) += 1;
+            *per_artist
+                .entry(c.tracks[p.track].artist_group)
+                .or_insert(0) += 1;
         }
         assert!(per_artist.values().all(|&n| n <= 2));
     }
@@ -256,7 +272,12 @@ mod tests {
     #[test]
     fn flow_order_is_no_worse_than_the_ranking_and_keeps_every_pick() {
         let c = catalog();
-        let picks: Vec<Pick> = (0..12).map(|track| Pick { track, wildcard: false }).collect();
+        let picks: Vec<Pick> = (0..12)
+            .map(|track| Pick {
+                track,
+                wildcard: false,
+            })
+            .collect();
         let ordered = flow_order(&c, picks.clone());
         let mut ids: Vec<usize> = ordered.iter().map(|p| p.track).collect();
         ids.sort();

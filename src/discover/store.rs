@@ -5,8 +5,8 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use super::blend::{Blend, Features, N};
-use super::engine::{Generated, ReasonKind};
 use super::catalog::Catalog;
+use super::engine::{Generated, ReasonKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -29,7 +29,12 @@ impl Feedback {
 }
 
 /// Records a verdict on a track (`false` if there is no such track).
-pub fn set_feedback(conn: &Connection, track_id: i64, feedback: Feedback, at: i64) -> rusqlite::Result<bool> {
+pub fn set_feedback(
+    conn: &Connection,
+    track_id: i64,
+    feedback: Feedback,
+    at: i64,
+) -> rusqlite::Result<bool> {
     let exists: bool = conn
         .query_row("SELECT 1 FROM tracks WHERE id = ?1", [track_id], |_| Ok(()))
         .optional()?
@@ -42,7 +47,11 @@ pub fn set_feedback(conn: &Connection, track_id: i64, feedback: Feedback, at: i6
             conn.execute("DELETE FROM feedback WHERE track_id = ?1", [track_id])?;
         }
         Feedback::Like | Feedback::Hide => {
-            let kind = if feedback == Feedback::Like { "like" } else { "hide" };
+            let kind = if feedback == Feedback::Like {
+                "like"
+            } else {
+                "hide"
+            };
             conn.execute(
                 "INSERT INTO feedback (track_id, kind, at) VALUES (?1, ?2, ?3)
                  ON CONFLICT(track_id) DO UPDATE SET kind = excluded.kind, at = excluded.at",
@@ -55,8 +64,12 @@ pub fn set_feedback(conn: &Connection, track_id: i64, feedback: Feedback, at: i6
 
 /// The current verdict on a track ("like" or "hide").
 pub fn feedback_of(conn: &Connection, track_id: i64) -> rusqlite::Result<Option<String>> {
-    conn.query_row("SELECT kind FROM feedback WHERE track_id = ?1", [track_id], |r| r.get(0))
-        .optional()
+    conn.query_row(
+        "SELECT kind FROM feedback WHERE track_id = ?1",
+        [track_id],
+        |r| r.get(0),
+    )
+    .optional()
 }
 
 /// What a stored list says about itself.
@@ -99,7 +112,11 @@ pub fn save(
             day,
             crate::db::now_unix(),
             as_of,
-            if generated.cold_start { "cold start" } else { "learned" },
+            if generated.cold_start {
+                "cold start"
+            } else {
+                "learned"
+            },
             serde_json::to_string(blend).expect("a blend serialises"),
             generated.candidates as i64,
         ],
@@ -117,7 +134,13 @@ pub fn save(
             id(e.track),
             position as i64,
             e.score,
-            x[0], x[1], x[2], x[3], x[4], x[5], x[6],
+            x[0],
+            x[1],
+            x[2],
+            x[3],
+            x[4],
+            x[5],
+            x[6],
             e.reason.kind.as_str(),
             e.reason.text,
             e.reason.track.map(id),
@@ -129,7 +152,13 @@ pub fn save(
             id(i),
             Option::<i64>::None,
             score,
-            x[0], x[1], x[2], x[3], x[4], x[5], x[6],
+            x[0],
+            x[1],
+            x[2],
+            x[3],
+            x[4],
+            x[5],
+            x[6],
             Option::<String>::None,
             Option::<String>::None,
             Option::<i64>::None,
@@ -221,7 +250,11 @@ pub struct LoggedItem {
 }
 
 /// Items of lists generated for days before `day` whose history cut-off is at least `since`.
-pub fn logged_before(conn: &Connection, day: &str, since: i64) -> rusqlite::Result<Vec<LoggedItem>> {
+pub fn logged_before(
+    conn: &Connection,
+    day: &str,
+    since: i64,
+) -> rusqlite::Result<Vec<LoggedItem>> {
     let mut stmt = conn.prepare(
         "SELECT l.as_of, i.track_id, i.position IS NOT NULL, i.cf, i.session, i.artist, i.audio,
                 i.text, i.popular, i.novelty

@@ -2,7 +2,7 @@
 //! sound clusters (with their text and tempo/loudness), disliked tracks, affinity per artist, and
 //! session co-occurrence.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::catalog::{dot, Catalog};
 use super::clusters::{cluster, cluster_count};
@@ -41,6 +41,10 @@ pub struct Taste {
     pub clusters: Vec<TasteCluster>,
     /// Artist group → the listener's positive weight on that artist.
     pub artist_weight: HashMap<u32, f32>,
+    /// Artists the listener has any history with (liked or not): not novel.
+    pub artists_known: HashSet<u32>,
+    /// Artists skipped or hidden more than played: never a wildcard.
+    pub artists_disliked: HashSet<u32>,
     /// Catalog index → session co-occurrence with the listener's tracks (0–1).
     pub session: HashMap<usize, f32>,
     /// Catalog index → the listener's track it was most played next to.
@@ -48,20 +52,40 @@ pub struct Taste {
 }
 
 impl Taste {
-    pub fn build(catalog: &Catalog, history: &History, as_of: i64, reference: i64, seed: u64) -> Self {
+    pub fn build(
+        catalog: &Catalog,
+        history: &History,
+        as_of: i64,
+        reference: i64,
+        seed: u64,
+    ) -> Self {
         let weights = history.taste_weights(as_of, reference);
-        let mut positives: Vec<(usize, f32)> =
-            weights.iter().filter(|(_, w)| **w > 0.0).map(|(&t, &w)| (t, w)).collect();
+        let mut positives: Vec<(usize, f32)> = weights
+            .iter()
+            .filter(|(_, w)| **w > 0.0)
+            .map(|(&t, &w)| (t, w))
+            .collect();
         positives.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut negatives: Vec<(usize, f32)> =
-            weights.iter().filter(|(_, w)| **w < 0.0).map(|(&t, &w)| (t, w)).collect();
+        let mut negatives: Vec<(usize, f32)> = weights
+            .iter()
+            .filter(|(_, w)| **w < 0.0)
+            .map(|(&t, &w)| (t, w))
+            .collect();
         negatives.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
         negatives.truncate(MAX_NEGATIVES);
 
         let mut artist_weight: HashMap<u32, f32> = HashMap::new();
         for (&t, &w) in &weights {
-            *artist_weight.entry(catalog.tracks[t].artist_group).or_default() += w;
+            *artist_weight
+                .entry(catalog.tracks[t].artist_group)
+                .or_default() += w;
         }
+        let artists_known = artist_weight.keys().copied().collect();
+        let artists_disliked = artist_weight
+            .iter()
+            .filter(|(_, w)| **w <= -1.0)
+            .map(|(a, _)| *a)
+            .collect();
         artist_weight.retain(|_, w| *w > 0.0);
 
         let strongest = &positives[..positives.len().min(MAX_POSITIVES)];
@@ -72,6 +96,8 @@ impl Taste {
             positives,
             clusters,
             artist_weight,
+            artists_known,
+            artists_disliked,
             session,
             session_because,
         }
@@ -84,11 +110,19 @@ impl Taste {
 
 /// Sound clusters of the listener's tracks, plus one group for liked tracks without an embedding.
 fn taste_clusters(catalog: &Catalog, positives: &[(usize, f32)], seed: u64) -> Vec<TasteCluster> {
-    let total: f32 = positives.iter().map(|p| p.1).sum::<f32>().max(f32::MIN_POSITIVE);
-    let (with, without): (Vec<(usize, f32)>, Vec<(usize, f32)>) = positives
+    let total: f32 = positives
+        .iter()
+        .map(|p| p.1)
+        .sum::<f32>()
+        .max(f32::MIN_POSITIVE);
+    type Weighted = Vec<(usize, f32)>;
+    let (with, without): (Weighted, Weighted) = positives
         .iter()
         .partition(|(t, _)| catalog.has_embedding[*t]);
-    let points: Vec<&[f32]> = with.iter().filter_map(|(t, _)| catalog.embedding(*t)).collect();
+    let points: Vec<&[f32]> = with
+        .iter()
+        .filter_map(|(t, _)| catalog.embedding(*t))
+        .collect();
     let weights: Vec<f32> = with.iter().map(|p| p.1).collect();
     let k = cluster_count(points.len(), MAX_CLUSTERS);
     let mut out: Vec<TasteCluster> = cluster(&points, &weights, k, seed)
@@ -104,7 +138,12 @@ fn taste_clusters(catalog: &Catalog, positives: &[(usize, f32)], seed: u64) -> V
     out
 }
 
-fn group(catalog: &Catalog, centre: Vec<f32>, members: &[(usize, f32)], total: f32) -> TasteCluster {
+fn group(
+    catalog: &Catalog,
+    centre: Vec<f32>,
+    members: &[(usize, f32)],
+    total: f32,
+) -> TasteCluster {
     let weight: f32 = members.iter().map(|m| m.1).sum();
     let mut text: HashMap<u32, f32> = HashMap::new();
     let (mut tempo, mut tempo_w, mut loud, mut loud_w) = (0f32, 0f32, 0f32, 0f32);
@@ -167,7 +206,10 @@ fn sessions(
     }
     let max = score.values().cloned().fold(f32::MIN_POSITIVE, f32::max);
     score.values_mut().for_each(|s| *s /= max);
-    (score, because.into_iter().map(|(t, (_, p))| (t, p)).collect())
+    (
+        score,
+        because.into_iter().map(|(t, (_, p))| (t, p)).collect(),
+    )
 }
 
 /// Closeness of a track's tempo and loudness to a cluster's (1 = same; tempo octaves count as near,

@@ -107,7 +107,11 @@ fn mean_contributions(list: &DailyList) -> Vec<f32> {
         .iter()
         .enumerate()
         .map(|(f, name)| {
-            let sum: f32 = list.tracks.iter().map(|t| blend.weights[f] * t.scores[name]).sum();
+            let sum: f32 = list
+                .tracks
+                .iter()
+                .map(|t| blend.weights[f] * t.scores[name])
+                .sum();
             sum / list.tracks.len().max(1) as f32
         })
         .collect()
@@ -137,7 +141,10 @@ fn write_explain(list: &DailyList, out: &mut impl Write) -> Result<()> {
         "\nBlend (logistic regression over the models' scores): learned from {} outcomes ({} positive), pulled towards the priors",
         blend.samples, blend.positives
     )?;
-    writeln!(out, "feature\tprior\tweight\tmean contribution in this list")?;
+    writeln!(
+        out,
+        "feature\tprior\tweight\tmean contribution in this list"
+    )?;
     for (f, (name, mean)) in FEATURES.iter().zip(mean_contributions(list)).enumerate() {
         writeln!(
             out,
@@ -211,7 +218,13 @@ pub fn eval(args: EvalArgs, out: &mut impl Write) -> Result<()> {
             .zip(w.weights)
             .map(|(f, v)| format!("{f} {v:.2}"))
             .collect();
-        writeln!(out, "\nlearned blend at the end: {} (bias {:.2}; {} outcomes)", weights.join(", "), w.bias, w.samples)?;
+        writeln!(
+            out,
+            "\nlearned blend at the end: {} (bias {:.2}; {} outcomes)",
+            weights.join(", "),
+            w.bias,
+            w.samples
+        )?;
     }
     writeln!(out, "({:.1} s)", started.elapsed().as_secs_f64())?;
     Ok(())
