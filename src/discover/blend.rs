@@ -251,17 +251,18 @@ mod tests {
 
     #[test]
     fn outcomes_move_weight_to_the_feature_that_predicts_them() {
-        // Text predicts what the listener plays; audio is noise.
+        // Text predicts what the listener plays; high audio scores go with what they do not.
         let mut samples = Vec::new();
         for i in 0..400 {
             let v = (i % 10) as f32 / 10.0;
             samples.push(sample(4, v, i % 10 >= 7));
-            samples.push(sample(3, v, i % 3 == 0));
+            samples.push(sample(3, v, i % 10 <= 2));
         }
         let prior = Blend::prior();
         let blend = Blend::train(&samples, &prior);
-        assert!(blend.weights[4] > prior.weights[4] + 2.0, "{blend:?}");
-        assert!(blend.weights[3] < prior.weights[3] - 1.0, "{blend:?}");
+        assert!(blend.weights[4] > prior.weights[4] + 0.5, "{blend:?}");
+        // Held at zero: a model's liking never counts against a track.
+        assert_eq!(blend.weights[3], 0.0, "{blend:?}");
         assert_eq!(blend.samples, 800);
         // Same samples, same weights.
         assert_eq!(Blend::train(&samples, &prior), blend);
