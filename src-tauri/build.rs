@@ -26,6 +26,9 @@ const COMMANDS: &[&str] = &[
     "find_tracks",
     "taste_for_me",
     "import_listening_data",
+    "discover_daily",
+    "discover_days",
+    "discover_feedback",
 ];
 
 fn main() {

@@ -75,6 +75,9 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         commands::taste::find_tracks,
         commands::taste::taste_for_me,
         commands::taste::import_listening_data,
+        commands::discover::discover_daily,
+        commands::discover::discover_days,
+        commands::discover::discover_feedback,
     ])
 }
 

@@ -215,3 +215,73 @@ fn taste_commands_find_by_words_recommend_nothing_without_history_and_refuse_unk
     assert_eq!(err["kind"], "format");
     assert!(err["message"].as_str().unwrap().contains("winamp"));
 }
+
+#[test]
+fn discover_commands_make_keep_and_take_feedback_on_the_day_list() {
+    let h = Harness::new();
+    let conn = h.library_of(&[
+        ("full_test.flac", "a.flac"),
+        ("full_test.mp3", "b.mp3"),
+        ("full_test.ogg", "c.ogg"),
+        ("wav_format_pcm.wav", "d.wav"),
+    ]);
+    let tracks: i64 = conn
+        .query_row("SELECT count(*) FROM tracks", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(tracks, 4);
+
+    // No history: a cold-start list of the library (the files share one artist: at most two).
+    let list = h
+        .call("discover_daily", json!({ "refresh": false }))
+        .unwrap();
+    assert_eq!(list["mode"], "cold start");
+    let shown = list["tracks"].as_array().unwrap();
+    assert!((1..=2).contains(&shown.len()), "{list}");
+    assert!(shown[0]["reason"].as_str().is_some_and(|r| !r.is_empty()));
+    assert!(shown[0]["scores"]["audio"].is_number());
+    let day = list["day"].as_str().unwrap().to_owned();
+    let days = h.call("discover_days", json!({})).unwrap();
+    assert_eq!(days[0]["day"], day);
+
+    // Hidden: gone from the regenerated list, and the stored list is what the next call returns.
+    let hidden = shown[0]["track"]["id"].as_i64().unwrap();
+    h.call(
+        "discover_feedback",
+        json!({ "trackId": hidden, "verdict": "hide" }),
+    )
+    .unwrap();
+    let again = h
+        .call("discover_daily", json!({ "refresh": true }))
+        .unwrap();
+    let ids: Vec<i64> = again["tracks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["track"]["id"].as_i64().unwrap())
+        .collect();
+    assert!(!ids.contains(&hidden), "{again}");
+    let stored = h
+        .call("discover_daily", json!({ "day": day, "refresh": false }))
+        .unwrap();
+    assert_eq!(stored["tracks"], again["tracks"]);
+
+    // Bad input is an error the UI can branch on.
+    let err = h
+        .call(
+            "discover_feedback",
+            json!({ "trackId": hidden, "verdict": "love" }),
+        )
+        .unwrap_err();
+    assert_eq!(err["kind"], "bad_feedback");
+    let err = h
+        .call(
+            "discover_feedback",
+            json!({ "trackId": 9999, "verdict": "like" }),
+        )
+        .unwrap_err();
+    assert_eq!(err["kind"], "unknown_track");
+    let err = h
+        .call("discover_daily", json!({ "day": "yesterday", "refresh": false }))
+        .unwrap_err();
+    assert_eq!(err["kind"], "bad_date");
+}

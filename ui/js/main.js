@@ -6,11 +6,15 @@ import { VirtualList } from './virtual-list.js';
 import { initPlayer, player } from './player.js';
 import { initAnalysis, keyCell, showTrack, startAnalysis } from './analysis.js';
 import { initTaste, refreshTaste } from './taste.js';
+import { initDiscover, refreshDiscover } from './discover.js';
 
 const ROW_HEIGHT = 34;
 
+const VIEWS = ['discover', 'tracks', 'albums', 'failures', 'folders', 'taste'];
+
 const state = {
-  view: 'tracks',
+  // The home view is Discover Daily; a link to another view (index.html#tracks) opens that one.
+  view: VIEWS.includes(location.hash.slice(1)) ? location.hash.slice(1) : 'discover',
   search: '',
   sort: 'artist',
   descending: false,
@@ -131,7 +135,7 @@ async function show(view, { keepScroll = false } = {}) {
   }
   const overview = await refreshOverview();
   const empty = overview.tracks === 0 && overview.folders === 0 && !state.scanning;
-  const visible = empty && (view === 'tracks' || view === 'albums') ? 'empty' : view;
+  const visible = empty && ['tracks', 'albums', 'discover'].includes(view) ? 'empty' : view;
   for (const section of document.querySelectorAll('.view')) section.hidden = section.id !== `view-${visible}`;
   $('search').disabled = !(view === 'tracks' || view === 'albums');
   if (visible === 'tracks') await refreshTracks({ keepScroll });
@@ -139,6 +143,7 @@ async function show(view, { keepScroll = false } = {}) {
   else if (visible === 'failures') await refreshFailures();
   else if (visible === 'folders') await refreshFolders();
   else if (visible === 'taste') await refreshTaste();
+  else if (visible === 'discover') await refreshDiscover();
   if (empty) $('count').textContent = '';
 }
 
@@ -262,6 +267,7 @@ function init() {
   bindPathForm('path-form', 'path-input');
   bindPathForm('path-form-2', 'path-input-2');
   initTaste({ showMessage });
+  initDiscover({ showMessage });
   initAnalysis({
     showMessage,
     onAnalysisProgress: () => {
@@ -270,8 +276,8 @@ function init() {
   });
   initPlayer({ showMessage, trackChanged: () => list.rerender() })
     .catch((e) => showMessage(errorText(e), 'error'));
-  // Show the library at once, then pick up changes made while the app was closed.
-  show('tracks')
+  // Show the home view at once, then pick up changes made while the app was closed.
+  show(state.view)
     .then(async () => {
       const overview = await api.overview();
       if (overview.folders > 0) await runJob(api.scan, { quiet: true });

@@ -206,6 +206,46 @@
     },
   });
 
+  // Discover Daily: `config.discover` = {today, mode, samples, picks: [{id, kind, reason}], past: {day: picks}}.
+  const discoverConfig = config.discover || {};
+  const discover = { feedback: new Map(), lists: new Map() };
+  function buildList(day, picks) {
+    const tracks = picks
+      .filter((p) => discover.feedback.get(p.id) !== 'hide')
+      .map((p, position) => ({
+        position,
+        track: trackById(p.id),
+        score: 1 - position / 100,
+        scores: { cf: 0.5, session: 0, artist: 0.2, audio: 0.8, text: 0.4, popular: 0.1, novelty: 1 },
+        reason_kind: p.kind,
+        reason: p.reason,
+        reason_track: null,
+        feedback: null,
+      }));
+    return { day, mode: discoverConfig.mode || 'learned', generated_at: 0, as_of: 0, candidates: lib.tracks.length,
+      blend: { weights: [3, 2, 2, 3, 2, 1, 0.5], bias: -5, samples: discoverConfig.samples ?? 42, positives: 7 }, tracks };
+  }
+  for (const [day, picks] of Object.entries(discoverConfig.past || {})) discover.lists.set(day, buildList(day, picks));
+  const withFeedback = (list) => ({ ...list, tracks: list.tracks.map((t) => ({ ...t, feedback: discover.feedback.get(t.track.id) ?? null })) });
+  Object.assign(handlers, {
+    discover_daily: ({ day, refresh }) => {
+      const today = discoverConfig.today || '2026-11-29';
+      if (day != null && !/^\d{4}-\d{2}-\d{2}$/.test(day)) throw { kind: 'bad_date', message: `not a date (YYYY-MM-DD): "${day}"` };
+      const key = day ?? today;
+      if (refresh || !discover.lists.has(key)) discover.lists.set(key, buildList(key, discoverConfig.picks || []));
+      return withFeedback(discover.lists.get(key));
+    },
+    discover_days: () => [...discover.lists.keys()].sort().reverse()
+      .map((day) => ({ day, generated_at: 0, tracks: discover.lists.get(day).tracks.length })),
+    discover_feedback: ({ trackId, verdict }) => {
+      if (!['like', 'hide', 'unhide'].includes(verdict)) throw { kind: 'bad_feedback', message: `unknown feedback "${verdict}"` };
+      if (!trackById(trackId)) throw { kind: 'unknown_track', message: `no track with id ${trackId} in the library` };
+      if (verdict === 'unhide') discover.feedback.delete(trackId);
+      else discover.feedback.set(trackId, verdict);
+      return null;
+    },
+  });
+
   async function invoke(command, args = {}) {
     window.__FAKE_CALLS__.push({ command, args });
     const handler = handlers[command];

@@ -34,8 +34,9 @@ export async function launch() {
   });
 }
 
-/** Opens the UI with the fake library `library` ({tracks, failures, folders, pendingScan}). */
-export async function openApp(browser, url, library) {
+/** Opens the UI with the fake library `library` ({tracks, failures, folders, pendingScan, discover}),
+ *  on `view` (the app's home view, Discover Daily, when null). */
+export async function openApp(browser, url, library, { view = 'tracks' } = {}) {
   const page = await browser.newPage({ viewport: { width: 1200, height: 780 } });
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -43,7 +44,7 @@ export async function openApp(browser, url, library) {
   page.on('dialog', (d) => { problems.push(`dialog opened: ${d.message()}`); d.dismiss(); });
   await page.addInitScript((lib) => { window.__FAKE_LIBRARY__ = lib; }, library);
   await page.addInitScript({ path: path.join(here, 'fake-tauri.js') });
-  await page.goto(url);
+  await page.goto(view ? `${url}#${view}` : url);
   return { page, problems };
 }
 

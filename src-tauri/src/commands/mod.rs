@@ -1,6 +1,7 @@
 //! Tauri commands: each parses its arguments, calls one core function and maps the error.
 
 pub mod analysis;
+pub mod discover;
 pub mod library;
 pub mod player;
 pub mod taste;

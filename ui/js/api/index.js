@@ -51,6 +51,13 @@ export const api = {
   /** Opens a file picker and imports the files → {reports, errors}, or null if nothing was picked.
    *  kind: 'history' | 'shared'; format: spotify | listenbrainz | lastfm | m3u | xspf | hetrec | … */
   importListeningData: (kind, format) => call('import_listening_data', { kind, format }),
+  /** → {day, mode, blend, candidates, tracks: [{position, track, score, scores, reason_kind, reason,
+   *  reason_track, feedback}]}: the day's Discover Daily (day null = today; refresh = make it again). */
+  discoverDaily: (day = null, refresh = false) => call('discover_daily', { day, refresh }),
+  /** → [{day, generated_at, tracks}], newest first. */
+  discoverDays: () => call('discover_days'),
+  /** verdict: 'like' | 'hide' | 'unhide'. */
+  discoverFeedback: (trackId, verdict) => call('discover_feedback', { trackId, verdict }),
   /** Calls `onEvent` with every player event ({event: 'state' | 'track_changed' | …}). */
   onPlayerEvent: (onEvent) => window.__TAURI__.event.listen('player', (e) => onEvent(e.payload)),
 };

@@ -1,0 +1,139 @@
+// The home view: today's Discover Daily (a cover mosaic, play all, refresh), each track with its
+// reason chip and like / not-for-me buttons, and the lists of past days.
+
+import { api, coverUrl, errorText } from './api/index.js';
+import { $, el } from './dom.js';
+
+let notify = () => {};
+/** The list on screen: {day, mode, tracks: [...]} as the command returns it. */
+let shown = null;
+/** The local date of today's list, once known (past days cannot be refreshed). */
+let today = null;
+
+const REASON_LABELS = {
+  played: 'co-listening',
+  sounds: 'sound',
+  scene: 'scene',
+  wildcard: 'wildcard',
+  popular: 'popular',
+  start: 'start',
+};
+
+function dayLabel(day) {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(y, m - 1, d).toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long' });
+}
+
+function mosaic(tracks) {
+  const covers = [...new Set(tracks.map((t) => t.track.cover).filter(Boolean))].slice(0, 4);
+  const cells = covers.map((file) => el('img', { src: coverUrl(file), alt: '', width: 80, height: 80 }));
+  while (cells.length < 4) {
+    const letter = tracks[cells.length]?.track.artist?.slice(0, 1) || '♪';
+    cells.push(el('div', { class: 'cover-placeholder', 'aria-hidden': 'true', text: letter }));
+  }
+  return cells;
+}
+
+async function setFeedback(item, verdict, row) {
+  await api.discoverFeedback(item.track.id, verdict);
+  item.feedback = verdict === 'unhide' ? null : verdict;
+  row.replaceWith(renderRow(item, shown.tracks.indexOf(item)));
+}
+
+function play(index) {
+  const ids = shown.tracks.filter((t) => t.feedback !== 'hide').map((t) => t.track.id);
+  const at = Math.max(0, ids.indexOf(shown.tracks[index]?.track.id));
+  api.playTracks(ids, at, 'discover').catch((e) => notify(errorText(e), 'error'));
+}
+
+function renderRow(item, index) {
+  const hidden = item.feedback === 'hide';
+  const liked = item.feedback === 'like';
+  const row = el('li', {
+    class: hidden ? 'hidden-track' : '',
+    dataset: { id: item.track.id },
+    title: hidden ? 'Hidden: not in your next lists' : 'Double-click to play from here',
+    ondblclick: () => { if (!hidden) play(index); },
+  }, [
+    el('div', { class: 'q-text' }, [
+      el('div', { class: 'q-title', text: item.track.title }),
+      el('div', { class: 'q-artist', text: item.track.artist }),
+    ]),
+    el('span', { class: 'reason-chip', dataset: { kind: item.reason_kind }, title: REASON_LABELS[item.reason_kind] || '', text: item.reason }),
+    el('div', { class: 'q-actions' }, hidden ? [
+      el('button', { class: 'undo', text: 'Undo', onclick: () => setFeedback(item, 'unhide', row).catch((e) => notify(errorText(e), 'error')) }),
+    ] : [
+      el('button', {
+        class: 'like',
+        'aria-pressed': liked ? 'true' : 'false',
+        'aria-label': liked ? `Unlike ${item.track.title}` : `Like ${item.track.title}`,
+        title: liked ? 'Liked' : 'Like: more like this',
+        text: liked ? '♥' : '♡',
+        onclick: () => setFeedback(item, liked ? 'unhide' : 'like', row).catch((e) => notify(errorText(e), 'error')),
+      }),
+      el('button', {
+        class: 'hide',
+        'aria-label': `Not for me: ${item.track.title}`,
+        title: 'Not for me',
+        text: '✕',
+        onclick: () => setFeedback(item, 'hide', row).catch((e) => notify(errorText(e), 'error')),
+      }),
+    ]),
+  ]);
+  return row;
+}
+
+function render(list) {
+  shown = list;
+  $('discover-date').textContent = list.day === today ? `Today, ${dayLabel(list.day)}` : dayLabel(list.day);
+  $('discover-mosaic').replaceChildren(...mosaic(list.tracks));
+  const learned = list.blend?.samples
+    ? `Blended from co-listening, sound and scene, with weights learned from ${list.blend.samples} of your outcomes.`
+    : 'Blended from co-listening, sound and scene; likes, skips and hides teach it.';
+  $('discover-mode').textContent = list.mode === 'cold start'
+    ? 'No listening history yet: a spread across the sounds of your library. It learns from your first plays.'
+    : learned;
+  $('discover-refresh').disabled = list.day !== today;
+  $('discover-play').disabled = list.tracks.length === 0;
+  const rows = list.tracks.map((item, index) => renderRow(item, index));
+  if (!rows.length) rows.push(el('li', { class: 'none', text: 'Nothing to discover yet: add music, or everything was played lately.' }));
+  $('discover-list').replaceChildren(...rows);
+}
+
+async function refreshDays() {
+  const days = await api.discoverDays();
+  const select = $('discover-day');
+  select.replaceChildren(...days.map((d) => el('option', {
+    value: d.day,
+    text: d.day === today ? `Today (${d.tracks})` : `${d.day} (${d.tracks})`,
+  })));
+  if (shown) select.value = shown.day;
+}
+
+/** Shows today's list (generated on the first call of the day). Called whenever the view is shown. */
+export async function refreshDiscover({ regenerate = false } = {}) {
+  $('discover-list').setAttribute('aria-busy', 'true');
+  try {
+    const list = await api.discoverDaily(null, regenerate);
+    today = list.day;
+    render(list);
+    await refreshDays();
+  } finally {
+    $('discover-list').removeAttribute('aria-busy');
+  }
+}
+
+async function showDay(day) {
+  render(await api.discoverDaily(day, false));
+}
+
+export function initDiscover({ showMessage }) {
+  notify = showMessage;
+  $('discover-play').addEventListener('click', () => play(0));
+  $('discover-refresh').addEventListener('click', () => {
+    refreshDiscover({ regenerate: true }).catch((e) => notify(errorText(e), 'error'));
+  });
+  $('discover-day').addEventListener('change', (event) => {
+    showDay(event.target.value).catch((e) => notify(errorText(e), 'error'));
+  });
+}
