@@ -281,7 +281,10 @@ fn discover_commands_make_keep_and_take_feedback_on_the_day_list() {
         .unwrap_err();
     assert_eq!(err["kind"], "unknown_track");
     let err = h
-        .call("discover_daily", json!({ "day": "yesterday", "refresh": false }))
+        .call(
+            "discover_daily",
+            json!({ "day": "yesterday", "refresh": false }),
+        )
         .unwrap_err();
     assert_eq!(err["kind"], "bad_date");
 }

@@ -138,8 +138,15 @@ test('import a folder, see its songs, search and sort them in the real window', 
 
   await browser.$('#path-input').setValue(path.join(work, 'music'));
   await browser.$('#path-form button[type="submit"]').click();
-  await browser.waitUntil(async () => (await browser.$('#count').getText()) === '5 songs', { timeout: 30000, timeoutMsg: 'library never showed 5 songs' });
+  // The home view, Discover Daily, shows a first list of the new library (no history yet).
+  await browser.waitUntil(async () => (await browser.execute(() => document.querySelectorAll('#discover-list li[data-id]').length)) > 0,
+    { timeout: 30000, timeoutMsg: `no Discover Daily: ${await text('#discover-list')} / ${await text('#message')}` });
   assert.match(await browser.$('#message').getText(), /5 added/);
+  assert.match(await text('#discover-mode'), /No listening history yet/);
+  await screenshot('discover-first-day.png');
+
+  await browser.$('.nav[data-view="tracks"]').click();
+  await browser.waitUntil(async () => (await browser.$('#count').getText()) === '5 songs', { timeout: 30000, timeoutMsg: 'library never showed 5 songs' });
 
   const shown = await titles();
   assert.ok(shown.includes('Victory'), shown.join(' | '));
@@ -259,4 +266,41 @@ test('"For you" finds songs by their sound tags as well as their names', async (
   const evil = await find('zed');
   assert.deepEqual(evil, [EVIL]);
   await screenshot('for-you.png');
+});
+
+test('Discover Daily learns from what was played, liked and hidden, and keeps it', async () => {
+  await browser.$('.nav[data-view="discover"]').click();
+  await browser.$('#view-discover').waitForDisplayed({ timeout: 5000 });
+  // Victory was played above: today's list, made again, has learned from it and leaves it out.
+  await browser.$('#discover-refresh').click();
+  await browser.waitUntil(async () => !/No listening history/.test(await text('#discover-mode') ?? ''),
+    { timeout: 30000, timeoutMsg: `still a cold start: ${await text('#discover-mode')}` });
+  const rows = () => browser.execute(() => [...document.querySelectorAll('#discover-list li[data-id]')].map((li) => ({
+    id: Number(li.dataset.id),
+    title: li.querySelector('.q-title').textContent,
+    reason: li.querySelector('.reason-chip').textContent,
+    hidden: li.classList.contains('hidden-track'),
+  })));
+  let shown = await rows();
+  assert.ok(shown.length >= 2, JSON.stringify(shown));
+  assert.ok(!shown.some((r) => r.title === 'Victory'), `played lately: ${JSON.stringify(shown)}`);
+  assert.ok(shown.every((r) => r.reason.length > 0), JSON.stringify(shown));
+
+  const [liked, hidden] = shown;
+  await browser.execute((id) => document.querySelector(`#discover-list li[data-id="${id}"] .like`).click(), liked.id);
+  await browser.waitUntil(() => browser.execute((id) => document.querySelector(`#discover-list li[data-id="${id}"] .like`)?.getAttribute('aria-pressed') === 'true', liked.id),
+    { timeout: 5000, timeoutMsg: 'like not shown' });
+  await browser.execute((id) => document.querySelector(`#discover-list li[data-id="${id}"] .hide`).click(), hidden.id);
+  await browser.waitUntil(async () => (await rows()).some((r) => r.id === hidden.id && r.hidden), { timeout: 5000, timeoutMsg: 'hide not shown' });
+  await screenshot('discover.png');
+  await browser.$('#discover-refresh').click();
+  await browser.waitUntil(async () => !(await rows()).some((r) => r.id === hidden.id), { timeout: 30000, timeoutMsg: `hidden track still listed: ${JSON.stringify(await rows())}` });
+
+  // The same list and verdicts from the command line, on the app's own database.
+  const cli = path.join(repo, 'target/debug/sonare');
+  const list = JSON.parse(execFileSync(cli, ['--data-dir', path.join(work, 'data'), 'discover', '--json']).toString());
+  assert.deepEqual(list.tracks.map((t) => t.track.id), (await rows()).map((r) => r.id));
+  assert.equal(list.tracks.find((t) => t.track.id === liked.id)?.feedback ?? 'like', 'like');
+  const days = execFileSync(cli, ['--data-dir', path.join(work, 'data'), 'discover', '--days']).toString();
+  assert.match(days, /^\d{4}-\d{2}-\d{2}\t\d+ tracks/);
 });
