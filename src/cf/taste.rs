@@ -24,6 +24,9 @@ pub enum TasteError {
     Model(#[from] super::ease::EaseError),
 }
 
+/// Tracks (best CF score first) that get a "because you played …"; lists never show more.
+const EXPLAINED: usize = 500;
+
 /// Up to this many items the app uses EASE (the most accurate model in BENCHMARKS.md); above it the
 /// dense item × item matrix gets too large for a desktop, and ALS takes over.
 pub const EASE_MAX_ITEMS: usize = 12_000;
@@ -267,8 +270,14 @@ fn add_shared_scores(
         .cloned()
         .fold(f32::MIN_POSITIVE, f32::max);
     let artists = tracks_by_artist(conn)?;
-    let mut item_info =
-        conn.prepare("SELECT kind, artist, track_id FROM ext_items WHERE id = ?1")?;
+    // One read of what each shared item is (a per-item query costs seconds on 100k items).
+    let mut info: HashMap<i64, (bool, String, Option<i64>)> = HashMap::new();
+    let mut stmt = conn.prepare("SELECT id, kind, artist, track_id FROM ext_items")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let kind: String = r.get(1)?;
+        info.insert(r.get(0)?, (kind == "track", r.get(2)?, r.get(3)?));
+    }
     let mine: HashSet<u32> = cols.iter().copied().collect();
     // Library track → the column that gave it its score.
     let mut best_column: HashMap<i64, u32> = HashMap::new();
@@ -276,12 +285,13 @@ fn add_shared_scores(
         if s <= 0.0 || mine.contains(&(c as u32)) {
             continue;
         }
-        let (kind, artist, track): (String, String, Option<i64>) =
-            item_info.query_row([shared.items[c]], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        let targets: &[i64] = match (kind.as_str(), &track) {
-            ("track", Some(t)) => std::slice::from_ref(t),
-            ("artist", _) => artists
-                .get(&artist_key(&artist))
+        let Some((is_track, artist, track)) = info.get(&shared.items[c]) else {
+            continue;
+        };
+        let targets: &[i64] = match (is_track, track) {
+            (true, Some(t)) => std::slice::from_ref(t),
+            (false, _) => artists
+                .get(&artist_key(artist))
                 .map(Vec::as_slice)
                 .unwrap_or(&[]),
             _ => &[],
@@ -294,8 +304,16 @@ fn add_shared_scores(
             }
         }
     }
+    // Reasons for the best-scored tracks only: finding the listener's item that contributes most
+    // is a pass over all their items per track.
+    let mut explained: Vec<(i64, u32)> = best_column.into_iter().collect();
+    explained.sort_by(|a, b| {
+        let (x, y) = (by_track[&a.0].cf, by_track[&b.0].cf);
+        y.total_cmp(&x).then(a.0.cmp(&b.0))
+    });
+    explained.truncate(EXPLAINED);
     let mut name_of = conn.prepare("SELECT artist, title FROM ext_items WHERE id = ?1")?;
-    for (track, column) in best_column {
+    for (track, column) in explained {
         let best = cols
             .iter()
             .zip(&weights)
