@@ -161,23 +161,40 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
 }
 
 fn main() {
+    // $SONARE_BENCH_DB keeps the built database for another run (building takes minutes).
     let dir = tempfile::tempdir().unwrap();
-    let mut conn = sonare::db::open(&dir.path().join("library.sqlite3")).unwrap();
+    let path = std::env::var_os("SONARE_BENCH_DB")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| dir.path().join("library.sqlite3"));
+    let reuse = path.exists();
+    let mut conn = sonare::db::open(&path).unwrap();
     let today = discover::today();
     let start = discover::local_start(today);
-    let started = Instant::now();
-    build(&mut conn, start);
-    // 60 earlier days of lists (30 shown + logged candidates each), generated as the app would.
     let options = engine::Options::default();
-    for back in (1..=60).rev() {
-        discover::daily(&mut conn, today - Days::new(back), &options, true).unwrap();
+    if !reuse {
+        let started = Instant::now();
+        build(&mut conn, start);
+        // 60 earlier days of lists (30 shown + logged candidates each), generated as the app would.
+        for back in (1..=60).rev() {
+            discover::daily(&mut conn, today - Days::new(back), &options, true).unwrap();
+        }
+        println!(
+            "built {TRACKS} tracks, 20,000 plays, 60 days of lists in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
     }
-    println!(
-        "built {TRACKS} tracks, 20,000 plays, 60 days of lists in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
 
     let ms = |d: Duration| format!("{:.0} ms", d.as_secs_f64() * 1000.0);
+    if std::env::var_os("SONARE_BENCH_PARTS").is_some() {
+        let (t, _) = time(1, || sonare::analysis::store::embeddings(&conn).unwrap());
+        println!("embeddings {}", ms(t));
+        let (t, _) = time(1, || sonare::analysis::store::all_tags(&conn).unwrap());
+        println!("tags {}", ms(t));
+        let (t, text) = time(1, || sonare::text::profile::LibraryText::load(&conn).unwrap());
+        println!("text profiles {}", ms(t));
+        let (t, _) = time(1, || text.track_vectors());
+        println!("text vectors {}", ms(t));
+    }
     let (catalog_time, catalog) = time(3, || Catalog::load(&conn).unwrap());
     let (history_time, history) = time(3, || History::load(&conn, &catalog).unwrap());
     let (shared_time, _) = time(3, || discover::shared_scores(&conn, &catalog).unwrap());

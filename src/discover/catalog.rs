@@ -114,6 +114,7 @@ impl Catalog {
 
     /// The present tracks of the library with their analysis, embeddings and text profiles.
     pub fn load(conn: &Connection) -> rusqlite::Result<Self> {
+        let started = std::time::Instant::now();
         let metas: Vec<TrackMeta> = conn
             .prepare(
                 "SELECT t.id, t.title, t.artist, t.album, a.tempo_bpm, a.key_camelot, a.loudness_lufs
@@ -132,14 +133,20 @@ impl Catalog {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
+        log::debug!("catalog: tracks read in {:?}", started.elapsed());
         let embeddings = crate::analysis::store::embeddings(conn)?;
+        log::debug!("catalog: embeddings read by {:?}", started.elapsed());
         let text = LibraryText::load(conn)?;
+        log::debug!("catalog: text profiles by {:?}", started.elapsed());
         let vectors = text.track_vectors();
-        Ok(Self::new(
+        log::debug!("catalog: text vectors by {:?}", started.elapsed());
+        let catalog = Self::new(
             metas,
             embeddings,
             text.track_ids.into_iter().zip(vectors).collect(),
-        ))
+        );
+        log::debug!("catalog: built by {:?}", started.elapsed());
+        Ok(catalog)
     }
 
     pub fn len(&self) -> usize {

@@ -9,7 +9,7 @@ use std::path::Path;
 use rusqlite::Connection;
 
 use super::match_key::{artist_key, title_key};
-use super::vectors::{Bag, Corpus, TermVector};
+use super::vectors::{Bag, Corpus, IdBag, TermVector, Vocabulary};
 
 /// Sound tags below this probability say little about a track.
 const MIN_TAG_PROBABILITY: f32 = 0.1;
@@ -105,6 +105,40 @@ pub fn tag_bag(tags: &[(String, f32)], weight: f32) -> Bag {
     bag
 }
 
+/// Term ids of texts seen before: artist, album, genre, folder and sound-tag names repeat across a
+/// library, and folding, tokenising and hashing each again was most of the time of building the
+/// profiles (seconds for 100k tracks).
+#[derive(Default)]
+struct TokenCache {
+    vocabulary: Vocabulary,
+    seen: HashMap<String, Vec<u32>>,
+}
+
+impl TokenCache {
+    fn add(&mut self, bag: &mut IdBag, text: &str, weight: f32) {
+        if let Some(ids) = self.seen.get(text) {
+            bag.add(ids, weight);
+            return;
+        }
+        let ids = self.vocabulary.ids_of(text);
+        bag.add(&ids, weight);
+        self.seen.insert(text.to_owned(), ids);
+    }
+
+    /// Text that does not repeat (titles, comments): not remembered.
+    fn add_once(&mut self, bag: &mut IdBag, text: &str, weight: f32) {
+        let ids = self.vocabulary.ids_of(text);
+        bag.add(&ids, weight);
+    }
+
+    fn add_bag(&mut self, bag: &mut IdBag, other: &Bag) {
+        for (term, &w) in &other.terms {
+            let id = self.vocabulary.id(term);
+            bag.0.push((id, w));
+        }
+    }
+}
+
 /// The text model of the library.
 pub struct LibraryText {
     pub track_ids: Vec<i64>,
@@ -144,70 +178,84 @@ impl LibraryText {
 
         let mut artist_index: HashMap<String, usize> = HashMap::new();
         let mut artists: Vec<String> = Vec::new();
-        let mut artist_bags: Vec<Bag> = Vec::new();
+        let mut artist_bags: Vec<IdBag> = Vec::new();
         let mut artist_tracks: Vec<f32> = Vec::new();
         let mut track_bags = Vec::with_capacity(facts.len());
         let mut track_artist = Vec::with_capacity(facts.len());
+        let mut cache = TokenCache::default();
+        let mut artist_keys: HashMap<String, String> = HashMap::new();
         for f in &facts {
             // Everything but the title describes the artist too.
-            let mut context = Bag::default();
-            context.add_text(&f.artist, 1.5);
-            context.add_text(&f.album, 0.8);
+            let mut context = IdBag::default();
+            cache.add(&mut context, &f.artist, 1.5);
+            cache.add(&mut context, &f.album, 0.8);
             if let Some(genre) = &f.genre {
-                context.add_text(genre, 2.0);
+                cache.add(&mut context, genre, 2.0);
             }
             if let Some(composer) = &f.composer {
-                context.add_text(composer, 0.8);
+                cache.add(&mut context, composer, 0.8);
             }
             if let Some(comment) = &f.comment {
-                context.add_text(comment, 0.3);
+                cache.add_once(&mut context, comment, 0.3);
             }
             if let Some(year) = f.year.filter(|y| (1000..3000).contains(y)) {
                 for term in decade_terms(year) {
-                    context.add_term(&term, 1.0);
+                    let id = cache.vocabulary.id(&term);
+                    context.add(&[id], 1.0);
                 }
             }
             let folders = Path::new(&f.path).ancestors().skip(1).take(2);
             for folder in folders.filter_map(|p| p.file_name()) {
-                context.add_text(&folder.to_string_lossy(), 0.3);
+                cache.add(&mut context, &folder.to_string_lossy(), 0.3);
             }
             if let Some(probabilities) = sound.get(&f.id) {
                 for (label, &p) in labels.iter().zip(probabilities) {
                     if p >= MIN_TAG_PROBABILITY {
-                        context.add_text(label, 2.0 * p);
+                        cache.add(&mut context, label, 2.0 * p);
                     }
                 }
             }
-            let akey = artist_key(&f.artist);
+            let akey = match artist_keys.get(&f.artist) {
+                Some(k) => k.clone(),
+                None => {
+                    let k = artist_key(&f.artist);
+                    artist_keys.insert(f.artist.clone(), k.clone());
+                    k
+                }
+            };
             if let Some(t) = tags.get(&format!("a:{akey}")) {
-                context.merge(&tag_bag(t, 2.0));
+                cache.add_bag(&mut context, &tag_bag(t, 2.0));
             }
             let mut bag = context.clone();
-            bag.add_text(&f.title, 1.0);
-            if let Some(t) = tags.get(&format!("t:{akey}\u{1f}{}", title_key(&f.title))) {
-                bag.merge(&tag_bag(t, 2.0));
+            cache.add_once(&mut bag, &f.title, 1.0);
+            let title_tags = (!tags.is_empty())
+                .then(|| tags.get(&format!("t:{akey}\u{1f}{}", title_key(&f.title))))
+                .flatten();
+            if let Some(t) = title_tags {
+                cache.add_bag(&mut bag, &tag_bag(t, 2.0));
             }
             track_bags.push(bag);
             let a = *artist_index.entry(akey).or_insert_with(|| {
                 artists.push(f.artist.clone());
-                artist_bags.push(Bag::default());
+                artist_bags.push(IdBag::default());
                 artist_tracks.push(0.0);
                 artists.len() - 1
             });
-            artist_bags[a].merge(&context);
+            artist_bags[a].extend(&context);
             artist_tracks[a] += 1.0;
             track_artist.push(a);
         }
         // An artist's profile is the mean of their tracks' (prolific artists are not just longer).
         for (bag, n) in artist_bags.iter_mut().zip(&artist_tracks) {
-            bag.terms.values_mut().for_each(|w| *w /= n);
+            bag.finish();
+            bag.0.iter_mut().for_each(|e| e.1 /= n);
         }
         Ok(LibraryText {
             track_ids: facts.iter().map(|f| f.id).collect(),
             track_artist,
             artists,
-            tracks: Corpus::new(&track_bags),
-            artist_corpus: Corpus::new(&artist_bags),
+            tracks: Corpus::from_ids(cache.vocabulary.clone(), track_bags),
+            artist_corpus: Corpus::from_ids(cache.vocabulary, artist_bags),
         })
     }
 

@@ -30,9 +30,65 @@ impl Bag {
             *self.terms.entry(t.clone()).or_default() += w;
         }
     }
+}
 
-    fn length(&self) -> f32 {
-        self.terms.values().sum()
+/// Term ids, given out in order of first sight.
+#[derive(Debug, Clone, Default)]
+pub struct Vocabulary {
+    ids: HashMap<String, u32>,
+}
+
+impl Vocabulary {
+    /// The id of `term`, new if it was not seen before.
+    pub fn id(&mut self, term: &str) -> u32 {
+        if let Some(&id) = self.ids.get(term) {
+            return id;
+        }
+        let id = self.ids.len() as u32;
+        self.ids.insert(term.to_owned(), id);
+        id
+    }
+
+    /// Ids of every token of `text`.
+    pub fn ids_of(&mut self, text: &str) -> Vec<u32> {
+        tokenize(text).iter().map(|t| self.id(t)).collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
+/// Weighted term ids of one document: cheap to fill and merge (no strings, no hashing); `finish`
+/// sorts it and adds up repeated terms.
+#[derive(Debug, Clone, Default)]
+pub struct IdBag(pub Vec<(u32, f32)>);
+
+impl IdBag {
+    pub fn add(&mut self, ids: &[u32], weight: f32) {
+        self.0.extend(ids.iter().map(|&id| (id, weight)));
+    }
+
+    pub fn extend(&mut self, other: &IdBag) {
+        self.0.extend_from_slice(&other.0);
+    }
+
+    /// Sorted by id, one entry per term, positive weights only.
+    pub fn finish(&mut self) {
+        self.0.sort_unstable_by_key(|e| e.0);
+        let mut out: Vec<(u32, f32)> = Vec::with_capacity(self.0.len());
+        for &(id, w) in &self.0 {
+            match out.last_mut() {
+                Some(last) if last.0 == id => last.1 += w,
+                _ => out.push((id, w)),
+            }
+        }
+        out.retain(|e| e.1 > 0.0);
+        self.0 = out;
     }
 }
 
@@ -75,28 +131,44 @@ pub struct Corpus {
 
 impl Corpus {
     pub fn new(bags: &[Bag]) -> Self {
-        let mut corpus = Corpus::default();
-        for bag in bags {
-            let mut doc: Vec<(u32, f32)> = bag
-                .terms
-                .iter()
-                .filter(|(_, &w)| w > 0.0)
-                .map(|(t, &w)| {
-                    let next = corpus.vocabulary.len() as u32;
-                    let id = *corpus.vocabulary.entry(t.clone()).or_insert(next);
-                    if id as usize == corpus.df.len() {
-                        corpus.df.push(0);
-                    }
-                    corpus.df[id as usize] += 1;
-                    (id, w)
-                })
-                .collect();
-            doc.sort_unstable_by_key(|&(id, _)| id);
-            corpus.lengths.push(bag.length());
-            corpus.docs.push(doc);
+        let mut vocabulary = Vocabulary::default();
+        let id_bags = bags
+            .iter()
+            .map(|bag| {
+                let mut ids = IdBag(
+                    bag.terms
+                        .iter()
+                        .map(|(t, &w)| (vocabulary.id(t), w))
+                        .collect(),
+                );
+                ids.finish();
+                ids
+            })
+            .collect();
+        Self::from_ids(vocabulary, id_bags)
+    }
+
+    /// A corpus of documents already turned into term ids of `vocabulary`.
+    pub fn from_ids(vocabulary: Vocabulary, mut bags: Vec<IdBag>) -> Self {
+        let mut df = vec![0u32; vocabulary.len()];
+        let mut lengths = Vec::with_capacity(bags.len());
+        let mut docs = Vec::with_capacity(bags.len());
+        for bag in &mut bags {
+            bag.finish();
+            for &(id, _) in &bag.0 {
+                df[id as usize] += 1;
+            }
+            lengths.push(bag.0.iter().map(|e| e.1).sum::<f32>());
+            docs.push(std::mem::take(&mut bag.0));
         }
-        corpus.mean_length = corpus.lengths.iter().sum::<f32>() / corpus.docs.len().max(1) as f32;
-        corpus
+        let mean_length = lengths.iter().sum::<f32>() / docs.len().max(1) as f32;
+        Corpus {
+            vocabulary: vocabulary.ids,
+            df,
+            docs,
+            lengths,
+            mean_length,
+        }
     }
 
     pub fn len(&self) -> usize {
