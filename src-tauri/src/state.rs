@@ -16,6 +16,9 @@ pub struct AppState {
     pub cancel_scan: Arc<AtomicBool>,
     /// Held while a scan runs: a second scan request waits instead of racing the first.
     pub scan_lock: Mutex<()>,
+    /// What Discover Daily is made from (catalog, shared model), kept while the library is unchanged;
+    /// held while a list is generated, so two requests never build the same list twice.
+    pub discover: Arc<Mutex<Option<sonare::discover::Prepared>>>,
 }
 
 impl AppState {
@@ -26,6 +29,7 @@ impl AppState {
             reader: Mutex::new(reader),
             cancel_scan: Arc::default(),
             scan_lock: Mutex::new(()),
+            discover: Arc::default(),
         })
     }
 

@@ -170,7 +170,7 @@ fn present_vectors(
 ) -> rusqlite::Result<Vec<(i64, Vec<f32>)>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT a.track_id, a.{column} FROM track_analysis a JOIN tracks t ON t.id = a.track_id
-         WHERE t.missing = 0 AND a.{column} IS NOT NULL ORDER BY a.track_id"
+         WHERE t.missing = 0 AND a.{column} IS NOT NULL ORDER BY t.id"
     ))?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, from_blob(r.get(1)?))))?;
     rows.collect()

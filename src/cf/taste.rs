@@ -269,7 +269,7 @@ fn add_shared_scores(
         .iter()
         .cloned()
         .fold(f32::MIN_POSITIVE, f32::max);
-    let artists = tracks_by_artist(conn)?;
+    let mut artists: Option<HashMap<String, Vec<i64>>> = None;
     // One read of what each shared item is (a per-item query costs seconds on 100k items).
     let mut info: HashMap<i64, (bool, String, Option<i64>)> = HashMap::new();
     let mut stmt = conn.prepare("SELECT id, kind, artist, track_id FROM ext_items")?;
@@ -290,10 +290,17 @@ fn add_shared_scores(
         };
         let targets: &[i64] = match (is_track, track) {
             (true, Some(t)) => std::slice::from_ref(t),
-            (false, _) => artists
-                .get(&artist_key(artist))
-                .map(Vec::as_slice)
-                .unwrap_or(&[]),
+            (false, _) => {
+                // The library's tracks by artist, made once and only for artist-level data.
+                if artists.is_none() {
+                    artists = Some(tracks_by_artist(conn)?);
+                }
+                artists
+                    .as_ref()
+                    .and_then(|a| a.get(&artist_key(artist)))
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[])
+            }
             _ => &[],
         };
         for &t in targets {

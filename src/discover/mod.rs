@@ -137,21 +137,96 @@ pub fn daily(
     options: &Options,
     regenerate: bool,
 ) -> Result<DailyList> {
+    daily_cached(conn, day, options, regenerate, &mut None)
+}
+
+/// Says whether the library or the imported data changed: track rows, analysis rows, imports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataVersion([i64; 7]);
+
+impl DataVersion {
+    pub fn read(conn: &Connection) -> rusqlite::Result<Self> {
+        conn.query_row(
+            "SELECT (SELECT count(*) FROM tracks), (SELECT coalesce(max(id), 0) FROM tracks),
+                    (SELECT coalesce(max(updated_at), 0) FROM tracks),
+                    (SELECT count(*) FROM track_analysis),
+                    (SELECT coalesce(max(analyzed_at), 0) FROM track_analysis),
+                    (SELECT count(*) FROM imports), (SELECT coalesce(max(id), 0) FROM imports)",
+            [],
+            |r| {
+                let mut v = [0i64; 7];
+                for (i, slot) in v.iter_mut().enumerate() {
+                    *slot = r.get(i)?;
+                }
+                Ok(DataVersion(v))
+            },
+        )
+    }
+}
+
+/// What lists are made from that changes only with the library or the imported data: the catalog
+/// (tracks, analysis, text profiles), the shared co-listening model and popularity. The app keeps it
+/// between generations, so a refresh does not read and tokenise the whole library again.
+pub struct Prepared {
+    version: DataVersion,
+    catalog: Catalog,
+    model: Option<SharedModel>,
+    popular: Vec<f32>,
+}
+
+impl Prepared {
+    pub fn load(conn: &Connection) -> Result<Self> {
+        let version = DataVersion::read(conn)?;
+        let catalog = Catalog::load(conn)?;
+        let model = SharedModel::load(conn)?;
+        let popular = popularity_of(conn, &catalog)?;
+        Ok(Prepared {
+            version,
+            catalog,
+            model,
+            popular,
+        })
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+}
+
+/// As [`daily`], reusing `prepared` while the library and imported data are unchanged (and filling
+/// it when empty or stale).
+pub fn daily_cached(
+    conn: &mut Connection,
+    day: NaiveDate,
+    options: &Options,
+    regenerate: bool,
+    prepared: &mut Option<Prepared>,
+) -> Result<DailyList> {
     if !regenerate {
         if let Some(list) = load(conn, day)? {
             return Ok(list);
         }
     }
+    let version = DataVersion::read(conn)?;
+    if prepared.as_ref().is_none_or(|p| p.version != version) {
+        *prepared = Some(Prepared::load(conn)?);
+    }
+    let ready = prepared.as_ref().expect("just prepared");
     let key = day.format("%Y-%m-%d").to_string();
     let day_start = local_start(day);
     let next = local_start(day + Days::new(1));
     let as_of = crate::db::now_unix().min(next);
-    let catalog = Catalog::load(conn)?;
-    let history = History::load(conn, &catalog)?;
-    let shared = shared_scores(conn, &catalog)?;
-    let blend = learned_blend(conn, &catalog, &history, &key, as_of)?;
+    let catalog = &ready.catalog;
+    let history = History::load(conn, catalog)?;
+    let (cf, because) = cf_scores(conn, catalog, ready.model.as_ref())?;
+    let shared = SharedScores {
+        cf,
+        because,
+        popular: ready.popular.clone(),
+    };
+    let blend = learned_blend(conn, catalog, &history, &key, as_of)?;
     let inputs = Inputs {
-        catalog: &catalog,
+        catalog,
         history: &history,
         shared: &shared,
         as_of,
@@ -160,7 +235,7 @@ pub fn daily(
     };
     let generated = generate(&inputs, &Ranking::Blend(blend.clone()), options);
     let tx = conn.transaction()?;
-    store::save(&tx, &key, as_of, &blend, &catalog, &generated)?;
+    store::save(&tx, &key, as_of, &blend, catalog, &generated)?;
     tx.commit()?;
     Ok(load(conn, day)?.expect("the list was just stored"))
 }
@@ -195,21 +270,39 @@ pub fn learned_blend(
 /// The shared co-listening model's scores for the listener (folded in, not retrained per play) and
 /// each track's popularity in the shared data.
 pub fn shared_scores(conn: &Connection, catalog: &Catalog) -> Result<SharedScores> {
+    let model = SharedModel::load(conn)?;
+    let (cf, because) = cf_scores(conn, catalog, model.as_ref())?;
+    Ok(SharedScores {
+        cf,
+        because,
+        popular: popularity_of(conn, catalog)?,
+    })
+}
+
+type CfScores = (Vec<f32>, Vec<Option<String>>);
+
+/// The listener folded into `model`: a score per catalog track, with the reason for the best ones.
+pub fn cf_scores(
+    conn: &Connection,
+    catalog: &Catalog,
+    model: Option<&SharedModel>,
+) -> Result<CfScores> {
     let n = catalog.len();
-    let mut out = SharedScores {
-        cf: vec![0.0; n],
-        because: vec![None; n],
-        popular: vec![0.0; n],
-    };
-    if let Some(model) = SharedModel::load(conn)? {
+    let (mut cf, mut because) = (vec![0.0; n], vec![None; n]);
+    if let Some(model) = model {
         let listener = Listener::load(conn)?;
-        for s in cf_taste::scores(conn, Some(&model), &listener, usize::MAX)? {
+        for s in cf_taste::scores(conn, Some(model), &listener, usize::MAX)? {
             if let (Some(&i), true) = (catalog.index.get(&s.track_id), s.cf > 0.0) {
-                out.cf[i] = s.cf;
-                out.because[i] = s.because;
+                cf[i] = s.cf;
+                because[i] = s.because;
             }
         }
     }
+    Ok((cf, because))
+}
+
+/// Listeners in the shared data who play each catalog track (or its artist), scaled to at most 1.
+fn popularity_of(conn: &Connection, catalog: &Catalog) -> Result<Vec<f32>> {
     let mut per_track: HashMap<usize, f32> = HashMap::new();
     let mut stmt = conn.prepare(
         "SELECT e.track_id, count(DISTINCT s.user_id) FROM shared_interactions s
@@ -222,24 +315,27 @@ pub fn shared_scores(conn: &Connection, catalog: &Catalog) -> Result<SharedScore
             per_track.insert(i, r.get::<_, i64>(1)? as f32);
         }
     }
-    let groups: HashMap<String, u32> = catalog
-        .tracks
-        .iter()
-        .map(|t| (artist_key(&t.meta.artist), t.artist_group))
-        .collect();
     let mut per_artist: HashMap<u32, f32> = HashMap::new();
     let mut stmt = conn.prepare(
         "SELECT e.artist, count(DISTINCT s.user_id) FROM shared_interactions s
          JOIN ext_items e ON e.id = s.item_id WHERE e.kind = 'artist' GROUP BY e.id",
     )?;
     let mut rows = stmt.query([])?;
+    let mut groups: Option<HashMap<String, u32>> = None;
     while let Some(r) = rows.next()? {
+        // Artist keys of the library, made only when the shared data has artists.
+        let groups = groups.get_or_insert_with(|| {
+            catalog
+                .tracks
+                .iter()
+                .map(|t| (artist_key(&t.meta.artist), t.artist_group))
+                .collect()
+        });
         if let Some(&g) = groups.get(&artist_key(&r.get::<_, String>(0)?)) {
             *per_artist.entry(g).or_default() += r.get::<_, i64>(1)? as f32;
         }
     }
-    out.popular = popularity(catalog, &per_track, &per_artist);
-    Ok(out)
+    Ok(popularity(catalog, &per_track, &per_artist))
 }
 
 /// Records a like, hide or unhide of a library track.

@@ -1,8 +1,6 @@
 //! Discover Daily commands: the day's list (stored, or generated on first call of the day), past
 //! days, and like/hide feedback.
 
-use std::sync::Mutex;
-
 use sonare::discover::{self, engine::Options, DailyList, DaySummary, DiscoverError, Feedback};
 use tauri::State;
 
@@ -20,11 +18,9 @@ impl From<DiscoverError> for CommandError {
     }
 }
 
-/// One generation at a time: the home view and a refresh click must not build the same list twice.
-static GENERATING: Mutex<()> = Mutex::new(());
-
 /// The Discover Daily of `day` (default today): the stored list, or a new one when there is none or
-/// `refresh` is set. Generation runs off the UI thread.
+/// `refresh` is set. Generation runs off the UI thread, reusing the prepared catalog while the
+/// library is unchanged.
 #[tauri::command]
 pub async fn discover_daily(
     state: State<'_, AppState>,
@@ -41,9 +37,11 @@ pub async fn discover_daily(
         ..Options::default()
     };
     let mut conn = state.writer()?;
+    let prepared = state.discover.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        let _one = GENERATING.lock().unwrap_or_else(|e| e.into_inner());
-        discover::daily(&mut conn, day, &options, refresh).map_err(CommandError::from)
+        let mut prepared = prepared.lock().unwrap_or_else(|e| e.into_inner());
+        discover::daily_cached(&mut conn, day, &options, refresh, &mut prepared)
+            .map_err(CommandError::from)
     })
     .await
     .map_err(|e| CommandError::new("discover", e))?
