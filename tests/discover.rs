@@ -214,6 +214,14 @@ fn hides_leave_the_list_and_likes_and_skips_move_it() {
             .count()
     );
 
+    // Likes count in the co-listening model's view of the listener too; a hidden track, even a
+    // played one, does not.
+    discover::feedback(&conn, 1, Feedback::Hide).unwrap();
+    let listener = sonare::cf::taste::Listener::load(&conn).unwrap();
+    assert_eq!(listener.tracks.get(&22), Some(&3.0));
+    assert!(listener.tracks.contains_key(&3) && !listener.tracks.contains_key(&1));
+    discover::feedback(&conn, 1, Feedback::Unhide).unwrap();
+
     // Unhiding makes the track a candidate again; feedback on an unknown track is an error.
     discover::feedback(&conn, hidden, Feedback::Unhide).unwrap();
     let n: i64 = conn

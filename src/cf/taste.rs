@@ -51,6 +51,7 @@ pub struct Listener {
 }
 
 impl Listener {
+    /// Plays (by outcome), likes (hidden tracks left out), imported plays and playlists.
     pub fn load(conn: &Connection) -> rusqlite::Result<Self> {
         let mut me = Listener::default();
         let mut per_track: HashMap<i64, f32> = HashMap::new();
@@ -59,6 +60,18 @@ impl Listener {
         while let Some(r) = rows.next()? {
             let end: Option<String> = r.get(1)?;
             *per_track.entry(r.get(0)?).or_default() += play_weight(end.as_deref());
+        }
+        // A like counts as three completed plays; a hidden track says nothing good.
+        let mut stmt = conn.prepare("SELECT track_id, kind FROM feedback")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let track: i64 = r.get(0)?;
+            match r.get::<_, String>(1)?.as_str() {
+                "like" => *per_track.entry(track).or_default() += 3.0,
+                _ => {
+                    per_track.remove(&track);
+                }
+            }
         }
         per_track.retain(|_, w| *w > 0.0);
         let mut key_of = conn.prepare("SELECT artist, title FROM tracks WHERE id = ?1")?;
