@@ -5,12 +5,19 @@
 //! genre groups, with analysis rows carrying embeddings), since what is tested is the recommender,
 //! not the scanner or the CNN (tested on real files elsewhere).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
+use std::path::{Path, PathBuf};
+
+use common::{sonare_cli, stdout_ok as ok};
 use rusqlite::{params, Connection};
 use serde_json::Value;
 use sonare::discover::{self, engine::Options, local_start, Feedback};
+
+/// `sonare --data-dir data ARGS…`.
+fn run(data: &Path, args: &[&str]) -> std::process::Output {
+    sonare_cli(Some(data), args)
+}
 
 const GROUPS: [&str; 4] = ["ambient", "punk", "jazz", "techno"];
 const DAY: &str = "2026-06-15";
@@ -275,24 +282,6 @@ fn the_blend_learns_from_what_became_of_earlier_lists() {
     assert_ne!(blend.weights, discover::blend::Blend::prior().weights);
 }
 
-fn run(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sonare"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 #[test]
 fn cli_prints_the_list_with_scores_reasons_and_the_blend() {
     let tmp = tempfile::tempdir().unwrap();
@@ -441,20 +430,19 @@ fn offline_evaluation_scores_the_blend_against_baselines() {
     let tmp = tempfile::tempdir().unwrap();
     write_world(tmp.path());
     // The bad line is named.
-    let out = Command::new(env!("CARGO_BIN_EXE_sonare"))
-        .args(["discover-eval", tmp.path().to_str().unwrap(), "--json"])
-        .output()
-        .unwrap();
+    let world = tmp.path().to_str().unwrap();
+    let out = sonare_cli(None, &["discover-eval", world, "--json"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("log.tsv line 281"), "{err}");
     let log = std::fs::read_to_string(tmp.path().join("log.tsv")).unwrap();
     std::fs::write(tmp.path().join("log.tsv"), log.replace("not a line\n", "")).unwrap();
 
-    let out = Command::new(env!("CARGO_BIN_EXE_sonare"))
-        .args([
+    let out = sonare_cli(
+        None,
+        &[
             "discover-eval",
-            tmp.path().to_str().unwrap(),
+            world,
             "--json",
             "--size",
             "10",
@@ -462,9 +450,8 @@ fn offline_evaluation_scores_the_blend_against_baselines() {
             "14",
             "--step",
             "3",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     let scores: Vec<Value> = ok(&out)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())

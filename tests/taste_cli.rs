@@ -4,18 +4,10 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use common::taste::{library, taste};
+use common::{sonare_cli as run, stdout_ok as ok};
 use serde_json::Value;
-
-fn run(data: Option<&std::path::Path>, args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sonare"));
-    if let Some(d) = data {
-        cmd.arg("--data-dir").arg(d);
-    }
-    cmd.args(args).output().unwrap()
-}
 
 /// `sonare cf eval` on the split at k = 2, with `extra` arguments.
 fn eval(train: &Path, test: &Path, extra: &[&str]) -> String {
@@ -31,15 +23,6 @@ fn eval(train: &Path, test: &Path, extra: &[&str]) -> String {
     ];
     args.extend_from_slice(extra);
     ok(&run(None, &args))
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// Two taste groups: a* users play items 1-5, b* users items 6-10; each user misses one item.

@@ -352,6 +352,17 @@ fn add_shared_scores(
     Ok(())
 }
 
+/// The shared model's scores of library tracks (no session evidence), in no order.
+pub fn shared_scores(
+    conn: &Connection,
+    shared: &SharedModel,
+    listener: &Listener,
+) -> Result<Vec<TrackScore>, TasteError> {
+    let mut by_track: HashMap<i64, TrackScore> = HashMap::new();
+    add_shared_scores(conn, shared, listener, &mut by_track)?;
+    Ok(by_track.into_values().collect())
+}
+
 /// CF scores of library tracks the listener has not played, best first (by `cf + session`).
 pub fn scores(
     conn: &Connection,

@@ -12,7 +12,7 @@ use super::clusters::cluster;
 use super::features::{nearest_liked, Explain, Scorer, SharedScores};
 use super::history::{History, Outcome, Verdict};
 use super::rng::SplitMix;
-use super::shape::{flow_order, select, Pick, MAX_PER_ALBUM, MAX_PER_ARTIST};
+use super::shape::{flow_order, select, Pick};
 use super::taste::Taste;
 
 #[derive(Debug, Clone)]
@@ -358,9 +358,13 @@ fn reason(
     if pick.wildcard {
         return simple(ReasonKind::Wildcard, "a wildcard");
     }
+    let prior;
     let blend = match ranking {
-        Ranking::Blend(b) => b.clone(),
-        _ => Blend::prior(),
+        Ranking::Blend(b) => b,
+        _ => {
+            prior = Blend::prior();
+            &prior
+        }
     };
     let contributions = blend.contributions(x);
     let mut order: Vec<usize> = (0..5).filter(|&f| contributions[f] > 0.0).collect();
@@ -414,6 +418,3 @@ fn reason(
         simple(ReasonKind::Wildcard, "a wildcard")
     }
 }
-
-/// The caps the list keeps (for documentation and tests).
-pub const CAPS: (usize, usize) = (MAX_PER_ARTIST, MAX_PER_ALBUM);

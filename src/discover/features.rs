@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use super::blend::{Features, N};
 use super::catalog::{dot, Catalog};
 use super::clusters::cluster;
-use super::taste::{dsp_closeness, nearest_cluster, Taste};
+use super::taste::{dsp_closeness, nearest_cluster, text_centre, Taste};
 use crate::text::vectors::TermVector;
 
 /// What the shared co-listening data says per catalog track (empty vectors: no shared data).
@@ -74,22 +74,8 @@ impl<'a> Scorer<'a> {
             .into_iter()
             .map(|c| c.centre)
             .collect();
-        let mut against = std::collections::HashMap::new();
-        for &t in &taste.negatives {
-            for &(term, w) in &catalog.text[t].0 {
-                *against.entry(term).or_insert(0f32) += w;
-            }
-        }
-        let mut against: Vec<(u32, f32)> = against.into_iter().collect();
-        against.sort_unstable_by_key(|e| e.0);
-        let norm = against
-            .iter()
-            .map(|e| e.1 * e.1)
-            .sum::<f32>()
-            .sqrt()
-            .max(f32::MIN_POSITIVE);
-        against.iter_mut().for_each(|e| e.1 /= norm);
-        let negative_text = dense(&TermVector(against), vocabulary);
+        let disliked: Vec<(usize, f32)> = taste.negatives.iter().map(|&t| (t, 1.0)).collect();
+        let negative_text = dense(&text_centre(catalog, &disliked), vocabulary);
         let max_artist = taste.artist_weight.values().cloned().fold(0.0, f32::max);
         Scorer {
             catalog,

@@ -107,14 +107,6 @@ impl History {
         &self.plays[..end]
     }
 
-    /// The verdict on a track given before `as_of`.
-    pub fn verdict(&self, track: usize, as_of: i64) -> Option<Verdict> {
-        self.feedback
-            .get(&track)
-            .filter(|(_, at)| *at < as_of)
-            .map(|(v, _)| *v)
-    }
-
     /// Each track's taste weight from what happened before `as_of`: plays by outcome, fading with
     /// their age at `reference` (the day's start, so the weights do not change during the day), plus
     /// likes and hides. Positive = the listener likes it; negative = skipped more than played, or hidden.

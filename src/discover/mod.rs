@@ -122,7 +122,7 @@ pub fn load(conn: &Connection, day: NaiveDate) -> Result<Option<DailyList>> {
                 reason_kind: e.reason_kind,
                 reason: e.reason,
                 reason_track: e.reason_track,
-                feedback: store::feedback_of(conn, e.track_id)?,
+                feedback: e.feedback,
             });
         }
     }
@@ -186,10 +186,6 @@ impl Prepared {
             model,
             popular,
         })
-    }
-
-    pub fn catalog(&self) -> &Catalog {
-        &self.catalog
     }
 }
 
@@ -291,7 +287,11 @@ pub fn cf_scores(
     let (mut cf, mut because) = (vec![0.0; n], vec![None; n]);
     if let Some(model) = model {
         let listener = Listener::load(conn)?;
-        for s in cf_taste::scores(conn, Some(model), &listener, usize::MAX)? {
+        // Sessions are scored by the engine from the same history; only the shared model here.
+        let unplayed = cf_taste::shared_scores(conn, model, &listener)?
+            .into_iter()
+            .filter(|s| !listener.tracks.contains_key(&s.track_id));
+        for s in unplayed {
             if let (Some(&i), true) = (catalog.index.get(&s.track_id), s.cf > 0.0) {
                 cf[i] = s.cf;
                 because[i] = s.because;

@@ -62,16 +62,6 @@ pub fn set_feedback(
     Ok(true)
 }
 
-/// The current verdict on a track ("like" or "hide").
-pub fn feedback_of(conn: &Connection, track_id: i64) -> rusqlite::Result<Option<String>> {
-    conn.query_row(
-        "SELECT kind FROM feedback WHERE track_id = ?1",
-        [track_id],
-        |r| r.get(0),
-    )
-    .optional()
-}
-
 /// What a stored list says about itself.
 #[derive(Debug, Clone, Serialize)]
 pub struct ListHeader {
@@ -93,6 +83,8 @@ pub struct StoredEntry {
     pub reason_kind: ReasonKind,
     pub reason: String,
     pub reason_track: Option<i64>,
+    /// The listener's current verdict on the track: "like", "hide", or none.
+    pub feedback: Option<String>,
 }
 
 /// Replaces the list of `day` with `generated` (one transaction: a failure keeps the old list).
@@ -197,9 +189,10 @@ fn features_at(r: &rusqlite::Row, first: usize) -> rusqlite::Result<Features> {
 /// The shown entries of a day's list, in order (tracks deleted since are gone with them).
 pub fn entries(conn: &Connection, day: &str) -> rusqlite::Result<Vec<StoredEntry>> {
     let mut stmt = conn.prepare(
-        "SELECT position, track_id, score, cf, session, artist, audio, text, popular, novelty,
-                reason_kind, reason, reason_track
-         FROM discover_items WHERE day = ?1 AND position IS NOT NULL ORDER BY position",
+        "SELECT i.position, i.track_id, i.score, i.cf, i.session, i.artist, i.audio, i.text,
+                i.popular, i.novelty, i.reason_kind, i.reason, i.reason_track, f.kind
+         FROM discover_items i LEFT JOIN feedback f ON f.track_id = i.track_id
+         WHERE i.day = ?1 AND i.position IS NOT NULL ORDER BY i.position",
     )?;
     let rows = stmt.query_map([day], |r| {
         Ok(StoredEntry {
@@ -211,6 +204,7 @@ pub fn entries(conn: &Connection, day: &str) -> rusqlite::Result<Vec<StoredEntry
                 .unwrap_or(ReasonKind::Wildcard),
             reason: r.get(11)?,
             reason_track: r.get(12)?,
+            feedback: r.get(13)?,
         })
     })?;
     rows.collect()

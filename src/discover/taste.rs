@@ -145,12 +145,8 @@ fn group(
     total: f32,
 ) -> TasteCluster {
     let weight: f32 = members.iter().map(|m| m.1).sum();
-    let mut text: HashMap<u32, f32> = HashMap::new();
     let (mut tempo, mut tempo_w, mut loud, mut loud_w) = (0f32, 0f32, 0f32, 0f32);
     for &(t, w) in members {
-        for &(term, v) in &catalog.text[t].0 {
-            *text.entry(term).or_default() += v * w;
-        }
         let meta = &catalog.tracks[t].meta;
         if let Some(bpm) = meta.tempo_bpm.filter(|b| *b > 0.0) {
             tempo += bpm.log2() * w;
@@ -161,22 +157,33 @@ fn group(
             loud_w += w;
         }
     }
-    let mut text: Vec<(u32, f32)> = text.into_iter().collect();
-    text.sort_unstable_by_key(|e| e.0);
-    let norm = text.iter().map(|e| e.1 * e.1).sum::<f32>().sqrt();
-    if norm > 0.0 {
-        text.iter_mut().for_each(|e| e.1 /= norm);
-    }
     let mut sorted = members.to_vec();
     sorted.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     TasteCluster {
         centre,
         share: weight / total,
-        text: TermVector(text),
+        text: text_centre(catalog, members),
         log_tempo: (tempo_w > 0.0).then(|| tempo / tempo_w),
         loudness: (loud_w > 0.0).then(|| loud / loud_w),
         members: sorted.into_iter().map(|m| m.0).collect(),
     }
+}
+
+/// The normalised weighted sum of the tracks' text vectors.
+pub fn text_centre(catalog: &Catalog, tracks: &[(usize, f32)]) -> TermVector {
+    let mut sum: HashMap<u32, f32> = HashMap::new();
+    for &(t, w) in tracks {
+        for &(term, v) in &catalog.text[t].0 {
+            *sum.entry(term).or_default() += v * w;
+        }
+    }
+    let mut text: Vec<(u32, f32)> = sum.into_iter().collect();
+    text.sort_unstable_by_key(|e| e.0);
+    let norm = text.iter().map(|e| e.1 * e.1).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        text.iter_mut().for_each(|e| e.1 /= norm);
+    }
+    TermVector(text)
 }
 
 /// Session co-occurrence of every track with the listener's liked tracks, scaled to at most 1.

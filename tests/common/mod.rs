@@ -193,3 +193,22 @@ pub fn musicnn_reference(name: &str) -> Vec<f32> {
         .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
         .collect()
 }
+
+/// Runs the `sonare` binary (with `--data-dir data` when given).
+pub fn sonare_cli(data: Option<&Path>, args: &[&str]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_sonare"));
+    if let Some(d) = data {
+        cmd.arg("--data-dir").arg(d);
+    }
+    cmd.args(args).output().unwrap()
+}
+
+/// The stdout of a run that must have succeeded (its stderr is the failure message).
+pub fn stdout_ok(out: &std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
