@@ -280,6 +280,31 @@ fn the_blend_learns_from_what_became_of_earlier_lists() {
     assert!(blend.samples >= 10, "{blend:?}");
     assert!(blend.positives >= 5, "{blend:?}");
     assert_ne!(blend.weights, discover::blend::Blend::prior().weights);
+
+    // Months later the old lists' logged candidates are forgotten (nothing learns from them any
+    // more), while their shown tracks stay browsable.
+    let rows = |conn: &Connection, day: &str, shown: bool| -> i64 {
+        conn.query_row(
+            "SELECT count(*) FROM discover_items WHERE day = ?1 AND (position IS NOT NULL) = ?2",
+            params![day, shown],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert!(
+        rows(&conn, "2026-06-04", false) > 0,
+        "candidates are logged"
+    );
+    discover::daily(&mut conn, day("2026-07-01"), &options(10), false).unwrap();
+    assert!(rows(&conn, "2026-06-04", false) > 0, "still learned from");
+    discover::daily(&mut conn, day("2026-10-15"), &options(10), false).unwrap();
+    for old in ["2026-06-01", "2026-06-04"] {
+        assert_eq!(rows(&conn, old, false), 0, "{old}");
+        assert_eq!(rows(&conn, old, true), 10, "{old}");
+    }
+    assert!(rows(&conn, "2026-07-01", false) > 0);
+    let kept = discover::load(&conn, first).unwrap().unwrap();
+    assert_eq!(ids(&kept), ids(&list));
 }
 
 #[test]

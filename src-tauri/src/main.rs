@@ -30,6 +30,7 @@ fn main() -> anyhow::Result<()> {
             log::info!("data folder: {}", state.data.root().display());
             let player = bridge::start_player(app.handle(), &state.data)?;
             app.manage(state::PlayerHandle(player));
+            commands::discover::prepare_in_background(&state);
             Ok(())
         })
         .build(tauri::generate_context!())

@@ -229,6 +229,14 @@ fn discover_commands_make_keep_and_take_feedback_on_the_day_list() {
         .query_row("SELECT count(*) FROM tracks", [], |r| r.get(0))
         .unwrap();
     assert_eq!(tracks, 4);
+    // What lists are made from is read in the background (as at start), then kept.
+    let state = h.webview.state::<AppState>();
+    assert!(state.discover.lock().unwrap().is_none());
+    super::commands::discover::prepare_in_background(&state)
+        .unwrap()
+        .join()
+        .unwrap();
+    assert!(state.discover.lock().unwrap().is_some());
 
     // No history: a cold-start list of the library (the files share one artist: at most two).
     let list = h

@@ -123,7 +123,35 @@ pub struct SharedModel {
     /// Column → ext_items id.
     pub items: Vec<i64>,
     columns: HashMap<i64, u32>,
+    /// Column → what the item is (read once with the model: a query per item costs seconds on
+    /// 100k items).
+    info: Vec<ItemInfo>,
     model: Trained,
+}
+
+/// A shared item as the scores need it: a song matched to a library track, or an artist.
+#[derive(Debug, Clone, Default)]
+struct ItemInfo {
+    is_track: bool,
+    artist: String,
+    track_id: Option<i64>,
+}
+
+/// What each column's item is.
+fn item_info(conn: &Connection, columns: &HashMap<i64, u32>) -> rusqlite::Result<Vec<ItemInfo>> {
+    let mut info = vec![ItemInfo::default(); columns.len()];
+    let mut stmt = conn.prepare("SELECT id, kind, artist, track_id FROM ext_items")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        if let Some(&c) = columns.get(&r.get::<_, i64>(0)?) {
+            info[c as usize] = ItemInfo {
+                is_track: r.get::<_, String>(1)? == "track",
+                artist: r.get(2)?,
+                track_id: r.get(3)?,
+            };
+        }
+    }
+    Ok(info)
 }
 
 impl SharedModel {
@@ -165,6 +193,7 @@ impl SharedModel {
         Ok(Some(SharedModel {
             name: format!("{} on {} shared listeners", spec.name(), users.len()),
             items,
+            info: item_info(conn, &columns)?,
             columns,
             model,
         }))
@@ -212,6 +241,7 @@ impl SharedModel {
         Ok(Some(SharedModel {
             name: format!("imported factors {model}"),
             items,
+            info: item_info(conn, &columns)?,
             columns,
             model: Trained::from_factors(fold),
         }))
@@ -283,14 +313,6 @@ fn add_shared_scores(
         .cloned()
         .fold(f32::MIN_POSITIVE, f32::max);
     let mut artists: Option<HashMap<String, Vec<i64>>> = None;
-    // One read of what each shared item is (a per-item query costs seconds on 100k items).
-    let mut info: HashMap<i64, (bool, String, Option<i64>)> = HashMap::new();
-    let mut stmt = conn.prepare("SELECT id, kind, artist, track_id FROM ext_items")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let kind: String = r.get(1)?;
-        info.insert(r.get(0)?, (kind == "track", r.get(2)?, r.get(3)?));
-    }
     let mine: HashSet<u32> = cols.iter().copied().collect();
     // Library track → the column that gave it its score.
     let mut best_column: HashMap<i64, u32> = HashMap::new();
@@ -298,10 +320,12 @@ fn add_shared_scores(
         if s <= 0.0 || mine.contains(&(c as u32)) {
             continue;
         }
-        let Some((is_track, artist, track)) = info.get(&shared.items[c]) else {
-            continue;
-        };
-        let targets: &[i64] = match (is_track, track) {
+        let ItemInfo {
+            is_track,
+            artist,
+            track_id,
+        } = &shared.info[c];
+        let targets: &[i64] = match (is_track, track_id) {
             (true, Some(t)) => std::slice::from_ref(t),
             (false, _) => {
                 // The library's tracks by artist, made once and only for artist-level data.
@@ -332,17 +356,17 @@ fn add_shared_scores(
         y.total_cmp(&x).then(a.0.cmp(&b.0))
     });
     explained.truncate(EXPLAINED);
+    let targets: Vec<u32> = explained.iter().map(|&(_, column)| column).collect();
+    let strongest = shared
+        .model
+        .strongest_contributors(&cols, &weights, &targets);
     let mut name_of = conn.prepare("SELECT artist, title FROM ext_items WHERE id = ?1")?;
-    for (track, column) in explained {
-        let best = cols
-            .iter()
-            .zip(&weights)
-            .map(|(&i, &w)| (i, shared.model.contribution(i, w, column)))
-            .max_by(|a, b| a.1.total_cmp(&b.1))
-            .filter(|b| b.1 > 0.0);
-        if let (Some((i, _)), Some(score)) = (best, by_track.get_mut(&track)) {
-            let (artist, title): (String, Option<String>) =
-                name_of.query_row([shared.items[i as usize]], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    for ((track, _), from) in explained.into_iter().zip(strongest) {
+        if let (Some(f), Some(score)) = (from, by_track.get_mut(&track)) {
+            let (artist, title): (String, Option<String>) = name_of
+                .query_row([shared.items[cols[f] as usize]], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
             score.because = Some(match title {
                 Some(t) => format!("{artist} – {t}"),
                 None => artist,

@@ -121,8 +121,7 @@ impl Catalog {
         let (rows, text) = std::thread::scope(|scope| {
             let side = file.map(|path| {
                 scope.spawn(move || -> rusqlite::Result<_> {
-                    let other = Connection::open(path)?;
-                    other.busy_timeout(std::time::Duration::from_secs(5))?;
+                    let other = crate::db::open_reader(&path)?;
                     Ok((
                         track_metas(&other)?,
                         crate::analysis::store::embeddings(&other)?,

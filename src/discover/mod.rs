@@ -189,6 +189,17 @@ impl Prepared {
     }
 }
 
+/// Fills `prepared` when it is empty or the library or imported data changed since. The app calls
+/// it in the background after a start, so the first list of a new day or a refresh does not wait
+/// for the whole library to be read.
+pub fn prepare(conn: &Connection, prepared: &mut Option<Prepared>) -> Result<()> {
+    let version = DataVersion::read(conn)?;
+    if prepared.as_ref().is_none_or(|p| p.version != version) {
+        *prepared = Some(Prepared::load(conn)?);
+    }
+    Ok(())
+}
+
 /// As [`daily`], reusing `prepared` while the library and imported data are unchanged (and filling
 /// it when empty or stale).
 pub fn daily_cached(
@@ -203,10 +214,7 @@ pub fn daily_cached(
             return Ok(list);
         }
     }
-    let version = DataVersion::read(conn)?;
-    if prepared.as_ref().is_none_or(|p| p.version != version) {
-        *prepared = Some(Prepared::load(conn)?);
-    }
+    prepare(conn, prepared)?;
     let ready = prepared.as_ref().expect("just prepared");
     let key = day.format("%Y-%m-%d").to_string();
     let day_start = local_start(day);
@@ -232,12 +240,19 @@ pub fn daily_cached(
     let generated = generate(&inputs, &Ranking::Blend(blend.clone()), options);
     let tx = conn.transaction()?;
     store::save(&tx, &key, as_of, &blend, catalog, &generated)?;
+    store::forget_logged(&tx, learning_since(as_of))?;
     tx.commit()?;
     Ok(load(conn, day)?.expect("the list was just stored"))
 }
 
 /// How many days of logged candidates the blend learns from.
 const LEARN_DAYS: i64 = 120;
+
+/// The earliest list cut-off the blend of a list made `as_of` learns from (older logged
+/// candidates are forgotten when a list is stored).
+fn learning_since(as_of: i64) -> i64 {
+    as_of - LEARN_DAYS * 86_400
+}
 
 /// The blend trained on the outcomes of earlier days' lists (the priors when there are none).
 pub fn learned_blend(
@@ -247,18 +262,17 @@ pub fn learned_blend(
     day: &str,
     as_of: i64,
 ) -> Result<Blend> {
-    let logged: Vec<outcomes::Logged> =
-        store::logged_before(conn, day, as_of - LEARN_DAYS * 86_400)?
-            .into_iter()
-            .filter_map(|l| {
-                Some(outcomes::Logged {
-                    as_of: l.as_of,
-                    track: *catalog.index.get(&l.track_id)?,
-                    shown: l.shown,
-                    features: l.features,
-                })
+    let logged: Vec<outcomes::Logged> = store::logged_before(conn, day, learning_since(as_of))?
+        .into_iter()
+        .filter_map(|l| {
+            Some(outcomes::Logged {
+                as_of: l.as_of,
+                track: *catalog.index.get(&l.track_id)?,
+                shown: l.shown,
+                features: l.features,
             })
-            .collect();
+        })
+        .collect();
     let samples = outcomes::samples(&logged, history, as_of);
     Ok(Blend::train(&samples, &Blend::prior()))
 }

@@ -243,6 +243,16 @@ pub struct LoggedItem {
     pub features: Features,
 }
 
+/// Forgets the logged candidates (not the shown tracks) of lists whose history cut-off is before
+/// `before`: the blend no longer learns from them, and each day logs about a thousand.
+pub fn forget_logged(tx: &Transaction, before: i64) -> rusqlite::Result<usize> {
+    tx.execute(
+        "DELETE FROM discover_items WHERE position IS NULL
+           AND day IN (SELECT day FROM discover_lists WHERE as_of < ?1)",
+        [before],
+    )
+}
+
 /// Items of lists generated for days before `day` whose history cut-off is at least `since`.
 pub fn logged_before(
     conn: &Connection,

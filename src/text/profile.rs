@@ -120,9 +120,18 @@ impl TokenCache {
             bag.add(ids, weight);
             return;
         }
-        let ids = self.vocabulary.ids_of(text);
+        let ids = self.ids(text);
         bag.add(&ids, weight);
-        self.seen.insert(text.to_owned(), ids);
+    }
+
+    /// The term ids of `text`, remembered.
+    fn ids(&mut self, text: &str) -> Vec<u32> {
+        if let Some(ids) = self.seen.get(text) {
+            return ids.clone();
+        }
+        let ids = self.vocabulary.ids_of(text);
+        self.seen.insert(text.to_owned(), ids.clone());
+        ids
     }
 
     /// Text that does not repeat (titles, comments): not remembered.
@@ -176,15 +185,45 @@ impl LibraryText {
         let labels = crate::analysis::cnn::tag_labels();
         let tags = imported_tags(conn)?;
 
+        let mut cache = TokenCache::default();
+        // Interned once: the sound-tag labels, decade words per year, and per artist name its
+        // profile slot and imported tags (names and labels repeat on every track).
+        let label_ids: Vec<Vec<u32>> = labels.iter().map(|l| cache.ids(l)).collect();
+        let mut decades: HashMap<i64, [u32; 2]> = HashMap::new();
+        let mut artist_of_name: HashMap<&str, usize> = HashMap::new();
         let mut artist_index: HashMap<String, usize> = HashMap::new();
         let mut artists: Vec<String> = Vec::new();
+        let mut artist_keys: Vec<String> = Vec::new();
+        let mut artist_tag_bags: Vec<IdBag> = Vec::new();
         let mut artist_bags: Vec<IdBag> = Vec::new();
         let mut artist_tracks: Vec<f32> = Vec::new();
         let mut track_bags = Vec::with_capacity(facts.len());
         let mut track_artist = Vec::with_capacity(facts.len());
-        let mut cache = TokenCache::default();
-        let mut artist_keys: HashMap<String, String> = HashMap::new();
         for f in &facts {
+            let a = match artist_of_name.get(f.artist.as_str()) {
+                Some(&a) => a,
+                None => {
+                    let akey = artist_key(&f.artist);
+                    let a = match artist_index.get(&akey) {
+                        Some(&a) => a,
+                        None => {
+                            let mut tag_ids = IdBag::default();
+                            if let Some(t) = tags.get(&format!("a:{akey}")) {
+                                cache.add_bag(&mut tag_ids, &tag_bag(t, 2.0));
+                            }
+                            artists.push(f.artist.clone());
+                            artist_keys.push(akey.clone());
+                            artist_tag_bags.push(tag_ids);
+                            artist_bags.push(IdBag::default());
+                            artist_tracks.push(0.0);
+                            artist_index.insert(akey, artists.len() - 1);
+                            artists.len() - 1
+                        }
+                    };
+                    artist_of_name.insert(&f.artist, a);
+                    a
+                }
+            };
             // Everything but the title describes the artist too.
             let mut context = IdBag::default();
             cache.add(&mut context, &f.artist, 1.5);
@@ -199,48 +238,38 @@ impl LibraryText {
                 cache.add_once(&mut context, comment, 0.3);
             }
             if let Some(year) = f.year.filter(|y| (1000..3000).contains(y)) {
-                for term in decade_terms(year) {
-                    let id = cache.vocabulary.id(&term);
-                    context.add(&[id], 1.0);
-                }
+                let ids = decades
+                    .entry(year)
+                    .or_insert_with(|| decade_terms(year).map(|t| cache.vocabulary.id(&t)));
+                context.add(ids, 1.0);
             }
             let folders = Path::new(&f.path).ancestors().skip(1).take(2);
             for folder in folders.filter_map(|p| p.file_name()) {
                 cache.add(&mut context, &folder.to_string_lossy(), 0.3);
             }
             if let Some(probabilities) = sound.get(&f.id) {
-                for (label, &p) in labels.iter().zip(probabilities) {
+                for (ids, &p) in label_ids.iter().zip(probabilities) {
                     if p >= MIN_TAG_PROBABILITY {
-                        cache.add(&mut context, label, 2.0 * p);
+                        context.add(ids, 2.0 * p);
                     }
                 }
             }
-            let akey = match artist_keys.get(&f.artist) {
-                Some(k) => k.clone(),
-                None => {
-                    let k = artist_key(&f.artist);
-                    artist_keys.insert(f.artist.clone(), k.clone());
-                    k
-                }
-            };
-            if let Some(t) = tags.get(&format!("a:{akey}")) {
-                cache.add_bag(&mut context, &tag_bag(t, 2.0));
-            }
+            context.extend(&artist_tag_bags[a]);
             let mut bag = context.clone();
             cache.add_once(&mut bag, &f.title, 1.0);
             let title_tags = (!tags.is_empty())
-                .then(|| tags.get(&format!("t:{akey}\u{1f}{}", title_key(&f.title))))
+                .then(|| {
+                    tags.get(&format!(
+                        "t:{}\u{1f}{}",
+                        artist_keys[a],
+                        title_key(&f.title)
+                    ))
+                })
                 .flatten();
             if let Some(t) = title_tags {
                 cache.add_bag(&mut bag, &tag_bag(t, 2.0));
             }
             track_bags.push(bag);
-            let a = *artist_index.entry(akey).or_insert_with(|| {
-                artists.push(f.artist.clone());
-                artist_bags.push(IdBag::default());
-                artist_tracks.push(0.0);
-                artists.len() - 1
-            });
             artist_bags[a].extend(&context);
             artist_tracks[a] += 1.0;
             track_artist.push(a);

@@ -127,6 +127,30 @@ async function showDay(day) {
   render(await api.discoverDaily(day, false));
 }
 
+/** The local date as the lists are keyed: YYYY-MM-DD. */
+function localDay(now = new Date()) {
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** A window left open overnight moves on to the new day's list (at local midnight, or when it is
+ *  looked at again after a sleep), unless the listener is browsing a past day. */
+function followTheDate() {
+  const check = () => {
+    const onToday = shown && shown.day === today;
+    if (!today || localDay() === today || !onToday || $('view-discover').hidden) return;
+    refreshDiscover().catch((e) => notify(errorText(e), 'error'));
+  };
+  document.addEventListener('visibilitychange', () => { if (!document.hidden) check(); });
+  window.addEventListener('focus', check);
+  const atNextMidnight = () => {
+    const now = new Date();
+    const next = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1, 0, 0, 1);
+    setTimeout(() => { check(); atNextMidnight(); }, next - now);
+  };
+  atNextMidnight();
+}
+
 export function initDiscover({ showMessage }) {
   notify = showMessage;
   $('discover-play').addEventListener('click', () => play(0));
@@ -136,4 +160,5 @@ export function initDiscover({ showMessage }) {
   $('discover-day').addEventListener('change', (event) => {
     showDay(event.target.value).catch((e) => notify(errorText(e), 'error'));
   });
+  followTheDate();
 }

@@ -125,6 +125,30 @@ test('past days stay browsable and cannot be refreshed', async () => {
   assert.deepEqual(problems, []);
 });
 
+test('left open overnight, the home view moves on to the new day\'s list; a past day being read stays', async () => {
+  const lib = library({ today: 'clock', past: {} });
+  const { page, problems } = await openApp(browser, url, lib, { view: null, clock: new Date(2026, 10, 29, 23, 59, 0) });
+  await page.waitForSelector('#discover-list li[data-id]');
+  assert.match(await page.textContent('#discover-date'), /^Today, /);
+  const opening = await calls(page, 'discover_daily');
+  assert.ok(opening.every((c) => c.args.day === null && !c.args.refresh));
+  await page.clock.runFor(2 * 60 * 1000);
+  await page.waitForFunction(() => document.querySelectorAll('#discover-day option').length === 2);
+  const days = await page.$$eval('#discover-day option', (o) => o.map((x) => [x.value, x.textContent]));
+  assert.deepEqual(days, [['2026-11-30', 'Today (4)'], ['2026-11-29', '2026-11-29 (4)']]);
+  assert.equal(await page.$eval('#discover-day', (s) => s.value), '2026-11-30');
+  assert.equal(await page.isDisabled('#discover-refresh'), false);
+
+  // Reading yesterday's list when the next midnight comes: it is not taken away.
+  await page.selectOption('#discover-day', '2026-11-29');
+  await page.waitForFunction(() => document.querySelector('#discover-refresh').disabled);
+  const before = (await calls(page, 'discover_daily')).length;
+  await page.clock.runFor(24 * 60 * 60 * 1000);
+  assert.equal((await calls(page, 'discover_daily')).length, before);
+  assert.equal(await page.$eval('#discover-day', (s) => s.value), '2026-11-29');
+  assert.deepEqual(problems, []);
+});
+
 test('a new listener is told the list is a spread of the library; an empty list says why', async () => {
   const cold = await openApp(browser, url, library({ mode: 'cold start', samples: 0 }), { view: null });
   await cold.page.waitForSelector('#discover-list li[data-id]');

@@ -229,7 +229,10 @@
   const withFeedback = (list) => ({ ...list, tracks: list.tracks.map((t) => ({ ...t, feedback: discover.feedback.get(t.track.id) ?? null })) });
   Object.assign(handlers, {
     discover_daily: ({ day, refresh }) => {
-      const today = discoverConfig.today || '2026-11-29';
+      // `today: 'clock'` follows the page's (possibly faked) local date, as the Rust side does.
+      const now = new Date();
+      const clockDay = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+      const today = discoverConfig.today === 'clock' ? clockDay : discoverConfig.today || '2026-11-29';
       if (day != null && !/^\d{4}-\d{2}-\d{2}$/.test(day)) throw { kind: 'bad_date', message: `not a date (YYYY-MM-DD): "${day}"` };
       const key = day ?? today;
       if (refresh || !discover.lists.has(key)) discover.lists.set(key, buildList(key, discoverConfig.picks || []));

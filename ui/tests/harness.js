@@ -35,8 +35,8 @@ export async function launch() {
 }
 
 /** Opens the UI with the fake library `library` ({tracks, failures, folders, pendingScan, discover}),
- *  on `view` (the app's home view, Discover Daily, when null). */
-export async function openApp(browser, url, library, { view = 'tracks' } = {}) {
+ *  on `view` (the app's home view, Discover Daily, when null); `clock` (a Date) fakes the page's time. */
+export async function openApp(browser, url, library, { view = 'tracks', clock = null } = {}) {
   const page = await browser.newPage({ viewport: { width: 1200, height: 780 } });
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -44,6 +44,7 @@ export async function openApp(browser, url, library, { view = 'tracks' } = {}) {
   page.on('dialog', (d) => { problems.push(`dialog opened: ${d.message()}`); d.dismiss(); });
   await page.addInitScript((lib) => { window.__FAKE_LIBRARY__ = lib; }, library);
   await page.addInitScript({ path: path.join(here, 'fake-tauri.js') });
+  if (clock) await page.clock.install({ time: clock });
   await page.goto(view ? `${url}#${view}` : url);
   return { page, problems };
 }

@@ -39,6 +39,12 @@ pub async fn discover_daily(
     let mut conn = state.writer()?;
     let prepared = state.discover.clone();
     tauri::async_runtime::spawn_blocking(move || {
+        // A stored list never waits for a generation or the background preparation.
+        if !refresh {
+            if let Some(list) = discover::load(&conn, day)? {
+                return Ok(list);
+            }
+        }
         let mut prepared = prepared.lock().unwrap_or_else(|e| e.into_inner());
         discover::daily_cached(&mut conn, day, &options, refresh, &mut prepared)
             .map_err(CommandError::from)
@@ -51,6 +57,30 @@ pub async fn discover_daily(
 #[tauri::command]
 pub fn discover_days(state: State<'_, AppState>) -> CommandResult<Vec<DaySummary>> {
     Ok(discover::days(&state.db())?)
+}
+
+/// Reads what Discover Daily is made from in the background, on a thread of its own (at start:
+/// the window shows the stored list meanwhile).
+pub fn prepare_in_background(state: &AppState) -> Option<std::thread::JoinHandle<()>> {
+    let prepared = state.discover.clone();
+    let database = state.data.database();
+    let spawned = std::thread::Builder::new()
+        .name("sonare-discover-prepare".into())
+        .spawn(move || {
+            let started = std::time::Instant::now();
+            let mut prepared = prepared.lock().unwrap_or_else(|e| e.into_inner());
+            let done = sonare::db::open(&database)
+                .map_err(anyhow::Error::from)
+                .and_then(|conn| Ok(discover::prepare(&conn, &mut prepared)?));
+            match done {
+                Ok(()) => log::info!("discover: prepared in {:?}", started.elapsed()),
+                // Not fatal: the next list prepares again and reports its error to the window.
+                Err(e) => log::warn!("discover: preparing in the background failed: {e:#}"),
+            }
+        });
+    spawned
+        .inspect_err(|e| log::warn!("discover: no background preparation: {e}"))
+        .ok()
 }
 
 /// Records "like", "hide" (not for me) or "unhide" for a track.
