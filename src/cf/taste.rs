@@ -76,7 +76,11 @@ impl Listener {
         per_track.retain(|_, w| *w > 0.0);
         let mut key_of = conn.prepare("SELECT artist, title FROM tracks WHERE id = ?1")?;
         let mut item_by_key = conn.prepare("SELECT id FROM ext_items WHERE key = ?1")?;
-        for (&track, &w) in &per_track {
+        // In track order: an artist's item sums the weights of its tracks, and the same sum in
+        // another order can differ in the last bit (and so tip a tie in the list).
+        let mut ordered: Vec<(i64, f32)> = per_track.iter().map(|(&t, &w)| (t, w)).collect();
+        ordered.sort_unstable_by_key(|e| e.0);
+        for (track, w) in ordered {
             let Some((artist, title)) = key_of
                 .query_row([track], |r| {
                     Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))

@@ -69,7 +69,7 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// Whole-library reads (embeddings, sound tags, text) then come straight from the page cache
-/// instead of being copied through `read()`: a third less time to load 100k tracks' analysis.
+/// instead of being copied through `read()`: a Discover Daily of 100k tracks in 15 % less time.
 fn map_into_memory(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "mmap_size", 1i64 << 30)
 }

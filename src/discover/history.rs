@@ -1,7 +1,7 @@
 //! The listener's history as the recommender reads it: plays with their outcome, likes and hides,
 //! all cut at a point in time ("as of"), so a day's list depends only on what happened before it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::Connection;
 
@@ -110,8 +110,10 @@ impl History {
     /// Each track's taste weight from what happened before `as_of`: plays by outcome, fading with
     /// their age at `reference` (the day's start, so the weights do not change during the day), plus
     /// likes and hides. Positive = the listener likes it; negative = skipped more than played, or hidden.
-    pub fn taste_weights(&self, as_of: i64, reference: i64) -> HashMap<usize, f32> {
-        let mut weights: HashMap<usize, f32> = HashMap::new();
+    /// Ordered by track, so that sums over it come out the same on every run (a list is
+    /// deterministic for the same state and day).
+    pub fn taste_weights(&self, as_of: i64, reference: i64) -> BTreeMap<usize, f32> {
+        let mut weights: BTreeMap<usize, f32> = BTreeMap::new();
         for p in self.plays_before(as_of) {
             let days = (reference - p.at).max(0) as f64 / 86_400.0;
             let fade = 0.5f64.powf(days / HALF_LIFE_DAYS) as f32;

@@ -2,7 +2,7 @@
 //! sound clusters (with their text and tempo/loudness), disliked tracks, affinity per artist, and
 //! session co-occurrence.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::catalog::{dot, Catalog};
 use super::clusters::{cluster, cluster_count};
@@ -190,7 +190,7 @@ pub fn text_centre(catalog: &Catalog, tracks: &[(usize, f32)]) -> TermVector {
 fn sessions(
     history: &History,
     as_of: i64,
-    weights: &HashMap<usize, f32>,
+    weights: &BTreeMap<usize, f32>,
 ) -> (HashMap<usize, f32>, HashMap<usize, usize>) {
     let plays: Vec<(i64, i64)> = history
         .plays_before(as_of)

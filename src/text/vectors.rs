@@ -2,14 +2,15 @@
 //! the collection) as L2-normalised sparse vectors for cosine similarity, and BM25 scoring of a
 //! query against every document.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::tokenize::tokenize;
 
-/// Raw weighted term counts of one document (fields add their words with their own weight).
+/// Raw weighted term counts of one document (fields add their words with their own weight). Ordered,
+/// so that term ids, and the sums taken in their order, are the same on every run.
 #[derive(Debug, Clone, Default)]
 pub struct Bag {
-    pub terms: HashMap<String, f32>,
+    pub terms: BTreeMap<String, f32>,
 }
 
 impl Bag {
@@ -248,5 +249,26 @@ mod tests {
         assert!(scores[0] > 0.0 && scores[1] > 0.0 && scores[2] == 0.0);
         // The shorter document that matches ranks higher (length normalisation).
         assert!(scores[0] > scores[1]);
+    }
+
+    #[test]
+    fn the_same_documents_give_the_same_vectors_every_time() {
+        // Built twice from scratch (as two runs of the app would): same term ids, same bits.
+        let texts = [
+            "ambient drone music for late nights",
+            "dub techno with deep chords and tape hiss",
+            "Кино группа крови 坂本龍一 ambient",
+        ];
+        let build = || {
+            let bags: Vec<Bag> = texts.iter().map(|t| bag(t)).collect();
+            let corpus = Corpus::new(&bags);
+            (0..texts.len())
+                .map(|d| corpus.vector(d))
+                .collect::<Vec<_>>()
+        };
+        let first = build();
+        for _ in 0..5 {
+            assert_eq!(build(), first);
+        }
     }
 }
