@@ -502,3 +502,21 @@ fn offline_evaluation_scores_the_blend_against_baselines() {
     assert!(get("blend (the app)") > get("most popular"), "{scores:?}");
     assert!(scores[0]["lists"].as_u64().unwrap() >= 10);
 }
+
+#[test]
+fn a_past_day_made_again_sees_only_the_listener_of_that_day() {
+    let tmp = tempfile::tempdir().unwrap();
+    let conn = sonare::db::open(&library(tmp.path())).unwrap();
+    let start = local_start(day(DAY));
+    play(&conn, &[1, 2], start - 86_400, "completed");
+    play(&conn, &[3], start + 86_400, "completed");
+    discover::feedback(&conn, 4, Feedback::Like).unwrap(); // now, long after DAY
+    let then = sonare::cf::taste::Listener::load_until(&conn, start).unwrap();
+    let mut known: Vec<i64> = then.tracks.keys().copied().collect();
+    known.sort();
+    assert_eq!(known, [1, 2]);
+    let now = sonare::cf::taste::Listener::load(&conn).unwrap();
+    let mut known: Vec<i64> = now.tracks.keys().copied().collect();
+    known.sort();
+    assert_eq!(known, [1, 2, 3, 4]);
+}

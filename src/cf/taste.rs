@@ -53,17 +53,24 @@ pub struct Listener {
 impl Listener {
     /// Plays (by outcome), likes (hidden tracks left out), imported plays and playlists.
     pub fn load(conn: &Connection) -> rusqlite::Result<Self> {
+        Self::load_until(conn, i64::MAX)
+    }
+
+    /// The listener as they were before `until` (Unix seconds): a past day's list made again sees
+    /// only what was known that day. Playlists carry no date and always count.
+    pub fn load_until(conn: &Connection, until: i64) -> rusqlite::Result<Self> {
         let mut me = Listener::default();
         let mut per_track: HashMap<i64, f32> = HashMap::new();
-        let mut stmt = conn.prepare("SELECT track_id, end_reason FROM plays")?;
-        let mut rows = stmt.query([])?;
+        let mut stmt =
+            conn.prepare("SELECT track_id, end_reason FROM plays WHERE started_at < ?1")?;
+        let mut rows = stmt.query([until])?;
         while let Some(r) = rows.next()? {
             let end: Option<String> = r.get(1)?;
             *per_track.entry(r.get(0)?).or_default() += play_weight(end.as_deref());
         }
         // A like counts as three completed plays; a hidden track says nothing good.
-        let mut stmt = conn.prepare("SELECT track_id, kind FROM feedback")?;
-        let mut rows = stmt.query([])?;
+        let mut stmt = conn.prepare("SELECT track_id, kind FROM feedback WHERE at <= ?1")?;
+        let mut rows = stmt.query([until])?;
         while let Some(r) = rows.next()? {
             let track: i64 = r.get(0)?;
             match r.get::<_, String>(1)?.as_str() {
@@ -106,9 +113,10 @@ impl Listener {
         // shared data); matched ones are already counted through `plays`.
         let mut stmt = conn.prepare(
             "SELECT h.item_id, count(*) FROM history_events h JOIN ext_items e ON e.id = h.item_id
-             WHERE e.track_id IS NULL AND coalesce(h.skipped, 0) = 0 GROUP BY h.item_id",
+             WHERE e.track_id IS NULL AND coalesce(h.skipped, 0) = 0 AND h.played_at < ?1
+             GROUP BY h.item_id",
         )?;
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query([until])?;
         while let Some(r) = rows.next()? {
             *me.items.entry(r.get(0)?).or_default() += r.get::<_, i64>(1)? as f32;
         }

@@ -222,7 +222,7 @@ pub fn daily_cached(
     let as_of = crate::db::now_unix().min(next);
     let catalog = &ready.catalog;
     let history = History::load(conn, catalog)?;
-    let (cf, because) = cf_scores(conn, catalog, ready.model.as_ref())?;
+    let (cf, because) = cf_scores(conn, catalog, ready.model.as_ref(), as_of)?;
     let shared = SharedScores {
         cf,
         because,
@@ -281,7 +281,7 @@ pub fn learned_blend(
 /// each track's popularity in the shared data.
 pub fn shared_scores(conn: &Connection, catalog: &Catalog) -> Result<SharedScores> {
     let model = SharedModel::load(conn)?;
-    let (cf, because) = cf_scores(conn, catalog, model.as_ref())?;
+    let (cf, because) = cf_scores(conn, catalog, model.as_ref(), i64::MAX)?;
     Ok(SharedScores {
         cf,
         because,
@@ -291,16 +291,18 @@ pub fn shared_scores(conn: &Connection, catalog: &Catalog) -> Result<SharedScore
 
 type CfScores = (Vec<f32>, Vec<Option<String>>);
 
-/// The listener folded into `model`: a score per catalog track, with the reason for the best ones.
+/// The listener as of `as_of` folded into `model`: a score per catalog track, with the reason for
+/// the best ones.
 pub fn cf_scores(
     conn: &Connection,
     catalog: &Catalog,
     model: Option<&SharedModel>,
+    as_of: i64,
 ) -> Result<CfScores> {
     let n = catalog.len();
     let (mut cf, mut because) = (vec![0.0; n], vec![None; n]);
     if let Some(model) = model {
-        let listener = Listener::load(conn)?;
+        let listener = Listener::load_until(conn, as_of)?;
         // Sessions are scored by the engine from the same history; only the shared model here.
         let unplayed = cf_taste::shared_scores(conn, model, &listener)?
             .into_iter()
