@@ -19,7 +19,18 @@ pub struct AppState {
     /// What Discover Daily is made from (catalog, shared model), kept while the library is unchanged;
     /// held while a list is generated, so two requests never build the same list twice.
     pub discover: Arc<Mutex<Option<sonare::discover::Prepared>>>,
+    /// The library's text index for "find by words", with the library state it was built from.
+    pub search_index: SearchIndex,
 }
+
+pub type SearchIndex = Arc<
+    Mutex<
+        Option<(
+            sonare::discover::DataVersion,
+            Arc<sonare::text::profile::LibraryText>,
+        )>,
+    >,
+>;
 
 impl AppState {
     pub fn open(data: DataDir) -> anyhow::Result<Self> {
@@ -30,6 +41,7 @@ impl AppState {
             cancel_scan: Arc::default(),
             scan_lock: Mutex::new(()),
             discover: Arc::default(),
+            search_index: Arc::default(),
         })
     }
 

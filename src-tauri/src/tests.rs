@@ -201,6 +201,40 @@ fn taste_commands_find_by_words_recommend_nothing_without_history_and_refuse_unk
     assert!(!found.is_empty(), "{titles:?}");
     assert_eq!(found[0]["track"]["title"], titles[0]);
     assert!(found[0]["score"].as_f64().unwrap() > 0.0);
+    // The index is kept for the next search, and made again once the library changes.
+    let state = h.webview.state::<AppState>();
+    let kept = state
+        .search_index
+        .lock()
+        .unwrap()
+        .as_ref()
+        .unwrap()
+        .1
+        .clone();
+    h.call("find_tracks", json!({ "query": word, "k": 10 }))
+        .unwrap();
+    let again = state
+        .search_index
+        .lock()
+        .unwrap()
+        .as_ref()
+        .unwrap()
+        .1
+        .clone();
+    assert!(std::sync::Arc::ptr_eq(&kept, &again));
+    conn.execute(
+        "UPDATE tracks SET title = 'Zyzzyva Nocturne',
+             updated_at = (SELECT max(updated_at) + 1 FROM tracks) WHERE id = ?1",
+        [found[0]["track"]["id"].as_i64().unwrap()],
+    )
+    .unwrap();
+    let renamed = h
+        .call("find_tracks", json!({ "query": "zyzzyva", "k": 10 }))
+        .unwrap();
+    assert_eq!(
+        renamed[0]["track"]["title"], "Zyzzyva Nocturne",
+        "{renamed}"
+    );
 
     // Nothing played and no shared data: an empty list, not an error.
     let recs = h.call("taste_for_me", json!({ "k": 10 })).unwrap();

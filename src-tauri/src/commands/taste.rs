@@ -1,9 +1,12 @@
 //! Taste commands: importing listening data, search by words, recommendations for the listener.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use sonare::cf::import::{self, HistoryFormat, ImportReport, SharedFormat};
 use sonare::cf::taste::{self, Listener, SharedModel};
 use sonare::db::tracks::{self as q, TrackRow};
+use sonare::discover::DataVersion;
 use sonare::text::profile::LibraryText;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
@@ -17,22 +20,40 @@ pub struct FoundTrack {
     pub score: f32,
 }
 
-/// Tracks for a free-text query, by text and sound tags together.
+/// Tracks for a free-text query, by text and sound tags together. Off the UI thread: the text index
+/// of a large library takes a while to build, and is kept while the library is unchanged.
 #[tauri::command]
-pub fn find_tracks(
+pub async fn find_tracks(
     state: State<'_, AppState>,
     query: String,
     k: usize,
 ) -> CommandResult<Vec<FoundTrack>> {
-    let conn = state.db();
-    let hits = LibraryText::load(&conn)?.search(&query, k.clamp(1, 500));
-    let ids: Vec<i64> = hits.iter().map(|h| h.0).collect();
-    let rows = q::tracks_by_ids(&conn, &ids)?;
-    Ok(rows
-        .into_iter()
-        .zip(hits)
-        .map(|(track, (_, score))| FoundTrack { track, score })
-        .collect())
+    let conn = state.writer()?;
+    let index = state.search_index.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let version = DataVersion::read(&conn)?;
+        let text = {
+            let mut kept = index.lock().unwrap_or_else(|e| e.into_inner());
+            match kept.as_ref() {
+                Some((v, text)) if *v == version => text.clone(),
+                _ => {
+                    let text = Arc::new(LibraryText::load(&conn)?);
+                    *kept = Some((version, text.clone()));
+                    text
+                }
+            }
+        };
+        let hits = text.search(&query, k.clamp(1, 500));
+        let ids: Vec<i64> = hits.iter().map(|h| h.0).collect();
+        let rows = q::tracks_by_ids(&conn, &ids)?;
+        Ok(rows
+            .into_iter()
+            .zip(hits)
+            .map(|(track, (_, score))| FoundTrack { track, score })
+            .collect())
+    })
+    .await
+    .map_err(|e| CommandError::new("find", e))?
 }
 
 #[derive(Serialize)]
@@ -43,26 +64,31 @@ pub struct ForYou {
     pub because: Option<String>,
 }
 
-/// Unplayed library tracks by co-listening evidence, with the reason.
+/// Unplayed library tracks by co-listening evidence, with the reason (off the UI thread: the shared
+/// model may be trained here on first use).
 #[tauri::command]
-pub fn taste_for_me(state: State<'_, AppState>, k: usize) -> CommandResult<Vec<ForYou>> {
+pub async fn taste_for_me(state: State<'_, AppState>, k: usize) -> CommandResult<Vec<ForYou>> {
     let conn = state.writer()?;
-    let listener = Listener::load(&conn)?;
-    let shared = SharedModel::load(&conn).map_err(|e| CommandError::new("taste", e))?;
-    let scores = taste::scores(&conn, shared.as_ref(), &listener, k.clamp(1, 500))
-        .map_err(|e| CommandError::new("taste", e))?;
-    let ids: Vec<i64> = scores.iter().map(|s| s.track_id).collect();
-    let rows = q::tracks_by_ids(&conn, &ids)?;
-    Ok(rows
-        .into_iter()
-        .zip(scores)
-        .map(|(track, s)| ForYou {
-            track,
-            cf: s.cf,
-            session: s.session,
-            because: s.because,
-        })
-        .collect())
+    tauri::async_runtime::spawn_blocking(move || {
+        let listener = Listener::load(&conn)?;
+        let shared = SharedModel::load(&conn).map_err(|e| CommandError::new("taste", e))?;
+        let scores = taste::scores(&conn, shared.as_ref(), &listener, k.clamp(1, 500))
+            .map_err(|e| CommandError::new("taste", e))?;
+        let ids: Vec<i64> = scores.iter().map(|s| s.track_id).collect();
+        let rows = q::tracks_by_ids(&conn, &ids)?;
+        Ok(rows
+            .into_iter()
+            .zip(scores)
+            .map(|(track, s)| ForYou {
+                track,
+                cf: s.cf,
+                session: s.session,
+                because: s.because,
+            })
+            .collect())
+    })
+    .await
+    .map_err(|e| CommandError::new("taste", e))?
 }
 
 #[derive(Serialize)]
