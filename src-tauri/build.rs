@@ -26,6 +26,7 @@ const COMMANDS: &[&str] = &[
     "find_tracks",
     "taste_for_me",
     "import_listening_data",
+    "cancel_import",
     "discover_daily",
     "discover_days",
     "discover_feedback",

@@ -441,3 +441,61 @@ fn plays_of_songs_not_yet_in_the_library_join_the_history_when_the_song_arrives(
     assert_eq!(sonare::cf::matching::rematch_library(&mut conn).unwrap(), 0);
     assert_eq!(plays(&conn), 3);
 }
+
+#[test]
+fn a_cancelled_import_writes_nothing_and_progress_counts_the_bytes() {
+    use std::sync::{Arc, Mutex};
+    let lib = library();
+    let mut conn = sonare::db::open(&lib.db).unwrap();
+    // A listening log of about 3 MB: 40,000 plays of ten listeners.
+    let log = lib.tmp.path().join("big-log.tsv");
+    let mut text = String::new();
+    for n in 0..40_000u64 {
+        text += &format!(
+            "user_{:03}\t2009-05-04T{:02}:{:02}:{:02}Z\t\tArtist {}\t\tA rather long song title number {}\n",
+            n % 10,
+            n / 3600 % 24,
+            n / 60 % 60,
+            n % 60,
+            n % 500,
+            n % 3_000
+        );
+    }
+    std::fs::write(&log, &text).unwrap();
+    let before = snapshot(&conn);
+
+    // Cancelled once past the first mebibyte: an error naming the file, and nothing written.
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let control = Arc::new_cyclic(|me: &std::sync::Weak<import::ImportControl>| {
+        let (me, seen) = (me.clone(), seen.clone());
+        import::ImportControl::with_progress(move |bytes| {
+            seen.lock().unwrap().push(bytes);
+            if let Some(control) = me.upgrade() {
+                control.cancel();
+            }
+        })
+    });
+    let err =
+        import::import_shared_with(&mut conn, &log, SharedFormat::LastfmLog, control).unwrap_err();
+    assert!(matches!(err, ImportError::Cancelled { .. }), "{err}");
+    assert!(err.to_string().contains("big-log.tsv"), "{err}");
+    assert_eq!(seen.lock().unwrap().len(), 1);
+    assert_eq!(snapshot(&conn), before);
+
+    // Not cancelled: progress rises every mebibyte up to the whole file, and everything is there.
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let reports = seen.clone();
+    let control = Arc::new(import::ImportControl::with_progress(move |bytes| {
+        reports.lock().unwrap().push(bytes)
+    }));
+    let report =
+        import::import_shared_with(&mut conn, &log, SharedFormat::LastfmLog, control.clone())
+            .unwrap();
+    assert_eq!(report.imported, 40_000, "{report:?}");
+    let seen = seen.lock().unwrap().clone();
+    let size = text.len() as u64;
+    assert_eq!(seen.len() as u64, size >> 20, "{seen:?}");
+    assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
+    assert_eq!(control.bytes_read(), size);
+    assert_eq!(import::input_size(&log), size);
+}

@@ -75,6 +75,7 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         commands::analysis::similar_tracks,
         commands::taste::find_tracks,
         commands::taste::taste_for_me,
+        commands::taste::cancel_import,
         commands::taste::import_listening_data,
         commands::discover::discover_daily,
         commands::discover::discover_days,

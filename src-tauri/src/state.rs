@@ -21,6 +21,8 @@ pub struct AppState {
     pub discover: Arc<Mutex<Option<sonare::discover::Prepared>>>,
     /// The library's text index for "find by words", with the library state it was built from.
     pub search_index: SearchIndex,
+    /// The running import's control (progress, cancel), if one runs.
+    pub import: Arc<Mutex<Option<Arc<sonare::cf::import::ImportControl>>>>,
 }
 
 pub type SearchIndex = Arc<
@@ -42,6 +44,7 @@ impl AppState {
             scan_lock: Mutex::new(()),
             discover: Arc::default(),
             search_index: Arc::default(),
+            import: Arc::default(),
         })
     }
 

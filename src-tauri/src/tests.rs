@@ -243,11 +243,13 @@ fn taste_commands_find_by_words_recommend_nothing_without_history_and_refuse_unk
     let err = h
         .call(
             "import_listening_data",
-            json!({ "kind": "history", "format": "winamp" }),
+            json!({ "kind": "history", "format": "winamp", "onProgress": "__CHANNEL__:1" }),
         )
         .unwrap_err();
     assert_eq!(err["kind"], "format");
     assert!(err["message"].as_str().unwrap().contains("winamp"));
+    // Stopping when no import runs does nothing.
+    assert_eq!(h.call("cancel_import", json!({})).unwrap(), Value::Null);
 }
 
 #[test]

@@ -45,12 +45,26 @@ function reportLine(report) {
   return `${report.path}: ${report.imported} imported, ${report.skipped} skipped; ${report.matched} of ${report.items} in your library (${rate} %)`;
 }
 
+function fileName(path) {
+  return path.split(/[\\/]/).pop();
+}
+
+function showProgress({ file, index, files, bytesRead, bytesTotal }) {
+  const share = bytesTotal > 0 ? Math.min(1, bytesRead / bytesTotal) : 0;
+  $('import-bar').value = share;
+  const of = files > 1 ? ` (${index} of ${files})` : '';
+  $('import-status').textContent = `Importing ${fileName(file)}${of}: ${Math.round(share * 100)} %`;
+}
+
 async function importFiles() {
   const [kind, format] = $('import-format').value.split(':');
   const button = $('import-button');
   button.disabled = true;
   try {
-    const outcome = await api.importListeningData(kind, format);
+    const outcome = await api.importListeningData(kind, format, (event) => {
+      $('import-progress').hidden = false;
+      showProgress(event);
+    });
     if (!outcome) return; // the listener closed the file picker
     const results = $('import-results');
     results.replaceChildren(
@@ -59,10 +73,12 @@ async function importFiles() {
         ...r.skipped_lines.slice(0, 5).map((s) => el('div', { class: 'hint', text: `skipped ${s.at}: ${s.reason}` })),
       ])),
       ...outcome.errors.map((e) => el('li', { class: 'error', text: e })),
+      ...(outcome.cancelled ? [el('li', { class: 'hint', text: 'Stopped: the file under way and the ones after it were not imported.' })] : []),
     );
     await refreshTaste();
   } finally {
     button.disabled = false;
+    $('import-progress').hidden = true;
   }
 }
 
@@ -75,5 +91,8 @@ export function initTaste({ showMessage }) {
   $('import-form').addEventListener('submit', (event) => {
     event.preventDefault();
     importFiles().catch((e) => notify(errorText(e), 'error'));
+  });
+  $('import-cancel').addEventListener('click', () => {
+    api.cancelImport().catch((e) => notify(errorText(e), 'error'));
   });
 }

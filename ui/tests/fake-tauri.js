@@ -50,6 +50,7 @@
     return { total: rows.length, rows: rows.slice(offset, q.limit ? offset + q.limit : undefined) };
   }
 
+  const importing = { stop: null };
   const handlers = {
     library_overview: () => ({ tracks: lib.tracks.length, folders: lib.folders.length, failures: lib.failures.length }),
     list_tracks: ({ query: q }) => query(q),
@@ -196,14 +197,26 @@
     },
     taste_for_me: ({ k }) => lib.tracks.filter((t) => t.because !== undefined).slice(0, k)
       .map((t, i) => ({ track: t, cf: 1 - i / 100, session: 0, because: t.because })),
-    import_listening_data: ({ kind, format }) => {
+    // `config.importProgress`: events sent one by one while the import "runs"; it then waits for
+    // cancel_import when `config.importWaitsForCancel` is set.
+    import_listening_data: async ({ kind, format, onProgress }) => {
       void kind; void format;
-      const outcome = config.importReports ? { reports: config.importReports, errors: config.importErrors || [] } : null;
+      for (const event of config.importProgress || []) {
+        onProgress.onmessage(event);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      if (config.importWaitsForCancel) {
+        await new Promise((resolve) => { importing.stop = resolve; });
+        return { reports: [], errors: [], cancelled: true };
+      }
+      const outcome = config.importReports
+        ? { reports: config.importReports, errors: config.importErrors || [], cancelled: false } : null;
       if (outcome && config.afterImport) {
         for (const [id, because] of config.afterImport) trackById(id).because = because;
       }
       return outcome;
     },
+    cancel_import: () => { importing.stop?.(); return null; },
   });
 
   // Discover Daily: `config.discover` = {today, mode, samples, picks: [{id, kind, reason}], past: {day: picks}}.

@@ -79,7 +79,8 @@ test('closing the file picker imports nothing; the chosen format is passed on', 
   await page.waitForFunction(() => window.__FAKE_CALLS__.some((c) => c.command === 'import_listening_data'));
   assert.equal(await page.$$eval('#import-results li', (l) => l.length), 0);
   const [first] = await calls(page, 'import_listening_data');
-  assert.deepEqual(first.args, { kind: 'history', format: 'spotify' });
+  assert.deepEqual([first.args.kind, first.args.format], ['history', 'spotify']);
+  assert.ok(first.args.onProgress, 'progress comes back over a channel');
   assert.deepEqual(problems, []);
 });
 
@@ -109,3 +110,29 @@ test('import reports list skipped lines and failed files', async () => {
   await page.waitForFunction(() => document.querySelectorAll('#foryou-list li').length === 3);
   assert.deepEqual(problems, []);
 });
+
+test('a long import shows its progress and can be stopped', async () => {
+  const lib = library();
+  const { page, problems } = await openApp(browser, url, {
+    ...lib,
+    importProgress: [
+      { file: '/home/me/lastfm/userid-timestamp.tsv', index: 1, files: 2, bytesRead: 0, bytesTotal: 4000000 },
+      { file: '/home/me/lastfm/userid-timestamp.tsv', index: 1, files: 2, bytesRead: 1048576, bytesTotal: 4000000 },
+    ],
+    importWaitsForCancel: true,
+  });
+  await page.click('.nav[data-view="taste"]');
+  await page.waitForSelector('#foryou-list li');
+  assert.equal(await page.isHidden('#import-progress'), true);
+  await page.click('#import-button');
+  await page.waitForFunction(() => document.querySelector('#import-status').textContent.includes('26 %'));
+  assert.equal(await page.textContent('#import-status'), 'Importing userid-timestamp.tsv (1 of 2): 26 %');
+  assert.equal(await page.isDisabled('#import-button'), true);
+  await page.click('#import-cancel');
+  await page.waitForSelector('#import-progress', { state: 'hidden' });
+  assert.match(await page.textContent('#import-results'), /Stopped: the file under way/);
+  assert.equal(await page.isDisabled('#import-button'), false);
+  assert.equal((await calls(page, 'cancel_import')).length, 1);
+  assert.deepEqual(problems, []);
+});
+

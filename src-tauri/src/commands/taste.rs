@@ -3,11 +3,14 @@
 use std::sync::Arc;
 
 use serde::Serialize;
-use sonare::cf::import::{self, HistoryFormat, ImportReport, SharedFormat};
+use sonare::cf::import::{
+    self, HistoryFormat, ImportControl, ImportError, ImportReport, SharedFormat,
+};
 use sonare::cf::taste::{self, Listener, SharedModel};
 use sonare::db::tracks::{self as q, TrackRow};
 use sonare::discover::DataVersion;
 use sonare::text::profile::LibraryText;
+use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
@@ -96,15 +99,31 @@ pub struct ImportOutcome {
     pub reports: Vec<ImportReport>,
     /// Files that could not be imported, with the reason (naming the file and line).
     pub errors: Vec<String>,
+    /// The listener stopped the import: the file under way and those after it were not imported.
+    pub cancelled: bool,
 }
 
-/// Lets the listener pick files, then imports them as `kind` ("history" or "shared") in `format`.
+/// How far an import has come, sent to the window while it runs.
+#[derive(Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportProgress {
+    pub file: String,
+    /// 1-based, of `files`.
+    pub index: usize,
+    pub files: usize,
+    pub bytes_read: u64,
+    pub bytes_total: u64,
+}
+
+/// Lets the listener pick files, then imports them as `kind` ("history" or "shared") in `format`,
+/// reporting progress; `cancel_import` stops it (the file under way is rolled back).
 #[tauri::command]
 pub async fn import_listening_data<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     kind: String,
     format: String,
+    on_progress: Channel<ImportProgress>,
 ) -> CommandResult<Option<ImportOutcome>> {
     enum Which {
         History(HistoryFormat),
@@ -129,24 +148,61 @@ pub async fn import_listening_data<R: Runtime>(
         .into_iter()
         .filter_map(|f| f.into_path().ok())
         .collect();
+    let running = state.import.clone();
     let outcome = tauri::async_runtime::spawn_blocking(move || {
         let mut outcome = ImportOutcome {
             reports: Vec::new(),
             errors: Vec::new(),
+            cancelled: false,
         };
-        for path in paths {
+        let files = paths.len();
+        for (i, path) in paths.iter().enumerate() {
+            let progress = ImportProgress {
+                file: path.display().to_string(),
+                index: i + 1,
+                files,
+                bytes_read: 0,
+                bytes_total: import::input_size(path),
+            };
+            let _ = on_progress.send(progress.clone());
+            let channel = on_progress.clone();
+            let control = Arc::new(ImportControl::with_progress(move |bytes_read| {
+                let _ = channel.send(ImportProgress {
+                    bytes_read,
+                    ..progress.clone()
+                });
+            }));
+            *running.lock().unwrap_or_else(|e| e.into_inner()) = Some(control.clone());
             let result = match which {
-                Which::History(f) => import::import_history(&mut conn, &path, f),
-                Which::Shared(f) => import::import_shared(&mut conn, &path, f),
+                Which::History(f) => import::import_history_with(&mut conn, path, f, control),
+                Which::Shared(f) => import::import_shared_with(&mut conn, path, f, control),
             };
             match result {
                 Ok(report) => outcome.reports.push(report),
+                Err(ImportError::Cancelled { .. }) => {
+                    outcome.cancelled = true;
+                    break;
+                }
                 Err(e) => outcome.errors.push(e.to_string()),
             }
         }
+        *running.lock().unwrap_or_else(|e| e.into_inner()) = None;
         outcome
     })
     .await
     .map_err(|e| CommandError::new("import", e))?;
     Ok(Some(outcome))
+}
+
+/// Stops the running import, if any.
+#[tauri::command]
+pub fn cancel_import(state: State<'_, AppState>) {
+    if let Some(control) = state
+        .import
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+    {
+        control.cancel();
+    }
 }

@@ -8,6 +8,7 @@
 //! reported. Importing the same content twice changes nothing (the content hash is remembered, and
 //! every row has a natural key).
 
+mod control;
 mod history;
 mod json_stream;
 mod playlists;
@@ -23,6 +24,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::matching::{self, LibraryIndex};
+use control::Tracked;
+pub use control::{input_size, ImportControl};
 use store::Items;
 
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +47,8 @@ pub enum ImportError {
         at: String,
         reason: String,
     },
+    #[error("import of {path} cancelled; nothing was imported from this file")]
+    Cancelled { path: PathBuf },
     #[error("database: {0}")]
     Db(#[from] rusqlite::Error),
 }
@@ -131,6 +136,7 @@ pub(crate) struct Importer<'a> {
     pub index: &'a LibraryIndex,
     pub report: ImportReport,
     pub path: PathBuf,
+    pub control: std::sync::Arc<ImportControl>,
 }
 
 impl Importer<'_> {
@@ -181,11 +187,18 @@ impl Importer<'_> {
         }
     }
 
-    pub fn open(&self) -> Result<std::fs::File> {
-        std::fs::File::open(&self.path).map_err(|source| ImportError::Io {
-            path: self.path.clone(),
+    /// The file being imported, read through the import's control.
+    pub fn open(&self) -> Result<Tracked<std::fs::File>> {
+        self.open_file(&self.path)
+    }
+
+    /// Another file of the import (a dataset folder's), read through the import's control.
+    pub fn open_file(&self, path: &Path) -> Result<Tracked<std::fs::File>> {
+        let file = std::fs::File::open(path).map_err(|source| ImportError::Io {
+            path: path.to_owned(),
             source,
-        })
+        })?;
+        Ok(Tracked::new(file, self.control.clone()))
     }
 }
 
@@ -224,14 +237,22 @@ fn content_hash(path: &Path) -> Result<String> {
     Ok(format!("{:032x}", hasher.digest128()))
 }
 
-/// Runs `read` over `path` in one transaction, unless the same content was imported before.
+/// Runs `read` over `path` in one transaction, unless the same content was imported before; a
+/// cancelled import rolls back.
 fn run_import(
     conn: &mut Connection,
     path: &Path,
     kind: &str,
     format: &str,
+    control: std::sync::Arc<ImportControl>,
     read: impl FnOnce(&mut Importer) -> Result<()>,
 ) -> Result<ImportReport> {
+    let cancelled = || ImportError::Cancelled {
+        path: path.to_owned(),
+    };
+    if control.is_cancelled() {
+        return Err(cancelled());
+    }
     let started = Instant::now();
     let hash = content_hash(path)?;
     let previous: Option<String> = conn
@@ -265,8 +286,14 @@ fn run_import(
             ..Default::default()
         },
         path: path.to_owned(),
+        control: control.clone(),
     };
-    read(&mut importer)?;
+    // A cancelled read fails wherever it was; whatever the error says, it was the cancel.
+    let read = read(&mut importer);
+    if control.is_cancelled() {
+        return Err(cancelled());
+    }
+    read?;
     let mut report = importer.report;
     let touched = importer.items.touched;
     matching::rematch(&tx, &index)?;
@@ -290,6 +317,9 @@ fn run_import(
             serde_json::to_string(&report).unwrap_or_default()
         ],
     )?;
+    if control.is_cancelled() {
+        return Err(cancelled());
+    }
     tx.commit()?;
     Ok(report)
 }
@@ -327,11 +357,22 @@ pub fn import_history(
     path: &Path,
     format: HistoryFormat,
 ) -> Result<ImportReport> {
+    import_history_with(conn, path, format, Default::default())
+}
+
+/// As [`import_history`], followed and cancellable through `control`.
+pub fn import_history_with(
+    conn: &mut Connection,
+    path: &Path,
+    format: HistoryFormat,
+    control: std::sync::Arc<ImportControl>,
+) -> Result<ImportReport> {
     run_import(
         conn,
         path,
         "history",
         &format_name(format),
+        control,
         |imp| match format {
             HistoryFormat::Spotify => history::spotify(imp),
             HistoryFormat::Listenbrainz => history::listenbrainz(imp),
@@ -348,11 +389,22 @@ pub fn import_shared(
     path: &Path,
     format: SharedFormat,
 ) -> Result<ImportReport> {
+    import_shared_with(conn, path, format, Default::default())
+}
+
+/// As [`import_shared`], followed and cancellable through `control`.
+pub fn import_shared_with(
+    conn: &mut Connection,
+    path: &Path,
+    format: SharedFormat,
+    control: std::sync::Arc<ImportControl>,
+) -> Result<ImportReport> {
     run_import(
         conn,
         path,
         "shared",
         &format_name(format),
+        control,
         |imp| match format {
             SharedFormat::Hetrec => shared::hetrec(imp),
             SharedFormat::LastfmLog => shared::lastfm_log(imp),

@@ -54,11 +54,8 @@ fn add_interaction(imp: &Importer, user: i64, item: i64, weight: f64, replace: b
 
 /// Numbered non-blank lines of `path` (invalid UTF-8 decoded lossily, CR dropped); blank lines mean
 /// nothing in any of these formats.
-fn lines(path: &Path) -> Result<impl Iterator<Item = (usize, Result<String>)>> {
-    let file = std::fs::File::open(path).map_err(|source| ImportError::Io {
-        path: path.to_owned(),
-        source,
-    })?;
+fn lines(imp: &Importer, path: &Path) -> Result<impl Iterator<Item = (usize, Result<String>)>> {
+    let file = imp.open_file(path)?;
     let owned = path.to_owned();
     Ok(BufReader::new(file)
         .split(b'\n')
@@ -80,9 +77,9 @@ fn lines(path: &Path) -> Result<impl Iterator<Item = (usize, Result<String>)>> {
 }
 
 /// Reads a two-or-more-column `id<TAB>value` file with a header into a map.
-fn id_map(path: &Path, header: &str) -> Result<HashMap<String, String>> {
+fn id_map(imp: &Importer, path: &Path, header: &str) -> Result<HashMap<String, String>> {
     let mut map = HashMap::new();
-    for (n, line) in lines(path)? {
+    for (n, line) in lines(imp, path)? {
         let line = line?;
         if n == 1 {
             if !line.to_lowercase().starts_with(header) {
@@ -125,7 +122,7 @@ pub fn hetrec(imp: &mut Importer) -> Result<()> {
             ),
         ));
     }
-    let mut rows = lines(&counts)?;
+    let mut rows = lines(imp, &counts)?;
     match rows.next() {
         Some((_, Ok(head)))
             if head.to_lowercase().split('\t').collect::<Vec<_>>()
@@ -138,7 +135,7 @@ pub fn hetrec(imp: &mut Importer) -> Result<()> {
             ))
         }
     }
-    let names = id_map(&artists_file, "id\tname")?;
+    let names = id_map(imp, &artists_file, "id\tname")?;
     let mut users = Users::default();
     let mut artist_items: HashMap<String, i64> = HashMap::new();
     for (n, line) in rows {
@@ -176,9 +173,9 @@ pub fn hetrec(imp: &mut Importer) -> Result<()> {
     }
     let (tagged, tag_names) = (dir.join("user_taggedartists.dat"), dir.join("tags.dat"));
     if tagged.is_file() && tag_names.is_file() {
-        let tags = id_map(&tag_names, "tagid\ttagvalue")?;
+        let tags = id_map(imp, &tag_names, "tagid\ttagvalue")?;
         let mut per_item: HashMap<(i64, String), f64> = HashMap::new();
-        for (n, line) in lines(&tagged)?.skip(1) {
+        for (n, line) in lines(imp, &tagged)?.skip(1) {
             let line = line?;
             let f: Vec<&str> = line.split('\t').collect();
             let (Some(item), Some(tag)) = (
@@ -208,7 +205,7 @@ pub fn lastfm_log(imp: &mut Importer) -> Result<()> {
     let path = imp.path.clone();
     let mut users = Users::default();
     let mut data_seen = false;
-    for (n, line) in lines(&path)? {
+    for (n, line) in lines(imp, &path)? {
         let line = line?;
         let at = format!("line {n}");
         let f: Vec<&str> = line.split('\t').map(str::trim).collect();
@@ -307,7 +304,7 @@ pub fn mpd(imp: &mut Importer) -> Result<()> {
 pub fn factors(imp: &mut Importer) -> Result<()> {
     const FORMAT: &str = "Sonare factor file";
     let path = imp.path.clone();
-    let mut rows = lines(&path)?;
+    let mut rows = lines(imp, &path)?;
     let header: Value = match rows.next() {
         Some((_, line)) => serde_json::from_str(&line?)
             .map_err(|e| imp.wrong_format(FORMAT, format!("line 1 is not a JSON header: {e}")))?,

@@ -50,7 +50,10 @@ export const api = {
   tasteForMe: (k = 30) => call('taste_for_me', { k }),
   /** Opens a file picker and imports the files → {reports, errors}, or null if nothing was picked.
    *  kind: 'history' | 'shared'; format: spotify | listenbrainz | lastfm | m3u | xspf | hetrec | … */
-  importListeningData: (kind, format) => call('import_listening_data', { kind, format }),
+  /** Picks files and imports them; onEvent gets {file, index, files, bytesRead, bytesTotal}. */
+  importListeningData: (kind, format, onEvent = () => {}) =>
+    call('import_listening_data', { kind, format, onProgress: channel(onEvent) }),
+  cancelImport: () => call('cancel_import'),
   /** → {day, mode, blend, candidates, tracks: [{position, track, score, scores, reason_kind, reason,
    *  reason_track, feedback}]}: the day's Discover Daily (day null = today; refresh = make it again). */
   discoverDaily: (day = null, refresh = false) => call('discover_daily', { day, refresh }),
