@@ -344,6 +344,35 @@ fn cli_prints_the_list_with_scores_reasons_and_the_blend() {
         assert!(t["track"]["title"].is_string());
     }
     assert_eq!(json["explain"]["features"].as_array().unwrap().len(), 7);
+    // Made again in another process (other hash seeds) from the same state: the same list.
+    let remade: Value = serde_json::from_str(&ok(&run(
+        data,
+        &[
+            "discover",
+            "--date",
+            DAY,
+            "--size",
+            "8",
+            "--json",
+            "--refresh",
+        ],
+    )))
+    .unwrap();
+    let list = |v: &Value| -> Vec<(Value, Value, Value)> {
+        v["tracks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                (
+                    t["track"]["id"].clone(),
+                    t["score"].clone(),
+                    t["reason"].clone(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(list(&remade), list(&json));
 
     let text = ok(&run(data, &["discover", "--date", DAY, "--explain"]));
     assert!(text.contains("Discover Daily 2026-06-15"), "{text}");
