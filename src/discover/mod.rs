@@ -177,8 +177,25 @@ pub struct Prepared {
 impl Prepared {
     pub fn load(conn: &Connection) -> Result<Self> {
         let version = DataVersion::read(conn)?;
-        let catalog = Catalog::load(conn)?;
-        let model = SharedModel::load(conn)?;
+        // The shared model is read (or trained) on a connection of its own while the catalog loads:
+        // neither needs the other.
+        let file = conn.path().filter(|p| !p.is_empty()).map(str::to_owned);
+        let (catalog, model) = std::thread::scope(|scope| {
+            let side = file.map(|path| {
+                scope.spawn(move || -> Result<Option<SharedModel>> {
+                    Ok(SharedModel::load(&crate::db::open_reader(&path)?)?)
+                })
+            });
+            let catalog = Catalog::load(conn);
+            let model = match side {
+                Some(handle) => handle
+                    .join()
+                    .expect("the shared model reader does not panic"),
+                None => SharedModel::load(conn).map_err(DiscoverError::from),
+            };
+            (catalog, model)
+        });
+        let (catalog, model) = (catalog?, model?);
         let popular = popularity_of(conn, &catalog)?;
         Ok(Prepared {
             version,
