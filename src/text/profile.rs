@@ -148,6 +148,49 @@ impl TokenCache {
     }
 }
 
+/// The library's artists as the profiles see them: one slot per artist key (case, diacritics and
+/// "feat." do not split an artist), found by display name without folding it again on every track.
+#[derive(Default)]
+struct Artists<'a> {
+    by_name: HashMap<&'a str, usize>,
+    by_key: HashMap<String, usize>,
+    /// The first display name seen of each artist.
+    names: Vec<String>,
+    keys: Vec<String>,
+    /// Each artist's imported user tags, as term ids.
+    tags: Vec<IdBag>,
+}
+
+impl<'a> Artists<'a> {
+    fn slot(
+        &mut self,
+        name: &'a str,
+        cache: &mut TokenCache,
+        tags: &HashMap<String, Vec<(String, f32)>>,
+    ) -> usize {
+        if let Some(&a) = self.by_name.get(name) {
+            return a;
+        }
+        let key = artist_key(name);
+        let a = match self.by_key.get(&key) {
+            Some(&a) => a,
+            None => {
+                let mut tag_ids = IdBag::default();
+                if let Some(t) = tags.get(&format!("a:{key}")) {
+                    cache.add_bag(&mut tag_ids, &tag_bag(t, 2.0));
+                }
+                self.names.push(name.to_owned());
+                self.keys.push(key.clone());
+                self.tags.push(tag_ids);
+                self.by_key.insert(key, self.names.len() - 1);
+                self.names.len() - 1
+            }
+        };
+        self.by_name.insert(name, a);
+        a
+    }
+}
+
 /// The text model of the library.
 pub struct LibraryText {
     pub track_ids: Vec<i64>,
@@ -186,44 +229,21 @@ impl LibraryText {
         let tags = imported_tags(conn)?;
 
         let mut cache = TokenCache::default();
-        // Interned once: the sound-tag labels, decade words per year, and per artist name its
-        // profile slot and imported tags (names and labels repeat on every track).
+        // Interned once: the sound-tag labels, decade words per year, and each artist's slot and
+        // imported tags (names and labels repeat on every track).
         let label_ids: Vec<Vec<u32>> = labels.iter().map(|l| cache.ids(l)).collect();
         let mut decades: HashMap<i64, [u32; 2]> = HashMap::new();
-        let mut artist_of_name: HashMap<&str, usize> = HashMap::new();
-        let mut artist_index: HashMap<String, usize> = HashMap::new();
-        let mut artists: Vec<String> = Vec::new();
-        let mut artist_keys: Vec<String> = Vec::new();
-        let mut artist_tag_bags: Vec<IdBag> = Vec::new();
+        let mut artists = Artists::default();
         let mut artist_bags: Vec<IdBag> = Vec::new();
         let mut artist_tracks: Vec<f32> = Vec::new();
         let mut track_bags = Vec::with_capacity(facts.len());
         let mut track_artist = Vec::with_capacity(facts.len());
         for f in &facts {
-            let a = match artist_of_name.get(f.artist.as_str()) {
-                Some(&a) => a,
-                None => {
-                    let akey = artist_key(&f.artist);
-                    let a = match artist_index.get(&akey) {
-                        Some(&a) => a,
-                        None => {
-                            let mut tag_ids = IdBag::default();
-                            if let Some(t) = tags.get(&format!("a:{akey}")) {
-                                cache.add_bag(&mut tag_ids, &tag_bag(t, 2.0));
-                            }
-                            artists.push(f.artist.clone());
-                            artist_keys.push(akey.clone());
-                            artist_tag_bags.push(tag_ids);
-                            artist_bags.push(IdBag::default());
-                            artist_tracks.push(0.0);
-                            artist_index.insert(akey, artists.len() - 1);
-                            artists.len() - 1
-                        }
-                    };
-                    artist_of_name.insert(&f.artist, a);
-                    a
-                }
-            };
+            let a = artists.slot(&f.artist, &mut cache, &tags);
+            if a == artist_bags.len() {
+                artist_bags.push(IdBag::default());
+                artist_tracks.push(0.0);
+            }
             // Everything but the title describes the artist too.
             let mut context = IdBag::default();
             cache.add(&mut context, &f.artist, 1.5);
@@ -254,14 +274,14 @@ impl LibraryText {
                     }
                 }
             }
-            context.extend(&artist_tag_bags[a]);
+            context.extend(&artists.tags[a]);
             let mut bag = context.clone();
             cache.add_once(&mut bag, &f.title, 1.0);
             let title_tags = (!tags.is_empty())
                 .then(|| {
                     tags.get(&format!(
                         "t:{}\u{1f}{}",
-                        artist_keys[a],
+                        artists.keys[a],
                         title_key(&f.title)
                     ))
                 })
@@ -282,7 +302,7 @@ impl LibraryText {
         Ok(LibraryText {
             track_ids: facts.iter().map(|f| f.id).collect(),
             track_artist,
-            artists,
+            artists: artists.names,
             tracks: Corpus::from_ids(cache.vocabulary.clone(), track_bags),
             artist_corpus: Corpus::from_ids(cache.vocabulary, artist_bags),
         })
