@@ -138,6 +138,13 @@ fn run_until_done<R: Runtime>(app: &AppHandle<R>) {
         } else {
             inner.control = None;
             inner.again = false;
+            let cancelled = control.state() == JobState::Cancelled;
+            drop(inner);
+            // The analysis changed what Discover Daily is made from: read it again now rather than
+            // when the listener next asks for a list (not at quit, which cancels the job).
+            if !cancelled {
+                crate::commands::discover::prepare_in_background(&state);
+            }
             return;
         }
     }
