@@ -31,17 +31,19 @@ function findFile(dir, name) {
   return null;
 }
 
-/** A port nothing listens on now (so parallel runs and other tools never collide). */
-async function freePort() {
+/** `n` distinct ports nothing listens on now (so parallel runs and other tools never collide). All
+ *  are held open until each is known: a port closed and asked for again can come back twice, and
+ *  tauri-driver and WebKitWebDriver on one port fail. */
+async function freePorts(n) {
   const net = await import('node:net');
-  return new Promise((resolve, reject) => {
+  const servers = await Promise.all(Array.from({ length: n }, () => new Promise((resolve, reject) => {
     const server = net.createServer();
     server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  })));
+  const ports = servers.map((server) => server.address().port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
 }
 
 async function waitForPort(port, ms) {
@@ -93,8 +95,7 @@ before(async () => {
     await new Promise((r) => setTimeout(r, 800));
   }
   const tauriDriver = process.env.TAURI_DRIVER || path.join(os.homedir(), '.cargo/bin/tauri-driver');
-  const port = await freePort();
-  const nativePort = await freePort();
+  const [port, nativePort] = await freePorts(2);
   driver = spawn(tauriDriver, ['--port', String(port), '--native-port', String(nativePort), '--native-driver', '/usr/bin/WebKitWebDriver'],
     { env, stdio: ['ignore', 'inherit', 'inherit'] });
   await waitForPort(port, 15000);
