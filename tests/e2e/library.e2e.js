@@ -46,6 +46,25 @@ async function freePorts(n) {
   return ports;
 }
 
+/** Passes the driver's output on, except that when WebKitWebDriver could not start, tauri-driver
+ *  repeats "accept new stream fail" without end (once half a gigabyte of CI log): the first is shown,
+ *  and after a hundred the driver is stopped so the test fails at once. */
+function relayDriverOutput(stream, stop) {
+  let repeats = 0;
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk) => {
+    for (const line of chunk.split('\n').filter(Boolean)) {
+      if (line.includes('accept new stream fail')) {
+        repeats += 1;
+        if (repeats === 1) process.stderr.write(`${line} (repeats are not shown)\n`);
+        if (repeats === 100) stop();
+      } else {
+        process.stderr.write(`${line}\n`);
+      }
+    }
+  });
+}
+
 async function waitForPort(port, ms) {
   const net = await import('node:net');
   const deadline = Date.now() + ms;
@@ -97,7 +116,8 @@ before(async () => {
   const tauriDriver = process.env.TAURI_DRIVER || path.join(os.homedir(), '.cargo/bin/tauri-driver');
   const [port, nativePort] = await freePorts(2);
   driver = spawn(tauriDriver, ['--port', String(port), '--native-port', String(nativePort), '--native-driver', '/usr/bin/WebKitWebDriver'],
-    { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const stream of [driver.stdout, driver.stderr]) relayDriverOutput(stream, () => driver.kill());
   await waitForPort(port, 15000);
   browser = await remote({
     hostname: '127.0.0.1',
