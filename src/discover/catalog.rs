@@ -128,7 +128,7 @@ impl Catalog {
                     ))
                 })
             });
-            let text = LibraryText::load(conn);
+            let text = LibraryText::load_tracks(conn);
             let rows = match side {
                 Some(handle) => handle.join().expect("the catalog reader does not panic"),
                 None => Ok((

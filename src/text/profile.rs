@@ -203,6 +203,16 @@ pub struct LibraryText {
 
 impl LibraryText {
     pub fn load(conn: &Connection) -> rusqlite::Result<Self> {
+        Self::load_with(conn, true)
+    }
+
+    /// The track profiles only (the artist corpus left empty): what the recommender needs, in
+    /// less time, since artist profiles merge every track's terms again.
+    pub fn load_tracks(conn: &Connection) -> rusqlite::Result<Self> {
+        Self::load_with(conn, false)
+    }
+
+    fn load_with(conn: &Connection, with_artists: bool) -> rusqlite::Result<Self> {
         let facts: Vec<TrackFacts> = conn
             .prepare(
                 "SELECT id, path, title, artist, album, genre, composer, comment, year
@@ -290,7 +300,9 @@ impl LibraryText {
                 cache.add_bag(&mut bag, &tag_bag(t, 2.0));
             }
             track_bags.push(bag);
-            artist_bags[a].extend(&context);
+            if with_artists {
+                artist_bags[a].extend(&context);
+            }
             artist_tracks[a] += 1.0;
             track_artist.push(a);
         }
@@ -299,12 +311,17 @@ impl LibraryText {
             bag.finish();
             bag.0.iter_mut().for_each(|e| e.1 /= n);
         }
+        let (track_terms, artist_terms) = if with_artists {
+            (cache.vocabulary.clone(), cache.vocabulary)
+        } else {
+            (cache.vocabulary, Vocabulary::default())
+        };
         Ok(LibraryText {
             track_ids: facts.iter().map(|f| f.id).collect(),
             track_artist,
             artists: artists.names,
-            tracks: Corpus::from_ids(cache.vocabulary.clone(), track_bags),
-            artist_corpus: Corpus::from_ids(cache.vocabulary, artist_bags),
+            tracks: Corpus::from_ids(track_terms, track_bags),
+            artist_corpus: Corpus::from_ids(artist_terms, artist_bags),
         })
     }
 

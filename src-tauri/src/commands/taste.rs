@@ -40,7 +40,7 @@ pub async fn find_tracks(
             match kept.as_ref() {
                 Some((v, text)) if *v == version => text.clone(),
                 _ => {
-                    let text = Arc::new(LibraryText::load(&conn)?);
+                    let text = Arc::new(LibraryText::load_tracks(&conn)?);
                     *kept = Some((version, text.clone()));
                     text
                 }

@@ -17,7 +17,7 @@ pub fn find(
     json: bool,
     out: &mut impl Write,
 ) -> Result<()> {
-    let text = LibraryText::load(conn).context("building the text profiles")?;
+    let text = LibraryText::load_tracks(conn).context("building the text profiles")?;
     let hits = text.search(query, k);
     let ids: Vec<i64> = hits.iter().map(|h| h.0).collect();
     let rows = db::tracks::tracks_by_ids(conn, &ids)?;
