@@ -344,10 +344,8 @@ fn cli_prints_the_list_with_scores_reasons_and_the_blend() {
         assert!(t["track"]["title"].is_string());
     }
     assert_eq!(json["explain"]["features"].as_array().unwrap().len(), 7);
-    // Made again in another process (other hash seeds) from the same state: the same list.
-    let remade: Value = serde_json::from_str(&ok(&run(
-        data,
-        &[
+    let refreshed = || -> Value {
+        let args = [
             "discover",
             "--date",
             DAY,
@@ -355,9 +353,11 @@ fn cli_prints_the_list_with_scores_reasons_and_the_blend() {
             "8",
             "--json",
             "--refresh",
-        ],
-    )))
-    .unwrap();
+        ];
+        serde_json::from_str(&ok(&run(data, &args))).unwrap()
+    };
+    // Made again in another process (other hash seeds) from the same state: the same list.
+    let remade = refreshed();
     let list = |v: &Value| -> Vec<(Value, Value, Value)> {
         v["tracks"]
             .as_array()
@@ -385,19 +385,7 @@ fn cli_prints_the_list_with_scores_reasons_and_the_blend() {
 
     let first = tracks[0]["track"]["id"].as_i64().unwrap().to_string();
     ok(&run(data, &["feedback", &first, "hide"]));
-    let again: Value = serde_json::from_str(&ok(&run(
-        data,
-        &[
-            "discover",
-            "--date",
-            DAY,
-            "--size",
-            "8",
-            "--json",
-            "--refresh",
-        ],
-    )))
-    .unwrap();
+    let again = refreshed();
     assert!(again["tracks"]
         .as_array()
         .unwrap()

@@ -203,25 +203,20 @@ fn taste_commands_find_by_words_recommend_nothing_without_history_and_refuse_unk
     assert!(found[0]["score"].as_f64().unwrap() > 0.0);
     // The index is kept for the next search, and made again once the library changes.
     let state = h.webview.state::<AppState>();
-    let kept = state
-        .search_index
-        .lock()
-        .unwrap()
-        .as_ref()
-        .unwrap()
-        .1
-        .clone();
+    let index = || {
+        state
+            .search_index
+            .lock()
+            .unwrap()
+            .as_ref()
+            .unwrap()
+            .1
+            .clone()
+    };
+    let kept = index();
     h.call("find_tracks", json!({ "query": word, "k": 10 }))
         .unwrap();
-    let again = state
-        .search_index
-        .lock()
-        .unwrap()
-        .as_ref()
-        .unwrap()
-        .1
-        .clone();
-    assert!(std::sync::Arc::ptr_eq(&kept, &again));
+    assert!(std::sync::Arc::ptr_eq(&kept, &index()));
     conn.execute(
         "UPDATE tracks SET title = 'Zyzzyva Nocturne',
              updated_at = (SELECT max(updated_at) + 1 FROM tracks) WHERE id = ?1",

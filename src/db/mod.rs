@@ -75,11 +75,33 @@ fn map_into_memory(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// A second connection to an open library, for reading beside the first (schema already current).
-pub fn open_reader(path: &str) -> rusqlite::Result<Connection> {
+fn open_reader(path: &str) -> rusqlite::Result<Connection> {
     let conn = Connection::open(path)?;
     conn.busy_timeout(Duration::from_secs(5))?;
     map_into_memory(&conn)?;
     Ok(conn)
+}
+
+/// Runs `side` on a second connection to `conn`'s database file while `main` runs on `conn`: two
+/// reads that need nothing of each other, a core each. On an in-memory database both run on `conn`.
+pub fn read_beside<A, B, E>(
+    conn: &Connection,
+    side: impl FnOnce(&Connection) -> Result<A, E> + Send,
+    main: impl FnOnce(&Connection) -> B,
+) -> (Result<A, E>, B)
+where
+    A: Send,
+    E: From<rusqlite::Error> + Send,
+{
+    let Some(path) = conn.path().filter(|p| !p.is_empty()).map(str::to_owned) else {
+        let b = main(conn);
+        return (side(conn), b);
+    };
+    std::thread::scope(|scope| {
+        let handle = scope.spawn(move || side(&open_reader(&path)?));
+        let b = main(conn);
+        (handle.join().expect("a side reader does not panic"), b)
+    })
 }
 
 /// Seconds since the Unix epoch, the timestamp unit stored in every table.

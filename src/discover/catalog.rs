@@ -117,28 +117,17 @@ impl Catalog {
     /// profiles are built (a third of the time on 100k tracks).
     pub fn load(conn: &Connection) -> rusqlite::Result<Self> {
         let started = std::time::Instant::now();
-        let file = conn.path().filter(|p| !p.is_empty()).map(str::to_owned);
-        let (rows, text) = std::thread::scope(|scope| {
-            let side = file.map(|path| {
-                scope.spawn(move || -> rusqlite::Result<_> {
-                    let other = crate::db::open_reader(&path)?;
-                    Ok((
-                        track_metas(&other)?,
-                        crate::analysis::store::embeddings(&other)?,
-                    ))
-                })
-            });
-            let text = LibraryText::load_tracks(conn);
-            let rows = match side {
-                Some(handle) => handle.join().expect("the catalog reader does not panic"),
-                None => Ok((
-                    track_metas(conn)?,
-                    crate::analysis::store::embeddings(conn)?,
-                )),
-            };
-            Ok::<_, rusqlite::Error>((rows?, text?))
-        })?;
-        let (metas, embeddings) = rows;
+        let (rows, text) = crate::db::read_beside(
+            conn,
+            |other| -> rusqlite::Result<_> {
+                Ok((
+                    track_metas(other)?,
+                    crate::analysis::store::embeddings(other)?,
+                ))
+            },
+            LibraryText::load_tracks,
+        );
+        let ((metas, embeddings), text) = (rows?, text?);
         log::debug!("catalog: read by {:?}", started.elapsed());
         let vectors = text.track_vectors();
         let catalog = Self::new(

@@ -175,26 +175,14 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    pub fn load(conn: &Connection) -> Result<Self> {
-        let version = DataVersion::read(conn)?;
-        // The shared model is read (or trained) on a connection of its own while the catalog loads:
-        // neither needs the other.
-        let file = conn.path().filter(|p| !p.is_empty()).map(str::to_owned);
-        let (catalog, model) = std::thread::scope(|scope| {
-            let side = file.map(|path| {
-                scope.spawn(move || -> Result<Option<SharedModel>> {
-                    Ok(SharedModel::load(&crate::db::open_reader(&path)?)?)
-                })
-            });
-            let catalog = Catalog::load(conn);
-            let model = match side {
-                Some(handle) => handle
-                    .join()
-                    .expect("the shared model reader does not panic"),
-                None => SharedModel::load(conn).map_err(DiscoverError::from),
-            };
-            (catalog, model)
-        });
+    /// Reads everything for the library as it is at `version`.
+    fn load(conn: &Connection, version: DataVersion) -> Result<Self> {
+        // The shared model is read (or trained) beside the catalog: neither needs the other.
+        let (model, catalog) = crate::db::read_beside(
+            conn,
+            |other| SharedModel::load(other).map_err(DiscoverError::from),
+            Catalog::load,
+        );
         let (catalog, model) = (catalog?, model?);
         let popular = popularity_of(conn, &catalog)?;
         Ok(Prepared {
@@ -212,7 +200,7 @@ impl Prepared {
 pub fn prepare(conn: &Connection, prepared: &mut Option<Prepared>) -> Result<()> {
     let version = DataVersion::read(conn)?;
     if prepared.as_ref().is_none_or(|p| p.version != version) {
-        *prepared = Some(Prepared::load(conn)?);
+        *prepared = Some(Prepared::load(conn, version)?);
     }
     Ok(())
 }
