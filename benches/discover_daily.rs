@@ -12,9 +12,9 @@ use std::time::{Duration, Instant};
 use chrono::Days;
 use rusqlite::params;
 use sonare::cf::import::store::{item_key, ItemKind};
-use sonare::db::tracks::{self as q, FileFacts};
 use sonare::discover::{self, catalog::Catalog, engine, history::History};
 use sonare::library::meta::TrackMeta;
+use sonare::library::store::{self as q, FileFacts};
 
 const TRACKS: usize = 100_000;
 const ARTISTS: usize = 8_000;
@@ -220,9 +220,25 @@ fn main() {
         discover::daily(&mut conn, today, &options, true).unwrap()
     });
     let mut prepared = None;
-    discover::daily_cached(&mut conn, today, &options, true, &mut prepared).unwrap();
+    discover::daily_cached(
+        &mut conn,
+        today,
+        &options,
+        true,
+        &mut prepared,
+        &discover::load_model,
+    )
+    .unwrap();
     let (warm, _) = time(5, || {
-        discover::daily_cached(&mut conn, today, &options, true, &mut prepared).unwrap()
+        discover::daily_cached(
+            &mut conn,
+            today,
+            &options,
+            true,
+            &mut prepared,
+            &discover::load_model,
+        )
+        .unwrap()
     });
     println!("| stage | best of 3–5 |");
     println!("|---|---|");

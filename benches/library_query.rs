@@ -5,14 +5,15 @@
 
 use std::time::{Duration, Instant};
 
-use sonare::db::tracks::{self as q, FileFacts, SortKey, TrackQuery};
+use sonare::library::browse::{self as q, SortKey, TrackQuery};
 use sonare::library::meta::TrackMeta;
+use sonare::library::store::{self, FileFacts};
 
 const TRACKS: usize = 100_000;
 const PAGE: u32 = 200;
 
 fn build(conn: &mut rusqlite::Connection) {
-    let folder = q::add_folder(conn, "/music").unwrap();
+    let folder = store::add_folder(conn, "/music").unwrap();
     let words = [
         "Blue", "Night", "Río", "Ω", "夜", "Train", "Moon", "Song", "Love", "Rain",
     ];
@@ -38,7 +39,7 @@ fn build(conn: &mut rusqlite::Connection) {
             fingerprint: &fingerprint,
             cover_id: None,
         };
-        q::insert_track(&tx, &facts, &meta).unwrap();
+        store::insert_track(&tx, &facts, &meta).unwrap();
     }
     tx.commit().unwrap();
 }

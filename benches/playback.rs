@@ -44,7 +44,7 @@ fn library(files: &[PathBuf]) -> (tempfile::TempDir, PathBuf, Vec<i64>) {
         .iter()
         .map(|f| {
             let path = music.join(f.file_name().unwrap()).canonicalize().unwrap();
-            sonare::db::tracks::track_id_by_path(&conn, &path.to_string_lossy())
+            sonare::library::browse::track_id_by_path(&conn, &path.to_string_lossy())
                 .unwrap()
                 .unwrap()
         })

@@ -2,11 +2,15 @@
 //! The desktop shell (`src-tauri/`) and the `sonare` command line are thin layers over it.
 
 pub mod analysis;
+pub mod app;
 pub mod audio;
+pub mod camelot;
 pub mod cf;
 pub mod data_dir;
 pub mod db;
 pub mod discover;
+pub mod feedback;
+pub mod jobs;
 pub mod library;
 pub mod playback;
 pub mod text;

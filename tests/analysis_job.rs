@@ -74,7 +74,7 @@ fn bad_files_are_stored_as_errors_and_the_job_goes_on() {
     let good = store::get(&conn, lib.track_id("t03.ogg")).unwrap().unwrap();
     assert!(good.error.is_none() && good.tempo_bpm.is_some() && good.loudness_lufs.is_some());
     assert_eq!(progress.len(), 4);
-    assert_eq!(progress.last().unwrap().done, 4);
+    assert_eq!(progress.last().unwrap().progress.done, 4);
 
     // Nothing stale is left: a second run does nothing.
     let again = job::run(
@@ -113,7 +113,7 @@ fn workers_run_at_idle_priority_pause_and_cancel_and_a_later_run_resumes() {
                 &job_control,
                 |p| {
                     // The workers' scheduling class, read from the kernel while they exist.
-                    if p.done == 1 {
+                    if p.progress.done == 1 {
                         *idle.lock().unwrap() = worker_policies();
                         job_control.pause();
                     }

@@ -224,13 +224,13 @@ fn hides_leave_the_list_and_likes_and_skips_move_it() {
     // Likes count in the co-listening model's view of the listener too; a hidden track, even a
     // played one, does not.
     discover::feedback(&conn, 1, Feedback::Hide).unwrap();
-    let listener = sonare::cf::taste::Listener::load(&conn).unwrap();
+    let listener = sonare::cf::listener::Listener::load(&conn).unwrap();
     assert_eq!(listener.tracks.get(&22), Some(&3.0));
     assert!(listener.tracks.contains_key(&3) && !listener.tracks.contains_key(&1));
-    discover::feedback(&conn, 1, Feedback::Unhide).unwrap();
+    discover::feedback(&conn, 1, Feedback::Clear).unwrap();
 
     // Unhiding makes the track a candidate again; feedback on an unknown track is an error.
-    discover::feedback(&conn, hidden, Feedback::Unhide).unwrap();
+    discover::feedback(&conn, hidden, Feedback::Clear).unwrap();
     let n: i64 = conn
         .query_row(
             "SELECT count(*) FROM feedback WHERE kind = 'hide'",
@@ -528,11 +528,11 @@ fn a_past_day_made_again_sees_only_the_listener_of_that_day() {
     play(&conn, &[1, 2], start - 86_400, "completed");
     play(&conn, &[3], start + 86_400, "completed");
     discover::feedback(&conn, 4, Feedback::Like).unwrap(); // now, long after DAY
-    let then = sonare::cf::taste::Listener::load_until(&conn, start).unwrap();
+    let then = sonare::cf::listener::Listener::load_until(&conn, start).unwrap();
     let mut known: Vec<i64> = then.tracks.keys().copied().collect();
     known.sort();
     assert_eq!(known, [1, 2]);
-    let now = sonare::cf::taste::Listener::load(&conn).unwrap();
+    let now = sonare::cf::listener::Listener::load(&conn).unwrap();
     let mut known: Vec<i64> = now.tracks.keys().copied().collect();
     known.sort();
     assert_eq!(known, [1, 2, 3, 4]);

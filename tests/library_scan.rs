@@ -9,7 +9,8 @@ use common::*;
 use lofty::picture::{MimeType, Picture, PictureType};
 use lofty::tag::{Accessor, ItemKey};
 use rusqlite::Connection;
-use sonare::db::{self, tracks::TrackQuery, tracks::TrackRow};
+use sonare::db;
+use sonare::library::browse::{self, TrackQuery, TrackRow};
 use sonare::library::{self, CoverCache, ScanOptions, ScanReport};
 
 struct Library {
@@ -47,7 +48,7 @@ impl Library {
     }
 
     fn tracks(&self) -> Vec<TrackRow> {
-        db::tracks::list_tracks(
+        browse::list_tracks(
             &self.conn,
             &TrackQuery {
                 include_missing: true,
@@ -279,7 +280,7 @@ fn rescans_are_incremental_and_files_keep_their_identity() {
         .find(|t| t.id == defeat_id)
         .unwrap();
     assert!(gone.missing);
-    let visible = db::tracks::list_tracks(&lib.conn, &TrackQuery::default()).unwrap();
+    let visible = browse::list_tracks(&lib.conn, &TrackQuery::default()).unwrap();
     assert!(visible.iter().all(|t| t.id != defeat_id));
 
     // Back again under another name: the same track, with its history.
@@ -382,7 +383,7 @@ fn search_and_sort_work_on_the_library() {
     }
     lib.scan();
     let query = |search: &str, sort| {
-        db::tracks::list_tracks(
+        browse::list_tracks(
             &lib.conn,
             &TrackQuery {
                 search: search.into(),
@@ -395,7 +396,7 @@ fn search_and_sort_work_on_the_library() {
         .map(|t| t.title)
         .collect::<Vec<_>>()
     };
-    use sonare::db::tracks::SortKey;
+    use sonare::library::browse::SortKey;
     assert_eq!(
         query("", SortKey::Title),
         ["Blue in Green", "Naima", "So What"]

@@ -151,11 +151,11 @@ fn upgrading_refolds_stored_search_text_so_diacritics_no_longer_matter() {
         .unwrap();
     assert_eq!(version, db::SCHEMA_VERSION);
     for search in ["bjork joga", "BJÖRK", "Ｊｏｇａ"] {
-        let query = db::tracks::TrackQuery {
+        let query = sonare::library::browse::TrackQuery {
             search: search.into(),
             ..Default::default()
         };
-        let rows = db::tracks::list_tracks(&conn, &query).unwrap();
+        let rows = sonare::library::browse::list_tracks(&conn, &query).unwrap();
         assert_eq!(rows.len(), 1, "search {search:?}");
         assert_eq!(rows[0].artist, "Björk");
     }

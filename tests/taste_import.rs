@@ -265,20 +265,20 @@ fn shared_data_imports_with_tags_and_feeds_recommendations_with_reasons() {
     assert!(again.already_imported);
 
     // Without any history there is nothing to fold in.
-    let listener = sonare::cf::taste::Listener::load(&conn).unwrap();
-    let model = sonare::cf::taste::SharedModel::load(&conn)
+    let listener = sonare::cf::listener::Listener::load(&conn).unwrap();
+    let model = sonare::cf::shared_model::SharedModel::load(&conn)
         .unwrap()
         .unwrap();
     assert!(
-        sonare::cf::taste::scores(&conn, Some(&model), &listener, 10)
+        sonare::cf::for_you::scores(&conn, Some(&model), &listener, 10)
             .unwrap()
             .is_empty()
     );
 
     // The listener played Björk: the electronic side of the shared data answers.
     import_spotify(&mut conn);
-    let listener = sonare::cf::taste::Listener::load(&conn).unwrap();
-    let scores = sonare::cf::taste::scores(&conn, Some(&model), &listener, 10).unwrap();
+    let listener = sonare::cf::listener::Listener::load(&conn).unwrap();
+    let scores = sonare::cf::for_you::scores(&conn, Some(&model), &listener, 10).unwrap();
     let top = &scores[0];
     assert_eq!(top.track_id, lib.track_id("daft punk.flac"), "{scores:?}");
     assert!(top.cf > 0.0);
@@ -350,12 +350,12 @@ fn factor_files_are_checked_and_replace_the_same_models_factors() {
 
     // The listener who played Björk is folded in against these fixed factors.
     import_spotify(&mut conn);
-    let model = sonare::cf::taste::SharedModel::load(&conn)
+    let model = sonare::cf::shared_model::SharedModel::load(&conn)
         .unwrap()
         .unwrap();
     assert!(model.name.contains("test-als"), "{}", model.name);
-    let listener = sonare::cf::taste::Listener::load(&conn).unwrap();
-    let scores = sonare::cf::taste::scores(&conn, Some(&model), &listener, 10).unwrap();
+    let listener = sonare::cf::listener::Listener::load(&conn).unwrap();
+    let scores = sonare::cf::for_you::scores(&conn, Some(&model), &listener, 10).unwrap();
     assert_eq!(
         scores[0].track_id,
         lib.track_id("daft punk.flac"),
@@ -429,7 +429,7 @@ fn plays_of_songs_not_yet_in_the_library_join_the_history_when_the_song_arrives(
     let report =
         sonare::library::scan(&mut conn, &covers, &Default::default(), &mut |_| {}).unwrap();
     assert_eq!(
-        sonare::cf::matching::rematch_after_scan(&mut conn, &report).unwrap(),
+        sonare::cf::matching::rematch_after_scan(&mut conn, report.tracks_changed()).unwrap(),
         1
     );
     assert_eq!(plays(&conn), 3);

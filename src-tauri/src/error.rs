@@ -17,37 +17,32 @@ impl CommandError {
     }
 }
 
-impl From<sonare::db::Error> for CommandError {
-    fn from(e: sonare::db::Error) -> Self {
-        let kind = match e {
-            sonare::db::Error::TooNew { .. } => "database_too_new",
-            _ => "database",
-        };
-        Self::new(kind, e)
+/// The core names the kind of each of its errors.
+impl From<sonare::app::Error> for CommandError {
+    fn from(e: sonare::app::Error) -> Self {
+        Self::new(e.kind(), e)
     }
 }
 
 impl From<rusqlite::Error> for CommandError {
     fn from(e: rusqlite::Error) -> Self {
-        Self::new("database", e)
+        sonare::app::Error::from(e).into()
     }
 }
 
 impl From<sonare::library::Error> for CommandError {
     fn from(e: sonare::library::Error) -> Self {
-        let kind = match e {
-            sonare::library::Error::Folder { .. }
-            | sonare::library::Error::NotADirectory { .. } => "folder",
-            _ => "library",
-        };
-        Self::new(kind, e)
-    }
-}
-
-impl From<sonare::library::demo::DemoError> for CommandError {
-    fn from(e: sonare::library::demo::DemoError) -> Self {
-        Self::new("demo", e)
+        sonare::app::Error::from(e).into()
     }
 }
 
 pub type CommandResult<T> = Result<T, CommandError>;
+
+/// Runs blocking work off the UI thread (a read of the whole library, a wait for a job's report).
+pub async fn off_ui_thread<T: Send + 'static>(
+    work: impl FnOnce() -> CommandResult<T> + Send + 'static,
+) -> CommandResult<T> {
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .map_err(|e| CommandError::new("internal", e))?
+}

@@ -1,45 +1,55 @@
-//! Sonare's desktop shell: wires the core's functions to Tauri commands and serves the UI in `ui/`.
+//! Sonare's desktop shell: wires the core facade (`sonare::app::Sonare`) to Tauri commands, forwards
+//! the player's and the jobs' events to the window, and serves the UI in `ui/`.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-mod analysis;
 mod bridge;
 mod commands;
 mod covers;
 mod error;
+mod jobs;
 mod state;
 
+use std::sync::Arc;
+
 use anyhow::Context;
+use sonare::app::{Events, Job, JobEvent, Sonare};
 use sonare::data_dir::DataDir;
-use tauri::Manager;
+use tauri::{Emitter, Manager};
+
+/// Name of the Tauri event that carries the jobs' [`JobEvent`]s to the window.
+pub const JOB_EVENT: &str = "job";
 
 fn main() -> anyhow::Result<()> {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("sonare=info"))
         .init();
     let data = DataDir::resolve(None).context("resolving the data folder")?;
     let covers_dir = data.covers();
-    let state = state::AppState::open(data).context("opening the library database")?;
+    let sonare = Arc::new(Sonare::open(data).context("opening the library database")?);
     with_commands(tauri::Builder::default())
         .plugin(tauri_plugin_dialog::init())
-        .manage(state)
-        .manage(analysis::AnalysisService::default())
+        .manage(state::AppState(sonare))
         .register_uri_scheme_protocol("cover", move |_ctx, request| {
             covers::serve(&covers_dir, &request)
         })
         .setup(|app| {
             let state = app.state::<state::AppState>();
-            log::info!("data folder: {}", state.data.root().display());
-            let player = bridge::start_player(app.handle(), &state.data)?;
+            log::info!("data folder: {}", state.data().root().display());
+            let player = bridge::start_player(app.handle(), state.data())?;
             app.manage(state::PlayerHandle(player));
-            commands::discover::prepare_in_background(&state);
+            let jobs = start_jobs(app.handle(), state.0.clone())?;
+            // Discover's inputs, then whatever is new or stale since the last run is analysed.
+            drop(jobs.submit(Job::CatchUp));
             Ok(())
         })
         .build(tauri::generate_context!())
         .context("building the Sonare window")?
         .run(|app, event| {
             if let tauri::RunEvent::Exit = event {
-                // Stop the analysis (finished tracks are stored), record the play under way and save
-                // the queue and position before leaving.
-                app.state::<analysis::AnalysisService>().shutdown();
+                // Stop the running job (finished tracks are stored), record the play under way and
+                // save the queue and position before leaving.
+                if let Some(jobs) = app.try_state::<state::Jobs>() {
+                    jobs.shutdown();
+                }
                 if let Some(player) = app.try_state::<state::PlayerHandle>() {
                     player.shutdown();
                 }
@@ -48,7 +58,24 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Registers every command the UI may call (the same list as `build.rs` and the capability file).
+/// Starts the job runner with its events forwarded to the window, and manages it.
+fn start_jobs<R: tauri::Runtime>(
+    app: &tauri::AppHandle<R>,
+    sonare: Arc<Sonare>,
+) -> anyhow::Result<Arc<jobs::JobRunner>> {
+    let emitter = app.clone();
+    let events: Events = Arc::new(move |event: JobEvent| {
+        if let Err(e) = emitter.emit(JOB_EVENT, &event) {
+            log::warn!("cannot forward a job event to the window: {e}");
+        }
+    });
+    let runner = jobs::JobRunner::start(sonare, events).context("starting the job runner")?;
+    app.manage(state::Jobs(runner.clone()));
+    Ok(runner)
+}
+
+/// Registers every command the window may call. The same list is in `build.rs`, the capability
+/// file and `ui/js/api/index.js`; a test (`tests::the_four_command_lists_agree`) checks they agree.
 fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder.invoke_handler(tauri::generate_handler![
         commands::library::library_overview,
@@ -59,24 +86,19 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         commands::library::add_folder,
         commands::library::pick_folder,
         commands::library::scan_library,
-        commands::library::cancel_scan,
         commands::library::install_demo,
+        commands::jobs::job_control,
         commands::player::play_view,
         commands::player::play_album,
         commands::player::tracks_by_ids,
         commands::player::player_control,
         commands::player::player_refresh,
         commands::player::play_tracks,
-        commands::analysis::start_analysis,
-        commands::analysis::pause_analysis,
-        commands::analysis::resume_analysis,
-        commands::analysis::cancel_analysis,
         commands::analysis::track_details,
         commands::analysis::similar_tracks,
-        commands::taste::find_tracks,
-        commands::taste::taste_for_me,
-        commands::taste::cancel_import,
-        commands::taste::import_listening_data,
+        commands::search::find_tracks,
+        commands::search::for_you,
+        commands::import::import_listening_data,
         commands::discover::discover_daily,
         commands::discover::discover_days,
         commands::discover::discover_feedback,

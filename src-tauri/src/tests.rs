@@ -8,6 +8,8 @@ use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INV
 use tauri::webview::InvokeRequest;
 use tauri::{Manager, WebviewWindowBuilder};
 
+use std::sync::Arc;
+
 use crate::state::AppState;
 
 fn fixture(name: &str) -> std::path::PathBuf {
@@ -29,10 +31,12 @@ impl Harness {
         let music = tmp.path().join("music");
         std::fs::create_dir_all(music.join("Artist/Album")).unwrap();
         let data = DataDir::resolve(Some(&tmp.path().join("data"))).unwrap();
+        let sonare = Arc::new(sonare::app::Sonare::open(data).unwrap());
         let app = super::with_commands(mock_builder())
-            .manage(AppState::open(data).unwrap())
+            .manage(AppState(sonare.clone()))
             .build(mock_context(noop_assets()))
             .unwrap();
+        super::start_jobs(app.handle(), sonare).unwrap();
         let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
             .build()
             .unwrap();
@@ -53,7 +57,7 @@ impl Harness {
         self.call("add_folder", json!({ "path": self.music }))
             .unwrap();
         let state = self.webview.state::<AppState>();
-        let mut conn = state.writer().unwrap();
+        let mut conn = state.connection().unwrap();
         let covers = state.covers().unwrap();
         sonare::library::scan(&mut conn, &covers, &Default::default(), &mut |_| {}).unwrap();
         conn
@@ -97,7 +101,7 @@ fn add_folder_then_list_tracks_returns_the_scanned_library() {
 
     // The scan itself is exercised by the core tests; here through the same core call the command uses.
     let state = h.webview.state::<AppState>();
-    let mut conn = state.writer().unwrap();
+    let mut conn = state.connection().unwrap();
     let covers = state.covers().unwrap();
     let report =
         sonare::library::scan(&mut conn, &covers, &Default::default(), &mut |_| {}).unwrap();
@@ -203,16 +207,7 @@ fn taste_commands_find_by_words_recommend_nothing_without_history_and_refuse_unk
     assert!(found[0]["score"].as_f64().unwrap() > 0.0);
     // The index is kept for the next search, and made again once the library changes.
     let state = h.webview.state::<AppState>();
-    let index = || {
-        state
-            .search_index
-            .lock()
-            .unwrap()
-            .as_ref()
-            .unwrap()
-            .1
-            .clone()
-    };
+    let index = || state.search_index(&conn).unwrap();
     let kept = index();
     h.call("find_tracks", json!({ "query": word, "k": 10 }))
         .unwrap();
@@ -232,19 +227,23 @@ fn taste_commands_find_by_words_recommend_nothing_without_history_and_refuse_unk
     );
 
     // Nothing played and no shared data: an empty list, not an error.
-    let recs = h.call("taste_for_me", json!({ "k": 10 })).unwrap();
+    let recs = h.call("for_you", json!({ "k": 10 })).unwrap();
     assert_eq!(recs, json!([]));
     // An unknown format is refused before any file picker opens.
     let err = h
         .call(
             "import_listening_data",
-            json!({ "kind": "history", "format": "winamp", "onProgress": "__CHANNEL__:1" }),
+            json!({ "kind": "history", "format": "winamp" }),
         )
         .unwrap_err();
     assert_eq!(err["kind"], "format");
     assert!(err["message"].as_str().unwrap().contains("winamp"));
-    // Stopping when no import runs does nothing.
-    assert_eq!(h.call("cancel_import", json!({})).unwrap(), Value::Null);
+    // Stopping when no job runs does nothing.
+    assert_eq!(
+        h.call("job_control", json!({ "action": "cancel" }))
+            .unwrap(),
+        Value::Null
+    );
 }
 
 #[test]
@@ -262,12 +261,9 @@ fn discover_commands_make_keep_and_take_feedback_on_the_day_list() {
     assert_eq!(tracks, 4);
     // What lists are made from is read in the background (as at start), then kept.
     let state = h.webview.state::<AppState>();
-    assert!(state.discover.lock().unwrap().is_none());
-    super::commands::discover::prepare_in_background(&state)
-        .unwrap()
-        .join()
-        .unwrap();
-    assert!(state.discover.lock().unwrap().is_some());
+    assert!(!state.discover_prepared());
+    state.prepare_discover().unwrap();
+    assert!(state.discover_prepared());
 
     // No history: a cold-start list of the library (the files share one artist: at most two).
     let list = h
@@ -326,4 +322,98 @@ fn discover_commands_make_keep_and_take_feedback_on_the_day_list() {
         )
         .unwrap_err();
     assert_eq!(err["kind"], "bad_date");
+}
+
+#[test]
+fn a_scan_through_the_job_runner_answers_with_its_report_and_the_analysis_follows() {
+    let h = Harness::new();
+    std::fs::copy(
+        fixture("full_test.flac"),
+        h.music.join("Artist/Album/a.flac"),
+    )
+    .unwrap();
+    h.call("add_folder", json!({ "path": h.music })).unwrap();
+    let report = h.call("scan_library", json!({})).unwrap();
+    assert_eq!(report["added"], 1, "{report}");
+    // The runner goes on to analyse the new track by itself (no command asks for it).
+    let state = h.webview.state::<AppState>();
+    let conn = state.connection().unwrap();
+    let analysed = || -> i64 {
+        conn.query_row("SELECT count(*) FROM track_analysis", [], |r| r.get(0))
+            .unwrap()
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while analysed() == 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(analysed(), 1);
+    // A bad action is refused by its type.
+    let err = h
+        .call("job_control", json!({ "action": "explode" }))
+        .unwrap_err();
+    assert!(err.as_str().unwrap().contains("unknown variant"), "{err}");
+}
+
+/// Names of the commands in `text` between `start` and the next `end`, each read by `name`.
+fn names_between(
+    text: &str,
+    start: &str,
+    end: &str,
+    name: impl Fn(&str) -> Option<String>,
+) -> Vec<String> {
+    let from = text
+        .find(start)
+        .unwrap_or_else(|| panic!("{start:?} not found"))
+        + start.len();
+    let to = from + text[from..].find(end).unwrap();
+    let mut names: Vec<String> = text[from..to]
+        .lines()
+        .filter_map(|l| name(l.trim()))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn the_four_command_lists_agree() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |p: &str| std::fs::read_to_string(dir.join(p)).unwrap();
+    let quoted = |l: &str| {
+        let l = l.trim_end_matches(',');
+        (l.starts_with('"') && l.ends_with('"')).then(|| l.trim_matches('"').to_owned())
+    };
+    let registered = names_between(&read("src/main.rs"), "generate_handler![", "])", |l| {
+        l.strip_prefix("commands::")
+            .and_then(|p| p.trim_end_matches(',').rsplit("::").next())
+            .map(str::to_owned)
+    });
+    let built = names_between(&read("build.rs"), "COMMANDS: &[&str] = &[", "];", quoted);
+    let granted = names_between(
+        &read("capabilities/default.json"),
+        "\"permissions\": [",
+        "]",
+        |l| {
+            quoted(l)?
+                .strip_prefix("allow-")
+                .map(|n| n.replace('-', "_"))
+        },
+    );
+    let api = read("../ui/js/api/index.js");
+    let mut called: Vec<String> = api
+        .split("call('")
+        .skip(1)
+        .filter_map(|rest| rest.split('\'').next().map(str::to_owned))
+        .collect();
+    called.sort();
+    called.dedup();
+    assert!(registered.len() > 20, "{registered:?}");
+    assert_eq!(registered, built, "generate_handler! and build.rs");
+    assert_eq!(
+        registered, granted,
+        "generate_handler! and the capability file"
+    );
+    assert_eq!(
+        registered, called,
+        "generate_handler! and ui/js/api/index.js"
+    );
 }

@@ -6,7 +6,6 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::sync::{Condvar, Mutex};
 use std::time::Instant;
 
 use rusqlite::Connection;
@@ -15,65 +14,9 @@ use serde::Serialize;
 use super::cnn::AudioCnn;
 use super::store;
 use super::track::{analyze_track_with, TrackAnalysis, DEFAULT_MAX_PATCHES};
+use crate::jobs::Progress;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum JobState {
-    Running,
-    Paused,
-    Cancelled,
-}
-
-/// Shared between the job and whoever pauses or cancels it.
-pub struct JobControl {
-    state: Mutex<JobState>,
-    changed: Condvar,
-}
-
-impl Default for JobControl {
-    fn default() -> Self {
-        Self {
-            state: Mutex::new(JobState::Running),
-            changed: Condvar::new(),
-        }
-    }
-}
-
-impl JobControl {
-    fn set(&self, to: JobState) {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        // A cancelled job stays cancelled.
-        if *state != JobState::Cancelled {
-            *state = to;
-        }
-        self.changed.notify_all();
-    }
-
-    pub fn pause(&self) {
-        self.set(JobState::Paused);
-    }
-
-    pub fn resume(&self) {
-        self.set(JobState::Running);
-    }
-
-    pub fn cancel(&self) {
-        self.set(JobState::Cancelled);
-    }
-
-    pub fn state(&self) -> JobState {
-        *self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Blocks while paused; false once cancelled.
-    fn proceed(&self) -> bool {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        while *state == JobState::Paused {
-            state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
-        }
-        *state == JobState::Running
-    }
-}
+pub use crate::jobs::{JobControl, JobState};
 
 #[derive(Debug, Clone)]
 pub struct JobOptions {
@@ -98,14 +41,12 @@ impl Default for JobOptions {
     }
 }
 
-/// Reported after every track.
+/// Reported after every track: tracks done of total, `current` the path of the track just finished.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct JobProgress {
-    pub done: usize,
-    pub total: usize,
+    #[serde(flatten)]
+    pub progress: Progress,
     pub failed: usize,
-    /// The track just finished.
-    pub path: String,
     pub state: JobState,
 }
 
@@ -210,7 +151,7 @@ pub fn run(
                     if uses_cnn && cnn.is_none() {
                         return;
                     }
-                    while control.proceed() {
+                    while control.proceed_in_background() {
                         let index = next.fetch_add(1, Ordering::Relaxed);
                         let Some((_, path)) = pending.get(index) else {
                             break;
@@ -250,16 +191,14 @@ pub fn run(
             }
             done += 1;
             on_progress(&JobProgress {
-                done,
-                total: pending.len(),
+                progress: Progress::new(done as u64, pending.len() as u64, Some(path.clone())),
                 failed: summary.failed.len(),
-                path: path.clone(),
                 state: control.state(),
             });
         }
         Ok(())
     })?;
-    summary.cancelled = control.state() == JobState::Cancelled;
+    summary.cancelled = control.is_cancelled();
     summary.remaining = pending.len() - done + remaining_after_limit;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)

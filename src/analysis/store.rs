@@ -3,8 +3,8 @@
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
-use super::dsp::camelot_order;
 use super::track::{TrackAnalysis, DSP_VERSION};
+use crate::camelot::Camelot;
 
 /// The version string of an analysis made now, with or without the CNN.
 pub fn current_version(with_cnn: bool) -> String {
@@ -77,7 +77,7 @@ pub fn save(
             analysis
                 .key
                 .as_ref()
-                .map(|k| camelot_order(k.tonic, k.minor)),
+                .map(|k| k.camelot().order()),
             analysis.sample_peak,
             analysis.seconds,
             analysis.patches as i64,
@@ -143,7 +143,10 @@ fn stored(r: &Row) -> rusqlite::Result<StoredAnalysis> {
         tempo_confidence: r.get(7)?,
         key: r.get(8)?,
         key_confidence: r.get(9)?,
-        camelot: r.get::<_, Option<i64>>(10)?.map(super::dsp::camelot_code),
+        camelot: r
+            .get::<_, Option<i64>>(10)?
+            .and_then(Camelot::from_order)
+            .map(|c| c.to_string()),
         metre: r.get(11)?,
         metre_confidence: r.get(12)?,
         audio_seconds: r.get(13)?,

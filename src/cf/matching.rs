@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use rusqlite::{params, Connection};
 
-use super::import::store::{item_key, ItemKind};
+use super::items::{item_key, ItemKind};
 use crate::text::match_key::artist_key;
 
 /// Library tracks by every key an import can name them by.
@@ -85,18 +85,14 @@ pub fn rematch_library(conn: &mut Connection) -> rusqlite::Result<usize> {
 }
 
 /// `rematch_library` after a scan, skipped (it indexes the whole library) when the scan changed no
-/// track or nothing has been imported.
-pub fn rematch_after_scan(
-    conn: &mut Connection,
-    report: &crate::library::ScanReport,
-) -> rusqlite::Result<usize> {
-    let changed = report.added + report.updated + report.moved + report.missing;
+/// track (`tracks_changed`) or nothing has been imported.
+pub fn rematch_after_scan(conn: &mut Connection, tracks_changed: bool) -> rusqlite::Result<usize> {
     let imported: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM ext_items WHERE kind = 'track')",
         [],
         |r| r.get(0),
     )?;
-    if changed == 0 || !imported {
+    if !tracks_changed || !imported {
         return Ok(0);
     }
     rematch_library(conn)

@@ -4,11 +4,14 @@
 pub mod als;
 pub mod ease;
 pub mod eval;
+pub mod for_you;
 pub mod import;
+pub mod items;
 pub mod linalg;
+pub mod listener;
 pub mod matching;
 pub mod matrix;
 pub mod model;
 pub mod rp3;
 pub mod sessions;
-pub mod taste;
+pub mod shared_model;

@@ -6,6 +6,9 @@ use rusqlite::Connection;
 
 use super::{Error, Result};
 
+#[path = "migrations/0006_refold.rs"]
+mod m0006_refold;
+
 /// A schema step: SQL, or Rust for what SQL cannot compute (e.g. Unicode folding).
 enum Migration {
     Sql(&'static str),
@@ -19,32 +22,10 @@ const MIGRATIONS: &[Migration] = &[
     Migration::Sql(include_str!("migrations/0004_analysis.sql")),
     Migration::Sql(include_str!("migrations/0005_analysis_more.sql")),
     // 6: search text folded without diacritics or width ("Björk" is found by "bjork").
-    Migration::Code(refold_search_text),
+    Migration::Code(m0006_refold::refold_search_text),
     Migration::Sql(include_str!("migrations/0007_taste.sql")),
     Migration::Sql(include_str!("migrations/0008_discover.sql")),
 ];
-
-/// Recomputes every track's search text with the current folding.
-fn refold_search_text(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
-    let rows: Vec<(i64, String, String, String, Option<String>)> = tx
-        .prepare("SELECT id, title, artist, album, album_artist FROM tracks")?
-        .query_map([], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut update = tx.prepare("UPDATE tracks SET search_text = ?2 WHERE id = ?1")?;
-    for (id, title, artist, album, album_artist) in rows {
-        let meta = crate::library::meta::TrackMeta {
-            title,
-            artist,
-            album,
-            album_artist,
-            ..Default::default()
-        };
-        update.execute(rusqlite::params![id, meta.search_text()])?;
-    }
-    Ok(())
-}
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -1,9 +1,11 @@
-//! Storage: one SQLite file in WAL mode, append-only numbered migrations tracked in `PRAGMA user_version`.
+//! Storage: one SQLite file in WAL mode, append-only numbered migrations tracked in `PRAGMA user_version`,
+//! the data version that caches are keyed by, and time helpers. It knows no feature's types: each
+//! area owns its tables' queries (library writes and browsing in `library`, verdicts in `feedback`…).
 //!
 //! Query functions take a plain `&Connection` so callers can compose them inside one transaction.
 
 mod migrations;
-pub mod tracks;
+mod version;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -11,6 +13,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 pub use migrations::SCHEMA_VERSION;
+pub use version::DataVersion;
 
 /// File name of the library database inside the data folder.
 pub const DB_FILE: &str = "library.sqlite3";

@@ -18,7 +18,7 @@ pub struct TrackMeta {
     pub artist: String,
     pub album: String,
     pub tempo_bpm: Option<f32>,
-    /// `analysis::dsp::camelot_order`: 2 × wheel number, + 1 for major.
+    /// `Camelot::order`: 2 × wheel number, + 1 for major.
     pub camelot: Option<u8>,
     pub loudness_lufs: Option<f32>,
 }

@@ -51,11 +51,7 @@ pub struct Play {
     pub outcome: Outcome,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    Like,
-    Hide,
-}
+pub use crate::feedback::Verdict;
 
 #[derive(Debug, Clone, Default)]
 pub struct History {
@@ -87,15 +83,9 @@ impl History {
                 });
             }
         }
-        let mut stmt = conn.prepare("SELECT track_id, kind, at FROM feedback")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            if let Some(&track) = catalog.index.get(&r.get::<_, i64>(0)?) {
-                let verdict = match r.get::<_, String>(1)?.as_str() {
-                    "like" => Verdict::Like,
-                    _ => Verdict::Hide,
-                };
-                history.feedback.insert(track, (verdict, r.get(2)?));
+        for (track_id, verdict, at) in crate::feedback::verdicts(conn)? {
+            if let Some(&track) = catalog.index.get(&track_id) {
+                history.feedback.insert(track, (verdict, at));
             }
         }
         Ok(history)

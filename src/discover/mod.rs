@@ -22,20 +22,23 @@ pub mod store;
 pub mod taste;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{Days, Local, NaiveDate, TimeZone};
 use rusqlite::Connection;
 use serde::Serialize;
 
-use crate::cf::taste::{self as cf_taste, Listener, SharedModel, TasteError};
-use crate::db::tracks::{tracks_by_ids, TrackRow};
+use crate::cf::listener::Listener;
+use crate::cf::shared_model::{self, SharedModel, SharedModelError};
+pub use crate::db::DataVersion;
+pub use crate::feedback::Feedback;
+use crate::library::browse::{tracks_by_ids, TrackRow};
 use crate::text::match_key::artist_key;
 use blend::{Blend, Features, FEATURES};
 use catalog::Catalog;
 use engine::{generate, Inputs, Options, Ranking, ReasonKind};
 use features::{popularity, SharedScores};
 use history::History;
-pub use store::Feedback;
 use store::ListHeader;
 
 #[derive(Debug, thiserror::Error)]
@@ -43,7 +46,7 @@ pub enum DiscoverError {
     #[error("database: {0}")]
     Db(#[from] rusqlite::Error),
     #[error("co-listening model: {0}")]
-    Taste(#[from] TasteError),
+    SharedModel(#[from] SharedModelError),
     #[error("no track with id {0} in the library")]
     UnknownTrack(i64),
     #[error("not a date (YYYY-MM-DD): {0:?}")]
@@ -137,31 +140,7 @@ pub fn daily(
     options: &Options,
     regenerate: bool,
 ) -> Result<DailyList> {
-    daily_cached(conn, day, options, regenerate, &mut None)
-}
-
-/// Says whether the library or the imported data changed: track rows, analysis rows, imports.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DataVersion([i64; 7]);
-
-impl DataVersion {
-    pub fn read(conn: &Connection) -> rusqlite::Result<Self> {
-        conn.query_row(
-            "SELECT (SELECT count(*) FROM tracks), (SELECT coalesce(max(id), 0) FROM tracks),
-                    (SELECT coalesce(max(updated_at), 0) FROM tracks),
-                    (SELECT count(*) FROM track_analysis),
-                    (SELECT coalesce(max(analyzed_at), 0) FROM track_analysis),
-                    (SELECT count(*) FROM imports), (SELECT coalesce(max(id), 0) FROM imports)",
-            [],
-            |r| {
-                let mut v = [0i64; 7];
-                for (i, slot) in v.iter_mut().enumerate() {
-                    *slot = r.get(i)?;
-                }
-                Ok(DataVersion(v))
-            },
-        )
-    }
+    daily_cached(conn, day, options, regenerate, &mut None, &load_model)
 }
 
 /// What lists are made from that changes only with the library or the imported data: the catalog
@@ -170,19 +149,24 @@ impl DataVersion {
 pub struct Prepared {
     version: DataVersion,
     catalog: Catalog,
-    model: Option<SharedModel>,
+    model: Option<Arc<SharedModel>>,
     popular: Vec<f32>,
+}
+
+/// Where a preparation gets the shared model from: trained (or read) on the connection it is given,
+/// or taken from a cache that does so at most once per data version.
+pub type ModelSource<'a> = &'a (dyn Fn(&Connection) -> Result<Option<Arc<SharedModel>>> + Sync);
+
+/// Reads (or trains) the shared model on `conn`, with no cache.
+pub fn load_model(conn: &Connection) -> Result<Option<Arc<SharedModel>>> {
+    Ok(SharedModel::load(conn)?.map(Arc::new))
 }
 
 impl Prepared {
     /// Reads everything for the library as it is at `version`.
-    fn load(conn: &Connection, version: DataVersion) -> Result<Self> {
+    fn load(conn: &Connection, version: DataVersion, model: ModelSource) -> Result<Self> {
         // The shared model is read (or trained) beside the catalog: neither needs the other.
-        let (model, catalog) = crate::db::read_beside(
-            conn,
-            |other| SharedModel::load(other).map_err(DiscoverError::from),
-            Catalog::load,
-        );
+        let (model, catalog) = crate::db::read_beside(conn, model, Catalog::load);
         let (catalog, model) = (catalog?, model?);
         let popular = popularity_of(conn, &catalog)?;
         Ok(Prepared {
@@ -197,10 +181,14 @@ impl Prepared {
 /// Fills `prepared` when it is empty or the library or imported data changed since. The app calls
 /// it in the background after a start, so the first list of a new day or a refresh does not wait
 /// for the whole library to be read.
-pub fn prepare(conn: &Connection, prepared: &mut Option<Prepared>) -> Result<()> {
+pub fn prepare(
+    conn: &Connection,
+    prepared: &mut Option<Prepared>,
+    model: ModelSource,
+) -> Result<()> {
     let version = DataVersion::read(conn)?;
     if prepared.as_ref().is_none_or(|p| p.version != version) {
-        *prepared = Some(Prepared::load(conn, version)?);
+        *prepared = Some(Prepared::load(conn, version, model)?);
     }
     Ok(())
 }
@@ -213,13 +201,14 @@ pub fn daily_cached(
     options: &Options,
     regenerate: bool,
     prepared: &mut Option<Prepared>,
+    model: ModelSource,
 ) -> Result<DailyList> {
     if !regenerate {
         if let Some(list) = load(conn, day)? {
             return Ok(list);
         }
     }
-    prepare(conn, prepared)?;
+    prepare(conn, prepared, model)?;
     let ready = prepared.as_ref().expect("just prepared");
     let key = day.format("%Y-%m-%d").to_string();
     let day_start = local_start(day);
@@ -227,7 +216,7 @@ pub fn daily_cached(
     let as_of = crate::db::now_unix().min(next);
     let catalog = &ready.catalog;
     let history = History::load(conn, catalog)?;
-    let (cf, because) = cf_scores(conn, catalog, ready.model.as_ref(), as_of)?;
+    let (cf, because) = cf_scores(conn, catalog, ready.model.as_deref(), as_of)?;
     let shared = SharedScores {
         cf,
         because,
@@ -309,7 +298,7 @@ pub fn cf_scores(
     if let Some(model) = model {
         let listener = Listener::load_until(conn, as_of)?;
         // Sessions are scored by the engine from the same history; only the shared model here.
-        let unplayed = cf_taste::shared_scores(conn, model, &listener)?
+        let unplayed = shared_model::shared_scores(conn, model, &listener)?
             .into_iter()
             .filter(|s| !listener.tracks.contains_key(&s.track_id));
         for s in unplayed {
@@ -361,7 +350,7 @@ fn popularity_of(conn: &Connection, catalog: &Catalog) -> Result<Vec<f32>> {
 
 /// Records a like, hide or unhide of a library track.
 pub fn feedback(conn: &Connection, track_id: i64, verdict: Feedback) -> Result<()> {
-    if store::set_feedback(conn, track_id, verdict, crate::db::now_unix())? {
+    if crate::feedback::set(conn, track_id, verdict, crate::db::now_unix())? {
         Ok(())
     } else {
         Err(DiscoverError::UnknownTrack(track_id))

@@ -8,60 +8,6 @@ use super::blend::{Blend, Features, N};
 use super::catalog::Catalog;
 use super::engine::{Generated, ReasonKind};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Feedback {
-    Like,
-    Hide,
-    /// Takes back a like or a hide.
-    Unhide,
-}
-
-impl Feedback {
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "like" => Some(Feedback::Like),
-            "hide" => Some(Feedback::Hide),
-            "unhide" | "unlike" | "clear" => Some(Feedback::Unhide),
-            _ => None,
-        }
-    }
-}
-
-/// Records a verdict on a track (`false` if there is no such track).
-pub fn set_feedback(
-    conn: &Connection,
-    track_id: i64,
-    feedback: Feedback,
-    at: i64,
-) -> rusqlite::Result<bool> {
-    let exists: bool = conn
-        .query_row("SELECT 1 FROM tracks WHERE id = ?1", [track_id], |_| Ok(()))
-        .optional()?
-        .is_some();
-    if !exists {
-        return Ok(false);
-    }
-    match feedback {
-        Feedback::Unhide => {
-            conn.execute("DELETE FROM feedback WHERE track_id = ?1", [track_id])?;
-        }
-        Feedback::Like | Feedback::Hide => {
-            let kind = if feedback == Feedback::Like {
-                "like"
-            } else {
-                "hide"
-            };
-            conn.execute(
-                "INSERT INTO feedback (track_id, kind, at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(track_id) DO UPDATE SET kind = excluded.kind, at = excluded.at",
-                params![track_id, kind, at],
-            )?;
-        }
-    }
-    Ok(true)
-}
-
 /// What a stored list says about itself.
 #[derive(Debug, Clone, Serialize)]
 pub struct ListHeader {

@@ -7,8 +7,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::path::Path;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -18,9 +17,10 @@ use serde::Serialize;
 use super::covers::{CoverCache, CoverRef};
 use super::meta::TrackMeta;
 use super::read::read_track;
+use super::store::{self as q, Failure, FileFacts};
 use super::walk::{walk_folder, Candidate};
 use super::{isolate, path_guess, Result, ScanError};
-use crate::db::tracks::{self as q, Failure, FileFacts};
+use crate::jobs::{JobControl, Progress};
 
 /// Bytes hashed from each end of a file for its fingerprint.
 const FINGERPRINT_SPAN: u64 = 64 * 1024;
@@ -28,15 +28,15 @@ const FINGERPRINT_SPAN: u64 = 64 * 1024;
 pub struct ScanOptions<'a> {
     /// Files read and written per transaction.
     pub batch_size: usize,
-    /// Set to stop the scan after the current batch.
-    pub cancel: Option<&'a AtomicBool>,
+    /// Cancelling stops the scan after the current batch; pausing holds it between batches.
+    pub control: Option<&'a JobControl>,
 }
 
 impl Default for ScanOptions<'_> {
     fn default() -> Self {
         Self {
             batch_size: 256,
-            cancel: None,
+            control: None,
         }
     }
 }
@@ -49,13 +49,22 @@ pub enum Phase {
     Finishing,
 }
 
-/// Progress of a running scan; `current` is the file just handled.
+/// Progress of a running scan: files read of those to read, `current` the file just handled.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScanProgress {
     pub phase: Phase,
-    pub done: usize,
-    pub total: usize,
-    pub current: Option<PathBuf>,
+    #[serde(flatten)]
+    pub progress: Progress,
+}
+
+impl ScanProgress {
+    fn new(phase: Phase, done: usize, total: usize, current: Option<&Path>) -> Self {
+        let current = current.map(|p| p.to_string_lossy().into_owned());
+        ScanProgress {
+            phase,
+            progress: Progress::new(done as u64, total as u64, current),
+        }
+    }
 }
 
 /// The outcome of a scan, printed by `sonare scan --json`.
@@ -74,6 +83,13 @@ pub struct ScanReport {
     pub cancelled: bool,
 }
 
+impl ScanReport {
+    /// Whether the scan added, changed, moved or lost any track.
+    pub fn tracks_changed(&self) -> bool {
+        self.added + self.updated + self.moved + self.missing > 0
+    }
+}
+
 /// What reading one file produced.
 struct ReadOutcome {
     candidate: Candidate,
@@ -89,12 +105,7 @@ pub fn scan(
 ) -> Result<ScanReport> {
     let started = Instant::now();
     let mut report = ScanReport::default();
-    progress(&ScanProgress {
-        phase: Phase::Walking,
-        done: 0,
-        total: 0,
-        current: None,
-    });
+    progress(&ScanProgress::new(Phase::Walking, 0, 0, None));
 
     let mut candidates = Vec::new();
     let mut walk_errors = Vec::new();
@@ -144,14 +155,15 @@ pub fn scan(
     let total = to_read.len();
     let mut done = 0;
     let batch_size = options.batch_size.max(1);
-    let cancelled = || options.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+    let proceed = || options.control.is_none_or(JobControl::proceed);
+    let cancelled = || options.control.is_some_and(JobControl::is_cancelled);
     // Reading (parallel, on rayon's pool) runs one batch ahead of writing (this thread, SQLite).
     std::thread::scope(|scope| -> Result<()> {
         let (sender, batches) = std::sync::mpsc::sync_channel::<Vec<ReadOutcome>>(1);
         let to_read = &to_read;
         scope.spawn(move || {
             for batch in to_read.chunks(batch_size) {
-                if cancelled() {
+                if !proceed() {
                     break;
                 }
                 let outcomes = batch
@@ -175,24 +187,19 @@ pub fn scan(
             }
             tx.commit()?;
             done += count;
-            progress(&ScanProgress {
-                phase: Phase::Reading,
+            progress(&ScanProgress::new(
+                Phase::Reading,
                 done,
                 total,
-                current,
-            });
+                current.as_deref(),
+            ));
         }
         Ok(())
     })?;
     report.cancelled = done < total && cancelled();
 
     if !report.cancelled {
-        progress(&ScanProgress {
-            phase: Phase::Finishing,
-            done,
-            total,
-            current: None,
-        });
+        progress(&ScanProgress::new(Phase::Finishing, done, total, None));
         let tx = conn.transaction()?;
         // Re-read: moves during this scan changed paths of some rows.
         for (path, file) in q::known_files(&tx)? {

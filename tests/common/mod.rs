@@ -128,7 +128,7 @@ impl TempLibrary {
     pub fn track_id(&self, name: &str) -> i64 {
         let conn = sonare::db::open(&self.db).unwrap();
         let path = self.music.join(name).canonicalize().unwrap();
-        sonare::db::tracks::track_id_by_path(&conn, &path.to_string_lossy())
+        sonare::library::browse::track_id_by_path(&conn, &path.to_string_lossy())
             .unwrap()
             .unwrap()
     }

@@ -27,26 +27,27 @@ function setPaused(paused) {
   button.dataset.paused = paused ? 'true' : 'false';
 }
 
-function onAnalysisEvent(event) {
+/** The analysis panel, from the job events (see `api.onJobEvent`). */
+export function onAnalysisEvent(event) {
   const box = $('analysis-status');
-  if (event.event === 'progress') {
+  if (event.event === 'analysing') {
     box.hidden = false;
     $('analysis-label').textContent = `Analysing sound ${event.done} / ${event.total}`;
     $('analysis-progress').max = event.total || 1;
     $('analysis-progress').value = event.done;
-    const name = event.path.split(/[\\/]/).pop();
-    $('analysis-file').textContent = name;
-    $('analysis-file').title = event.path;
+    const path = event.current || '';
+    $('analysis-file').textContent = path.split(/[\\/]/).pop();
+    $('analysis-file').title = path;
     setPaused(event.state === 'paused');
     // New BPM and key values appear in the list now and then, not on every track.
     if (Date.now() - lastRefresh > 3000) {
       lastRefresh = Date.now();
       analysisChanged();
     }
-  } else if (event.event === 'state') {
+  } else if (event.event === 'state' && !box.hidden) {
     setPaused(event.state === 'paused');
     if (event.state === 'cancelled') $('analysis-label').textContent = 'Stopping after the current tracks…';
-  } else if (event.event === 'finished') {
+  } else if (event.event === 'analysed') {
     box.hidden = true;
     const note = $('analysis-note');
     const parts = [];
@@ -60,15 +61,10 @@ function onAnalysisEvent(event) {
     note.textContent = text.trim();
     note.hidden = !note.textContent;
     analysisChanged();
-  } else if (event.event === 'failed') {
+  } else if (event.event === 'failed' && event.stage === 'analysis') {
     box.hidden = true;
     notify(`Sound analysis failed: ${event.message}`, 'error');
   }
-}
-
-/** Starts (or joins) the background analysis; safe to call after every scan. */
-export function startAnalysis() {
-  return api.startAnalysis(onAnalysisEvent).catch((e) => notify(errorText(e), 'error'));
 }
 
 function fact(label, value) {
@@ -138,9 +134,9 @@ export function initAnalysis({ showMessage, onAnalysisProgress }) {
   analysisChanged = onAnalysisProgress;
   $('analysis-pause').addEventListener('click', () => {
     const paused = $('analysis-pause').dataset.paused === 'true';
-    (paused ? api.resumeAnalysis() : api.pauseAnalysis()).catch((e) => notify(errorText(e), 'error'));
+    api.jobControl(paused ? 'resume' : 'pause').catch((e) => notify(errorText(e), 'error'));
   });
-  $('analysis-cancel').addEventListener('click', () => api.cancelAnalysis().catch((e) => notify(errorText(e), 'error')));
+  $('analysis-cancel').addEventListener('click', () => api.jobControl('cancel').catch((e) => notify(errorText(e), 'error')));
   $('tp-close').addEventListener('click', closeTrackPanel);
   $('tp-similar').addEventListener('click', () => showSimilar().catch((e) => notify(errorText(e), 'error')));
 }

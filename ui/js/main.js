@@ -4,8 +4,8 @@ import { api, coverUrl, errorText } from './api/index.js';
 import { $, el, formatDuration } from './dom.js';
 import { VirtualList } from './virtual-list.js';
 import { initPlayer, player } from './player.js';
-import { initAnalysis, keyCell, showTrack, startAnalysis } from './analysis.js';
-import { initTaste, refreshTaste } from './taste.js';
+import { initAnalysis, keyCell, onAnalysisEvent, showTrack } from './analysis.js';
+import { initForYou, onImportEvent, refreshForYou } from './for-you.js';
 import { initDiscover, refreshDiscover } from './discover.js';
 
 const ROW_HEIGHT = 34;
@@ -142,12 +142,13 @@ async function show(view, { keepScroll = false } = {}) {
   else if (visible === 'albums') await refreshAlbums();
   else if (visible === 'failures') await refreshFailures();
   else if (visible === 'folders') await refreshFolders();
-  else if (visible === 'taste') await refreshTaste();
+  else if (visible === 'taste') await refreshForYou();
   else if (visible === 'discover') await refreshDiscover();
   if (empty) $('count').textContent = '';
 }
 
-function onJobEvent(event) {
+/** The scan panel, from the job events: the demo's download, then the scan's phases. */
+function onScanEvent(event) {
   const label = $('scan-label');
   const bar = $('scan-progress');
   const file = $('scan-file');
@@ -166,32 +167,53 @@ function onJobEvent(event) {
   }
 }
 
-/** Runs a scan-like job with the progress panel. `quiet`: say nothing unless something changed. */
-async function runJob(start, { quiet = false } = {}) {
+/** Says what a scan found. `quiet`: say nothing unless something changed. */
+function announceScan(report, { quiet = false } = {}) {
+  const changed = report.added + report.updated + report.moved + report.missing;
+  const parts = [`${report.added} added`, `${report.updated} updated`, `${report.moved} moved`, `${report.missing} missing`];
+  if (report.failed.length) parts.push(`${report.failed.length} unreadable`);
+  let text = `${report.cancelled ? 'Scan cancelled' : 'Scan finished'}: ${parts.join(', ')}.`;
+  if (report.walk_errors.length) {
+    const first = report.walk_errors[0];
+    text += ` Could not read ${report.walk_errors.length} folder(s), e.g. ${first.path}: ${first.error}.`;
+  }
+  if (!quiet || changed > 0 || report.walk_errors.length) showMessage(text);
+}
+
+/** Asks for a scan-like job (scan, demo) and says what it found. The analysis of what changed
+ *  follows by itself; its progress shows in its own panel. */
+async function runJob(start) {
   if (state.scanning) return;
   state.scanning = true;
   $('scan-status').hidden = false;
-  if (!quiet) showMessage('');
+  showMessage('');
   try {
-    const report = await start(onJobEvent);
-    const changed = report.added + report.updated + report.moved + report.missing;
-    const parts = [`${report.added} added`, `${report.updated} updated`, `${report.moved} moved`, `${report.missing} missing`];
-    if (report.failed.length) parts.push(`${report.failed.length} unreadable`);
-    let text = `${report.cancelled ? 'Scan cancelled' : 'Scan finished'}: ${parts.join(', ')}.`;
-    if (report.walk_errors.length) {
-      const first = report.walk_errors[0];
-      text += ` Could not read ${report.walk_errors.length} folder(s), e.g. ${first.path}: ${first.error}.`;
-    }
-    if (!quiet || changed > 0 || report.walk_errors.length) showMessage(text);
+    announceScan(await start());
   } catch (err) {
     showMessage(errorText(err), 'error');
   } finally {
     state.scanning = false;
     $('scan-status').hidden = true;
     await show(state.view, { keepScroll: true });
-    // New or changed files are analysed in the background.
-    startAnalysis();
   }
+}
+
+/** Every job event, whoever asked for the job (the window, or the app at its start). */
+function onJobEvent(event) {
+  if (event.event === 'fetching' || event.event === 'scanning') {
+    $('scan-status').hidden = false;
+    onScanEvent(event);
+  } else if (event.event === 'scanned' && !state.scanning) {
+    // The app's own rescan at start: announced only if something changed.
+    $('scan-status').hidden = true;
+    announceScan(event, { quiet: true });
+    show(state.view, { keepScroll: true }).catch((e) => showMessage(errorText(e), 'error'));
+  } else if (event.event === 'failed' && event.stage !== 'analysis') {
+    if (!state.scanning) $('scan-status').hidden = true;
+    showMessage(event.message, 'error');
+  }
+  onAnalysisEvent(event);
+  onImportEvent(event);
 }
 
 async function addFolder(path) {
@@ -263,10 +285,10 @@ function init() {
   $('empty-add').addEventListener('click', pickAndAdd);
   $('empty-demo').addEventListener('click', () => runJob(api.installDemo));
   $('rescan').addEventListener('click', () => runJob(api.scan));
-  $('scan-cancel').addEventListener('click', () => api.cancelScan());
+  $('scan-cancel').addEventListener('click', () => api.jobControl('cancel'));
   bindPathForm('path-form', 'path-input');
   bindPathForm('path-form-2', 'path-input-2');
-  initTaste({ showMessage });
+  initForYou({ showMessage });
   initDiscover({ showMessage });
   initAnalysis({
     showMessage,
@@ -276,13 +298,9 @@ function init() {
   });
   initPlayer({ showMessage, trackChanged: () => list.rerender() })
     .catch((e) => showMessage(errorText(e), 'error'));
-  // Show the home view at once, then pick up changes made while the app was closed.
-  show(state.view)
-    .then(async () => {
-      const overview = await api.overview();
-      if (overview.folders > 0) await runJob(api.scan, { quiet: true });
-      else startAnalysis();
-    })
+  // Jobs are the app's: it rescans and analyses at start by itself; the window shows them.
+  api.onJobEvent(onJobEvent)
+    .then(() => show(state.view))
     .catch((e) => showMessage(errorText(e), 'error'));
 }
 

@@ -71,17 +71,6 @@
       return path;
     },
     pick_folder: () => null,
-    cancel_scan: () => null,
-    scan_library: async ({ onProgress }) => {
-      const incoming = lib.pendingScan.splice(0);
-      onProgress.onmessage({ event: 'scanning', phase: 'walking', done: 0, total: 0, current: null });
-      for (let i = 0; i < incoming.length; i += 1) {
-        await new Promise((r) => setTimeout(r, 20));
-        lib.tracks.push(incoming[i]);
-        onProgress.onmessage({ event: 'scanning', phase: 'reading', done: i + 1, total: incoming.length, current: incoming[i].path });
-      }
-      return { added: incoming.length, updated: 0, unchanged: 0, moved: 0, missing: 0, failed: lib.failures, walk_errors: [], seconds: 0.1, cancelled: false };
-    },
   };
 
   // The player, simulated: commands change this state and come back as `player` events, as in the app.
@@ -135,36 +124,76 @@
     player_refresh: () => { sendState(); if (pl.queue.length) { sendQueue(); sendTrack(); sendPosition(); } },
   });
 
-  // The analysis job, simulated: one track every 40 ms, pausable, each analysed track gains bpm/key.
-  const job = { running: false, paused: false, cancelled: false, channel: null };
+  // The job runner, simulated as in the app: jobs run one after another, each followed by the
+  // analysis (one track every 40 ms, pausable) and `prepared`; every step is a `job` event. A job
+  // asked for while another runs makes the analysis stop early ("make way"); the next job goes on.
+  const job = { running: false, paused: false, cancelled: false, makeWay: false, queue: Promise.resolve() };
+  const sendJob = (payload) => emit('job', payload);
   const pendingAnalysis = () => lib.tracks.filter((t) => !t.analysed && !t.analysisError);
+  const stopped = () => job.cancelled || job.makeWay;
   async function runAnalysis() {
     const todo = pendingAnalysis();
     let done = 0;
     let failed = 0;
     for (const t of todo) {
-      while (job.paused && !job.cancelled) await new Promise((r) => setTimeout(r, 20));
-      if (job.cancelled) break;
+      while (job.paused && !stopped()) await new Promise((r) => setTimeout(r, 20));
+      if (stopped()) break;
       await new Promise((r) => setTimeout(r, 40));
       if (t.breaks) { t.analysisError = `${t.path}: no audio could be decoded`; failed += 1; }
       else Object.assign(t, { analysed: true, bpm: 60 + ((t.id * 37) % 120), key: t.id % 2 ? 'A minor' : 'C major', camelot: t.id % 2 ? '8A' : '8B' });
       done += 1;
-      job.channel.onmessage({ event: 'progress', done, total: todo.length, failed, path: t.path, state: job.paused ? 'paused' : 'running' });
+      sendJob({ event: 'analysing', done, total: todo.length, failed, current: t.path, state: job.paused ? 'paused' : 'running' });
     }
-    job.running = false;
-    job.channel.onmessage({ event: 'finished', version: 'dsp3', analysed: done - failed, up_to_date: lib.tracks.length - todo.length, failed: todo.filter((t) => t.analysisError).map((t) => ({ track_id: t.id, path: t.path, reason: t.analysisError })), remaining: todo.length - done, cancelled: job.cancelled, cnn_unavailable: config.cnnUnavailable || null, seconds: 1, audio_seconds: 100 });
+    sendJob({ event: 'analysed', version: 'dsp3', analysed: done - failed, up_to_date: lib.tracks.length - todo.length, failed: todo.filter((t) => t.analysisError).map((t) => ({ track_id: t.id, path: t.path, reason: t.analysisError })), remaining: todo.length - done, cancelled: job.cancelled, cnn_unavailable: config.cnnUnavailable || null, seconds: 1, audio_seconds: 100 });
   }
+  async function scanStage() {
+    const incoming = lib.pendingScan.splice(0);
+    sendJob({ event: 'scanning', phase: 'walking', done: 0, total: 0, current: null });
+    for (let i = 0; i < incoming.length; i += 1) {
+      await new Promise((r) => setTimeout(r, 20));
+      lib.tracks.push(incoming[i]);
+      sendJob({ event: 'scanning', phase: 'reading', done: i + 1, total: incoming.length, current: incoming[i].path });
+    }
+    const report = { added: incoming.length, updated: 0, unchanged: 0, moved: 0, missing: 0, failed: lib.failures, walk_errors: [], seconds: 0.1, cancelled: false };
+    sendJob({ event: 'scanned', ...report });
+    return report;
+  }
+  /** Queues a job: `stage` runs first and its result answers the caller; the analysis follows. */
+  function submit(stage) {
+    if (job.running) job.makeWay = true;
+    let answer;
+    const answered = new Promise((resolve, reject) => { answer = { resolve, reject }; });
+    job.queue = job.queue.then(async () => {
+      Object.assign(job, { running: true, paused: false, cancelled: false, makeWay: false });
+      try {
+        answer.resolve(await stage());
+        if (!job.cancelled) {
+          await runAnalysis();
+          if (!stopped()) sendJob({ event: 'prepared' });
+        }
+      } catch (e) {
+        answer.reject(e);
+      } finally {
+        job.running = false;
+      }
+    });
+    return answered;
+  }
+  // The app's start: Discover's inputs, a rescan of the library folders, then the analysis.
+  const catchUp = () => submit(async () => {
+    sendJob({ event: 'prepared' });
+    if (lib.folders.length) await scanStage();
+  });
+  let started = false;
   Object.assign(handlers, {
-    start_analysis: ({ onProgress }) => {
-      job.channel = onProgress;
-      if (job.running) return false;
-      Object.assign(job, { running: true, paused: false, cancelled: false });
-      runAnalysis();
-      return true;
+    scan_library: () => submit(scanStage),
+    job_control: ({ action }) => {
+      if (action === 'pause') job.paused = true;
+      else if (action === 'resume') job.paused = false;
+      else if (action === 'cancel') { job.cancelled = true; importing.stop?.(); }
+      if (job.running) sendJob({ event: 'state', state: job.cancelled ? 'cancelled' : job.paused ? 'paused' : 'running' });
+      return null;
     },
-    pause_analysis: () => { job.paused = true; job.channel?.onmessage({ event: 'state', state: 'paused' }); },
-    resume_analysis: () => { job.paused = false; job.channel?.onmessage({ event: 'state', state: 'running' }); },
-    cancel_analysis: () => { job.cancelled = true; job.channel?.onmessage({ event: 'state', state: 'cancelled' }); },
     track_details: ({ id }) => {
       const t = trackById(id);
       if (!t) throw { kind: 'not_found', message: `no track with id ${id}` };
@@ -195,28 +224,33 @@
         .sort((a, b) => b.score - a.score || a.track.id - b.track.id)
         .slice(0, k);
     },
-    taste_for_me: ({ k }) => lib.tracks.filter((t) => t.because !== undefined).slice(0, k)
+    for_you: ({ k }) => lib.tracks.filter((t) => t.because !== undefined).slice(0, k)
       .map((t, i) => ({ track: t, cf: 1 - i / 100, session: 0, because: t.because })),
-    // `config.importProgress`: events sent one by one while the import "runs"; it then waits for
-    // cancel_import when `config.importWaitsForCancel` is set.
-    import_listening_data: async ({ kind, format, onProgress }) => {
+    // `config.importProgress`: `importing` events sent one by one while the import "runs"; it then
+    // waits for a cancel (job_control) when `config.importWaitsForCancel` is set. Without
+    // `config.importReports` or progress, the listener closed the file picker: nothing runs.
+    import_listening_data: async ({ kind, format }) => {
       void kind; void format;
-      for (const event of config.importProgress || []) {
-        onProgress.onmessage(event);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      if (config.importWaitsForCancel) {
-        await new Promise((resolve) => { importing.stop = resolve; });
-        return { reports: [], errors: [], cancelled: true };
-      }
-      const outcome = config.importReports
-        ? { reports: config.importReports, errors: config.importErrors || [], cancelled: false } : null;
-      if (outcome && config.afterImport) {
-        for (const [id, because] of config.afterImport) trackById(id).because = because;
-      }
-      return outcome;
+      if (!config.importReports && !config.importProgress) return null;
+      return submit(async () => {
+        for (const event of config.importProgress || []) {
+          sendJob({ event: 'importing', ...event });
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        if (config.importWaitsForCancel) {
+          await new Promise((resolve) => { importing.stop = resolve; });
+          const outcome = { reports: [], errors: [], cancelled: true };
+          sendJob({ event: 'imported', ...outcome });
+          return outcome;
+        }
+        const outcome = { reports: config.importReports, errors: config.importErrors || [], cancelled: false };
+        if (config.afterImport) {
+          for (const [id, because] of config.afterImport) trackById(id).because = because;
+        }
+        sendJob({ event: 'imported', ...outcome });
+        return outcome;
+      });
     },
-    cancel_import: () => { importing.stop?.(); return null; },
   });
 
   // Discover Daily: `config.discover` = {today, mode, samples, picks: [{id, kind, reason}], past: {day: picks}}.
@@ -275,6 +309,11 @@
       listen: async (name, cb) => {
         if (!listeners.has(name)) listeners.set(name, []);
         listeners.get(name).push(cb);
+        // The app starts its catch-up job at launch; here once the window listens for jobs.
+        if (name === 'job' && !started) {
+          started = true;
+          setTimeout(catchUp, 0);
+        }
         return () => listeners.set(name, listeners.get(name).filter((x) => x !== cb));
       },
     },

@@ -2,6 +2,8 @@
 
 pub mod analysis;
 pub mod discover;
+pub mod import;
+pub mod jobs;
 pub mod library;
 pub mod player;
-pub mod taste;
+pub mod search;

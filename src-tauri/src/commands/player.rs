@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use sonare::db::tracks::{self as q, TrackQuery};
+use sonare::library::browse::{self as q, TrackQuery};
 use sonare::playback::{Command, PlayContext, Repeat};
 use tauri::State;
 

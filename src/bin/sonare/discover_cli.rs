@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use rusqlite::Connection;
+use sonare::app::{DiscoverRequest, Sonare};
 use sonare::discover::{self, blend::Blend, blend::FEATURES, engine::Options, replay, DailyList};
 
 #[derive(Args)]
@@ -17,9 +17,9 @@ pub struct DiscoverArgs {
     /// Tracks in the list (a stored list of another size is regenerated).
     #[arg(long)]
     size: Option<usize>,
-    /// Leave out tracks played in the last N days.
-    #[arg(long, default_value_t = 30)]
-    fresh_days: u32,
+    /// Leave out tracks played in the last N days (default 30).
+    #[arg(long)]
+    fresh_days: Option<u32>,
     /// Generate the day's list again, from the current history and feedback.
     #[arg(long)]
     refresh: bool,
@@ -34,9 +34,9 @@ pub struct DiscoverArgs {
     json: bool,
 }
 
-pub fn discover(conn: &mut Connection, args: DiscoverArgs, out: &mut impl Write) -> Result<()> {
+pub fn discover(app: &Sonare, args: DiscoverArgs, out: &mut impl Write) -> Result<()> {
     if args.days {
-        for d in discover::days(conn)? {
+        for d in app.discover_days()? {
             if args.json {
                 writeln!(out, "{}", serde_json::to_string(&d)?)?;
             } else {
@@ -49,18 +49,14 @@ pub fn discover(conn: &mut Connection, args: DiscoverArgs, out: &mut impl Write)
         Some(text) => discover::parse_day(text)?,
         None => discover::today(),
     };
-    let options = Options {
-        size: args.size.unwrap_or(30).clamp(1, 500),
+    let request = DiscoverRequest {
+        day: Some(day),
+        size: args.size,
         fresh_days: args.fresh_days,
-        ..Options::default()
+        refresh: args.refresh,
     };
-    let mut regenerate = args.refresh;
-    if let (Some(size), false) = (args.size, regenerate) {
-        if let Some(stored) = discover::load(conn, day)? {
-            regenerate = stored.tracks.len() != size;
-        }
-    }
-    let list = discover::daily(conn, day, &options, regenerate)
+    let list = app
+        .discover_daily(&request)
         .with_context(|| format!("making the Discover Daily of {day}"))?;
     if args.json {
         let mut value = serde_json::to_value(&list)?;
@@ -157,10 +153,10 @@ fn write_explain(list: &DailyList, out: &mut impl Write) -> Result<()> {
 }
 
 /// `sonare feedback TRACK_ID like|hide|unhide`.
-pub fn feedback(conn: &Connection, track_id: i64, verdict: &str) -> Result<()> {
+pub fn feedback(app: &Sonare, track_id: i64, verdict: &str) -> Result<()> {
     let verdict = discover::Feedback::from_name(verdict)
         .with_context(|| format!("unknown feedback {verdict:?}: use like, hide or unhide"))?;
-    discover::feedback(conn, track_id, verdict)?;
+    app.feedback(track_id, verdict)?;
     Ok(())
 }
 

@@ -5,7 +5,11 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Result};
 use clap::Subcommand;
-use sonare::cf::import::{self, HistoryFormat, ImportReport, SharedFormat};
+use std::sync::Arc;
+
+use sonare::app::{ImportKind, ImportRequest, Sonare};
+use sonare::cf::import::{HistoryFormat, ImportReport, SharedFormat};
+use sonare::jobs::JobControl;
 
 #[derive(Subcommand)]
 pub enum ImportCommand {
@@ -64,32 +68,44 @@ fn print(report: &ImportReport, json: bool, out: &mut impl Write) -> Result<()> 
     Ok(())
 }
 
-pub fn run(
-    command: ImportCommand,
-    conn: &mut rusqlite::Connection,
-    out: &mut impl Write,
-) -> Result<()> {
-    let (files, json) = match &command {
-        ImportCommand::History { files, json, .. } | ImportCommand::Shared { files, json, .. } => {
-            (files.clone(), *json)
-        }
+pub fn run(app: &Sonare, command: ImportCommand, out: &mut impl Write) -> Result<()> {
+    let (request, json) = match command {
+        ImportCommand::History {
+            files,
+            format,
+            json,
+        } => (
+            ImportRequest {
+                files,
+                kind: ImportKind::History(format),
+            },
+            json,
+        ),
+        ImportCommand::Shared {
+            files,
+            format,
+            json,
+        } => (
+            ImportRequest {
+                files,
+                kind: ImportKind::Shared(format),
+            },
+            json,
+        ),
     };
-    let mut failed = 0;
-    for file in &files {
-        let result = match &command {
-            ImportCommand::History { format, .. } => import::import_history(conn, file, *format),
-            ImportCommand::Shared { format, .. } => import::import_shared(conn, file, *format),
-        };
-        match result {
-            Ok(report) => print(&report, json, out)?,
-            Err(e) => {
-                eprintln!("sonare: {e}");
-                failed += 1;
-            }
-        }
+    let outcome = app.import(&request, &Arc::new(JobControl::default()), |_| {})?;
+    for report in &outcome.reports {
+        print(report, json, out)?;
     }
-    if failed > 0 {
-        bail!("{failed} of {} files could not be imported", files.len());
+    for error in &outcome.errors {
+        eprintln!("sonare: {error}");
+    }
+    if !outcome.errors.is_empty() {
+        bail!(
+            "{} of {} files could not be imported",
+            outcome.errors.len(),
+            request.files.len()
+        );
     }
     Ok(())
 }

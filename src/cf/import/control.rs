@@ -1,11 +1,13 @@
 //! Following and stopping an import: every file an import reads goes through [`Tracked`], which
-//! counts the bytes (for a progress bar) and fails once the import is cancelled, so a stopped import
-//! rolls back like a broken file and writes nothing.
+//! counts the bytes (for a progress bar), waits while the import's job is paused and fails once it is
+//! cancelled, so a stopped import rolls back like a broken file and writes nothing.
 
 use std::io::Read;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+
+use crate::jobs::JobControl;
 
 /// Progress is reported each time another mebibyte has been read.
 const REPORT_EVERY: u64 = 1 << 20;
@@ -16,7 +18,7 @@ type OnProgress = Box<dyn Fn(u64) + Send + Sync>;
 #[derive(Default)]
 pub struct ImportControl {
     read: AtomicU64,
-    cancelled: AtomicBool,
+    job: Arc<JobControl>,
     on_progress: Option<OnProgress>,
 }
 
@@ -29,13 +31,21 @@ impl ImportControl {
         }
     }
 
+    /// As [`ImportControl::with_progress`], paused and cancelled through `job`.
+    pub fn under(job: Arc<JobControl>, on_progress: impl Fn(u64) + Send + Sync + 'static) -> Self {
+        ImportControl {
+            job,
+            ..Self::with_progress(on_progress)
+        }
+    }
+
     /// Stops the import at its next read; nothing it read is kept.
     pub fn cancel(&self) {
-        self.cancelled.store(true, Ordering::SeqCst);
+        self.job.cancel();
     }
 
     pub fn is_cancelled(&self) -> bool {
-        self.cancelled.load(Ordering::SeqCst)
+        self.job.is_cancelled()
     }
 
     /// Bytes read so far, over every file of the import.
@@ -67,7 +77,7 @@ impl<R> Tracked<R> {
 
 impl<R: Read> Read for Tracked<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.control.is_cancelled() {
+        if !self.control.job.proceed() {
             return Err(std::io::Error::other("the import was cancelled"));
         }
         let n = self.inner.read(buf)?;

@@ -5,26 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use rusqlite::{params, Connection};
 
-use crate::text::match_key::{artist_key, title_key};
-
-/// Kinds of item imported data names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ItemKind {
-    Track,
-    Artist,
-}
-
-/// The match key of a song or an artist (see the `ext_items` table).
-pub fn item_key(kind: ItemKind, artist: &str, title: Option<&str>) -> String {
-    match kind {
-        ItemKind::Track => format!(
-            "t:{}\u{1f}{}",
-            artist_key(artist),
-            title_key(title.unwrap_or(""))
-        ),
-        ItemKind::Artist => format!("a:{}", artist_key(artist)),
-    }
-}
+pub use crate::cf::items::{item_key, ItemKind};
 
 /// Item ids of one import, cached (bounded, so memory stays flat on huge files), and the distinct
 /// items the import touched (for the match rate).

@@ -8,13 +8,6 @@ function core() {
 
 const call = (command, args) => core().invoke(command, args);
 
-/** Streams a job's progress events to `onEvent` through a Tauri channel. */
-function channel(onEvent) {
-  const ch = new (core().Channel)();
-  ch.onmessage = onEvent;
-  return ch;
-}
-
 export const api = {
   overview: () => call('library_overview'),
   /** query: {search, sort, descending, offset, limit} → {total, rows} */
@@ -24,9 +17,12 @@ export const api = {
   folders: () => call('list_folders'),
   addFolder: (path) => call('add_folder', { path }),
   pickFolder: () => call('pick_folder'),
-  scan: (onEvent) => call('scan_library', { onProgress: channel(onEvent) }),
-  cancelScan: () => call('cancel_scan'),
-  installDemo: (onEvent) => call('install_demo', { onProgress: channel(onEvent) }),
+  /** Rescans the library folders → the scan's report; progress comes as job events, and the
+   *  analysis of what changed follows by itself. */
+  scan: () => call('scan_library'),
+  installDemo: () => call('install_demo'),
+  /** The running job (scan, import or analysis). action: 'pause' | 'resume' | 'cancel'. */
+  jobControl: (action) => call('job_control', { action }),
   /** Plays a library view (its search and sort) from row `index`. context: library | search | album … */
   playView: (query, index, context) => call('play_view', { query, index, context }),
   playAlbum: (album, albumArtist) => call('play_album', { album, albumArtist }),
@@ -35,11 +31,6 @@ export const api = {
   control: (action) => call('player_control', { action }),
   refreshPlayer: () => call('player_refresh'),
   playTracks: (ids, index, context) => call('play_tracks', { ids, index, context }),
-  /** Starts (or joins) the background analysis; returns false if it was already running. */
-  startAnalysis: (onEvent) => call('start_analysis', { onProgress: channel(onEvent) }),
-  pauseAnalysis: () => call('pause_analysis'),
-  resumeAnalysis: () => call('resume_analysis'),
-  cancelAnalysis: () => call('cancel_analysis'),
   /** → {track, analysis, top_tags: [[tag, probability]…]} */
   trackDetails: (id) => call('track_details', { id }),
   /** → [{track, similarity}] */
@@ -47,13 +38,11 @@ export const api = {
   /** → [{track, score}]: tracks for a free-text query, by text and sound tags together. */
   findTracks: (query, k = 50) => call('find_tracks', { query, k }),
   /** → [{track, cf, session, because}]: unplayed tracks by co-listening evidence. */
-  tasteForMe: (k = 30) => call('taste_for_me', { k }),
-  /** Opens a file picker and imports the files → {reports, errors}, or null if nothing was picked.
+  forYou: (k = 30) => call('for_you', { k }),
+  /** Opens a file picker and imports the files → {reports, errors, cancelled}, or null if nothing
+   *  was picked; progress comes as `importing` job events.
    *  kind: 'history' | 'shared'; format: spotify | listenbrainz | lastfm | m3u | xspf | hetrec | … */
-  /** Picks files and imports them; onEvent gets {file, index, files, bytesRead, bytesTotal}. */
-  importListeningData: (kind, format, onEvent = () => {}) =>
-    call('import_listening_data', { kind, format, onProgress: channel(onEvent) }),
-  cancelImport: () => call('cancel_import'),
+  importListeningData: (kind, format) => call('import_listening_data', { kind, format }),
   /** → {day, mode, blend, candidates, tracks: [{position, track, score, scores, reason_kind, reason,
    *  reason_track, feedback}]}: the day's Discover Daily (day null = today; refresh = make it again). */
   discoverDaily: (day = null, refresh = false) => call('discover_daily', { day, refresh }),
@@ -63,6 +52,10 @@ export const api = {
   discoverFeedback: (trackId, verdict) => call('discover_feedback', { trackId, verdict }),
   /** Calls `onEvent` with every player event ({event: 'state' | 'track_changed' | …}). */
   onPlayerEvent: (onEvent) => window.__TAURI__.event.listen('player', (e) => onEvent(e.payload)),
+  /** Calls `onEvent` with every job event, in order: fetching | scanning | importing (progress),
+   *  scanned | imported (the stage's report), analysing | analysed, prepared; state after a pause,
+   *  resume or cancel; failed {stage, message}. */
+  onJobEvent: (onEvent) => window.__TAURI__.event.listen('job', (e) => onEvent(e.payload)),
 };
 
 /** Turns a command's `{kind, message}` rejection (or anything else) into readable text. */

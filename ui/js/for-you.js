@@ -32,8 +32,8 @@ async function find() {
 }
 
 /** Reloads the recommendations (called whenever the view is shown and after an import). */
-export async function refreshTaste() {
-  const recs = await api.tasteForMe(30);
+export async function refreshForYou() {
+  const recs = await api.forYou(30);
   trackList($('foryou-list'), recs, 'discover',
     (r) => el('span', { class: 'q-reason', text: r.because ? `because you played ${r.because}` : '' }),
     'Nothing to suggest yet: play more music, or import your listening history or shared listening data below.');
@@ -49,11 +49,19 @@ function fileName(path) {
   return path.split(/[\\/]/).pop();
 }
 
-function showProgress({ file, index, files, bytesRead, bytesTotal }) {
-  const share = bytesTotal > 0 ? Math.min(1, bytesRead / bytesTotal) : 0;
+/** An `importing` job event: bytes `done` of `total` of file `current`, the `index`th of `files`. */
+function showProgress({ current, index, files, done, total }) {
+  const share = total > 0 ? Math.min(1, done / total) : 0;
   $('import-bar').value = share;
   const of = files > 1 ? ` (${index} of ${files})` : '';
-  $('import-status').textContent = `Importing ${fileName(file)}${of}: ${Math.round(share * 100)} %`;
+  $('import-status').textContent = `Importing ${fileName(current || '')}${of}: ${Math.round(share * 100)} %`;
+}
+
+/** Import progress, from the job events (see `api.onJobEvent`). */
+export function onImportEvent(event) {
+  if (event.event !== 'importing') return;
+  $('import-progress').hidden = false;
+  showProgress(event);
 }
 
 async function importFiles() {
@@ -61,10 +69,7 @@ async function importFiles() {
   const button = $('import-button');
   button.disabled = true;
   try {
-    const outcome = await api.importListeningData(kind, format, (event) => {
-      $('import-progress').hidden = false;
-      showProgress(event);
-    });
+    const outcome = await api.importListeningData(kind, format);
     if (!outcome) return; // the listener closed the file picker
     const results = $('import-results');
     results.replaceChildren(
@@ -75,14 +80,14 @@ async function importFiles() {
       ...outcome.errors.map((e) => el('li', { class: 'error', text: e })),
       ...(outcome.cancelled ? [el('li', { class: 'hint', text: 'Stopped: the file under way and the ones after it were not imported.' })] : []),
     );
-    await refreshTaste();
+    await refreshForYou();
   } finally {
     button.disabled = false;
     $('import-progress').hidden = true;
   }
 }
 
-export function initTaste({ showMessage }) {
+export function initForYou({ showMessage }) {
   notify = showMessage;
   $('find-form').addEventListener('submit', (event) => {
     event.preventDefault();
@@ -93,6 +98,6 @@ export function initTaste({ showMessage }) {
     importFiles().catch((e) => notify(errorText(e), 'error'));
   });
   $('import-cancel').addEventListener('click', () => {
-    api.cancelImport().catch((e) => notify(errorText(e), 'error'));
+    api.jobControl('cancel').catch((e) => notify(errorText(e), 'error'));
   });
 }

@@ -1,7 +1,6 @@
-//! The listener's collaborative-filtering scores over the library: the listener (local plays,
-//! imported history, playlists) is folded in against a model of the shared co-listening data, or
-//! against imported item factors, without retraining anything per play; session co-occurrence from
-//! the listener's own history adds "played together" evidence.
+//! The model of the shared co-listening data (or imported item factors) that the listener is folded
+//! into, without retraining anything per play, and its scores of library tracks with the reason
+//! ("because you played …").
 
 use std::collections::{HashMap, HashSet};
 
@@ -10,14 +9,13 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
 use super::als::{AlsParams, FoldIn};
-use super::import::store::{item_key, ItemKind};
+use super::listener::Listener;
 use super::matrix::Csr;
 use super::model::{ModelSpec, Trained};
-use super::sessions::CoOccurrence;
 use crate::text::match_key::artist_key;
 
 #[derive(Debug, thiserror::Error)]
-pub enum TasteError {
+pub enum SharedModelError {
     #[error("database: {0}")]
     Db(#[from] rusqlite::Error),
     #[error(transparent)]
@@ -31,107 +29,12 @@ const EXPLAINED: usize = 500;
 /// dense item × item matrix gets too large for a desktop, and ALS takes over.
 pub const EASE_MAX_ITEMS: usize = 12_000;
 
-/// How much each kind of play says about taste (completed plays count fully; skips not at all).
-fn play_weight(end: Option<&str>) -> f32 {
-    match end {
-        Some("completed") => 1.0,
-        Some("stopped") => 0.5,
-        Some("skipped") | Some("error") => 0.0,
-        _ => 0.3,
-    }
-}
-
-/// The listener's taste signals as imported-item weights, and per library track.
-#[derive(Debug, Default, Clone)]
-pub struct Listener {
-    /// ext_items id → weight (songs and artists the listener played or listed).
-    pub items: HashMap<i64, f32>,
-    /// Library tracks the listener played, with weights.
-    pub tracks: HashMap<i64, f32>,
-}
-
-impl Listener {
-    /// Plays (by outcome), likes (hidden tracks left out), imported plays and playlists.
-    pub fn load(conn: &Connection) -> rusqlite::Result<Self> {
-        Self::load_until(conn, i64::MAX)
-    }
-
-    /// The listener as they were before `until` (Unix seconds): a past day's list made again sees
-    /// only what was known that day. Playlists carry no date and always count.
-    pub fn load_until(conn: &Connection, until: i64) -> rusqlite::Result<Self> {
-        let mut me = Listener::default();
-        let mut per_track: HashMap<i64, f32> = HashMap::new();
-        let mut stmt =
-            conn.prepare("SELECT track_id, end_reason FROM plays WHERE started_at < ?1")?;
-        let mut rows = stmt.query([until])?;
-        while let Some(r) = rows.next()? {
-            let end: Option<String> = r.get(1)?;
-            *per_track.entry(r.get(0)?).or_default() += play_weight(end.as_deref());
-        }
-        // A like counts as three completed plays; a hidden track says nothing good.
-        let mut stmt = conn.prepare("SELECT track_id, kind FROM feedback WHERE at <= ?1")?;
-        let mut rows = stmt.query([until])?;
-        while let Some(r) = rows.next()? {
-            let track: i64 = r.get(0)?;
-            match r.get::<_, String>(1)?.as_str() {
-                "like" => *per_track.entry(track).or_default() += 3.0,
-                _ => {
-                    per_track.remove(&track);
-                }
-            }
-        }
-        per_track.retain(|_, w| *w > 0.0);
-        let mut key_of = conn.prepare("SELECT artist, title FROM tracks WHERE id = ?1")?;
-        let mut item_by_key = conn.prepare("SELECT id FROM ext_items WHERE key = ?1")?;
-        // In track order: an artist's item sums the weights of its tracks, and the same sum in
-        // another order can differ in the last bit (and so tip a tie in the list).
-        let mut ordered: Vec<(i64, f32)> = per_track.iter().map(|(&t, &w)| (t, w)).collect();
-        ordered.sort_unstable_by_key(|e| e.0);
-        for (track, w) in ordered {
-            let Some((artist, title)) = key_of
-                .query_row([track], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-                })
-                .optional()?
-            else {
-                continue;
-            };
-            for key in [
-                item_key(ItemKind::Track, &artist, Some(&title)),
-                item_key(ItemKind::Artist, &artist, None),
-            ] {
-                if let Some(id) = item_by_key
-                    .query_row([&key], |r| r.get::<_, i64>(0))
-                    .optional()?
-                {
-                    *me.items.entry(id).or_default() += w;
-                }
-            }
-        }
-        me.tracks = per_track;
-        // Imported plays of songs not in the library still tell taste (they are bridges in the
-        // shared data); matched ones are already counted through `plays`.
-        let mut stmt = conn.prepare(
-            "SELECT h.item_id, count(*) FROM history_events h JOIN ext_items e ON e.id = h.item_id
-             WHERE e.track_id IS NULL AND coalesce(h.skipped, 0) = 0 AND h.played_at < ?1
-             GROUP BY h.item_id",
-        )?;
-        let mut rows = stmt.query([until])?;
-        while let Some(r) = rows.next()? {
-            *me.items.entry(r.get(0)?).or_default() += r.get::<_, i64>(1)? as f32;
-        }
-        let mut stmt = conn.prepare("SELECT item_id FROM playlist_entries")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            *me.items.entry(r.get(0)?).or_default() += 1.0;
-        }
-        Ok(me)
-    }
-}
-
 /// The shared-data model (or imported factors) the listener is folded into.
 pub struct SharedModel {
     pub name: String,
+    /// Trained here from the shared interactions (false for imported factors): what a cache of the
+    /// model saves.
+    pub trained_here: bool,
     /// Column → ext_items id.
     pub items: Vec<i64>,
     columns: HashMap<i64, u32>,
@@ -169,7 +72,7 @@ fn item_info(conn: &Connection, columns: &HashMap<i64, u32>) -> rusqlite::Result
 impl SharedModel {
     /// Imported factors if there are any (the most recently imported model), else a model trained
     /// here on the shared interactions; `None` without shared data.
-    pub fn load(conn: &Connection) -> Result<Option<Self>, TasteError> {
+    pub fn load(conn: &Connection) -> Result<Option<Self>, SharedModelError> {
         if let Some(model) = Self::imported_factors(conn)? {
             return Ok(Some(model));
         }
@@ -204,6 +107,7 @@ impl SharedModel {
         let model = Trained::fit(&spec, &matrix)?;
         Ok(Some(SharedModel {
             name: format!("{} on {} shared listeners", spec.name(), users.len()),
+            trained_here: true,
             items,
             info: item_info(conn, &columns)?,
             columns,
@@ -211,7 +115,7 @@ impl SharedModel {
         }))
     }
 
-    fn imported_factors(conn: &Connection) -> Result<Option<Self>, TasteError> {
+    fn imported_factors(conn: &Connection) -> Result<Option<Self>, SharedModelError> {
         let Some((model, rank, reg, alpha)): Option<(String, i64, f64, f64)> = conn
             .query_row(
                 "SELECT model, rank, regularization, alpha FROM factor_models
@@ -252,6 +156,7 @@ impl SharedModel {
             .collect();
         Ok(Some(SharedModel {
             name: format!("imported factors {model}"),
+            trained_here: false,
             items,
             info: item_info(conn, &columns)?,
             columns,
@@ -284,7 +189,7 @@ pub struct TrackScore {
 }
 
 impl TrackScore {
-    fn new(track_id: i64) -> Self {
+    pub(super) fn new(track_id: i64) -> Self {
         TrackScore {
             track_id,
             cf: 0.0,
@@ -309,12 +214,12 @@ fn tracks_by_artist(conn: &Connection) -> rusqlite::Result<HashMap<String, Vec<i
 
 /// Adds the shared model's scores (normalised to at most 1) to `by_track`, with the listener's item
 /// that contributes most to each ("because you played …").
-fn add_shared_scores(
+pub(super) fn add_shared_scores(
     conn: &Connection,
     shared: &SharedModel,
     listener: &Listener,
     by_track: &mut HashMap<i64, TrackScore>,
-) -> Result<(), TasteError> {
+) -> Result<(), SharedModelError> {
     let (cols, weights) = shared.listener_row(listener);
     if cols.is_empty() {
         return Ok(());
@@ -393,61 +298,8 @@ pub fn shared_scores(
     conn: &Connection,
     shared: &SharedModel,
     listener: &Listener,
-) -> Result<Vec<TrackScore>, TasteError> {
+) -> Result<Vec<TrackScore>, SharedModelError> {
     let mut by_track: HashMap<i64, TrackScore> = HashMap::new();
     add_shared_scores(conn, shared, listener, &mut by_track)?;
     Ok(by_track.into_values().collect())
-}
-
-/// CF scores of library tracks the listener has not played, best first (by `cf + session`).
-pub fn scores(
-    conn: &Connection,
-    shared: Option<&SharedModel>,
-    listener: &Listener,
-    k: usize,
-) -> Result<Vec<TrackScore>, TasteError> {
-    let mut by_track: HashMap<i64, TrackScore> = HashMap::new();
-    if let Some(shared) = shared {
-        add_shared_scores(conn, shared, listener, &mut by_track)?;
-    }
-    let co = CoOccurrence::load(conn)?;
-    let mut session_best: HashMap<i64, (f32, i64)> = HashMap::new();
-    for (&played, &w) in &listener.tracks {
-        for (t, c) in co.neighbours(played) {
-            let score = by_track.entry(t).or_insert_with(|| TrackScore::new(t));
-            score.session += w * c;
-            let best = session_best.entry(t).or_insert((0.0, played));
-            if w * c > best.0 {
-                *best = (w * c, played);
-            }
-        }
-    }
-    let max_session = by_track
-        .values()
-        .map(|s| s.session)
-        .fold(f32::MIN_POSITIVE, f32::max);
-    let mut out: Vec<TrackScore> = by_track
-        .into_values()
-        .filter(|s| !listener.tracks.contains_key(&s.track_id))
-        .map(|mut s| {
-            s.session /= max_session;
-            s
-        })
-        .collect();
-    out.sort_by(|a, b| {
-        (b.cf + b.session)
-            .total_cmp(&(a.cf + a.session))
-            .then(a.track_id.cmp(&b.track_id))
-    });
-    out.truncate(k);
-    // Tracks found only through sessions are explained by the track they were played next to.
-    let mut title_of = conn.prepare("SELECT artist, title FROM tracks WHERE id = ?1")?;
-    for s in out.iter_mut().filter(|s| s.because.is_none()) {
-        if let Some(&(_, played)) = session_best.get(&s.track_id) {
-            let (artist, title): (String, String) =
-                title_of.query_row([played], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            s.because = Some(format!("{artist} – {title}"));
-        }
-    }
-    Ok(out)
 }

@@ -1,0 +1,196 @@
+//! The core facade: one [`Sonare`] per data folder, called alike by the desktop shell and the CLI.
+//! It owns the data folder, a connection for short reads, and what is derived from the library and
+//! kept between calls (Discover's prepared inputs, the search index, the trained shared model), each
+//! keyed by the one [`DataVersion`] in `db`; and it holds the defaults of every operation, so the
+//! window and the command line make the same lists.
+//!
+//! `pipeline` runs long work as jobs (scan → re-match → analysis → refresh); `import` brings in
+//! listening data file by file; `lists` are the read operations that return track rows.
+
+mod import;
+mod lists;
+mod pipeline;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rusqlite::Connection;
+
+use crate::cf::shared_model::{SharedModel, SharedModelError};
+use crate::data_dir::DataDir;
+use crate::db::DataVersion;
+use crate::discover::{self, Prepared};
+use crate::text::profile::LibraryText;
+
+pub use import::{ImportKind, ImportOutcome, ImportProgress, ImportRequest};
+pub use lists::{DiscoverRequest, ForYou, Found, SimilarTrack, TrackDetails};
+pub use pipeline::{Events, Job, JobEvent};
+
+/// Longest list any operation returns (find, for you, similar, Discover Daily).
+pub const MAX_LIST: usize = 500;
+
+/// Why an operation failed. [`Error::kind`] is the short name the UI branches on.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Database(#[from] crate::db::Error),
+    #[error("database: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error(transparent)]
+    Library(#[from] crate::library::Error),
+    #[error(transparent)]
+    Demo(#[from] crate::library::demo::DemoError),
+    #[error(transparent)]
+    Discover(#[from] discover::DiscoverError),
+    #[error("co-listening model: {0}")]
+    SharedModel(#[from] SharedModelError),
+    #[error(transparent)]
+    Similar(#[from] crate::analysis::similar::SimilarError),
+    #[error(transparent)]
+    Analysis(#[from] crate::analysis::job::JobError),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    BadArgument(String),
+    #[error("{0}")]
+    UnknownFormat(String),
+}
+
+impl Error {
+    /// What kind of failure this is, for a UI that shows each differently.
+    pub fn kind(&self) -> &'static str {
+        use crate::analysis::similar::SimilarError;
+        use discover::DiscoverError;
+        match self {
+            Error::Database(crate::db::Error::TooNew { .. }) => "database_too_new",
+            Error::Database(_) | Error::Sql(_) => "database",
+            Error::Library(
+                crate::library::Error::Folder { .. } | crate::library::Error::NotADirectory { .. },
+            ) => "folder",
+            Error::Library(_) => "library",
+            Error::Demo(_) => "demo",
+            Error::Discover(DiscoverError::UnknownTrack(_)) => "unknown_track",
+            Error::Discover(DiscoverError::BadDate(_)) => "bad_date",
+            Error::Discover(_) => "discover",
+            Error::SharedModel(_) => "taste",
+            Error::Similar(SimilarError::NotAnalysed(_)) => "not_analysed",
+            Error::Similar(_) => "database",
+            Error::Analysis(_) => "analysis",
+            Error::NotFound(_) => "not_found",
+            Error::BadArgument(_) => "bad_argument",
+            Error::UnknownFormat(_) => "format",
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The trained shared model, with the data it was made from (`None`: no shared data).
+type ModelCache = Option<(DataVersion, Option<Arc<SharedModel>>)>;
+
+/// One library and everything derived from it that is worth keeping between calls.
+pub struct Sonare {
+    data: DataDir,
+    /// For short reads (browsing); long work opens a connection of its own.
+    reader: Mutex<Connection>,
+    /// What Discover Daily is made from; held while a list is made, so two requests never make the
+    /// same list twice.
+    discover: Mutex<Option<Prepared>>,
+    /// The library's text index for "find by words".
+    search: Mutex<Option<(DataVersion, Arc<LibraryText>)>>,
+    shared: Mutex<ModelCache>,
+    /// Times the shared model was trained here (not read from imported factors).
+    trainings: AtomicUsize,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Sonare {
+    /// Opens (creating and migrating if needed) the library in `data`.
+    pub fn open(data: DataDir) -> Result<Self> {
+        let reader = crate::db::open(&data.database())?;
+        Ok(Sonare {
+            data,
+            reader: Mutex::new(reader),
+            discover: Mutex::default(),
+            search: Mutex::default(),
+            shared: Mutex::default(),
+            trainings: AtomicUsize::new(0),
+        })
+    }
+
+    pub fn data(&self) -> &DataDir {
+        &self.data
+    }
+
+    /// The connection for short reads. Do not hold it across long work.
+    pub fn db(&self) -> MutexGuard<'_, Connection> {
+        lock(&self.reader)
+    }
+
+    /// A new connection, for long work or work on another thread.
+    pub fn connection(&self) -> Result<Connection> {
+        Ok(crate::db::open(&self.data.database())?)
+    }
+
+    pub fn covers(&self) -> Result<crate::library::CoverCache> {
+        Ok(crate::library::CoverCache::new(&self.data.covers())?)
+    }
+
+    /// How many times the shared co-listening model has been trained by this facade.
+    pub fn trainings(&self) -> usize {
+        self.trainings.load(Ordering::Relaxed)
+    }
+
+    /// The shared model for the data as it is now on `conn`: kept while the data is unchanged, so
+    /// it is trained at most once per data version.
+    pub fn shared_model(
+        &self,
+        conn: &Connection,
+    ) -> Result<Option<Arc<SharedModel>>, SharedModelError> {
+        let version = DataVersion::read(conn)?;
+        let mut kept = lock(&self.shared);
+        if let Some((v, model)) = kept.as_ref() {
+            if *v == version {
+                return Ok(model.clone());
+            }
+        }
+        let model = SharedModel::load(conn)?.map(Arc::new);
+        if model.as_ref().is_some_and(|m| m.trained_here) {
+            self.trainings.fetch_add(1, Ordering::Relaxed);
+        }
+        *kept = Some((version, model.clone()));
+        Ok(model)
+    }
+
+    /// The text index of the library as it is now, built when the library changed.
+    pub fn search_index(&self, conn: &Connection) -> Result<Arc<LibraryText>> {
+        let version = DataVersion::read(conn)?;
+        let mut kept = lock(&self.search);
+        match kept.as_ref() {
+            Some((v, text)) if *v == version => Ok(text.clone()),
+            _ => {
+                let text = Arc::new(LibraryText::load_tracks(conn)?);
+                *kept = Some((version, text.clone()));
+                Ok(text)
+            }
+        }
+    }
+
+    /// Whether what Discover Daily is made from has been read (and is kept).
+    pub fn discover_prepared(&self) -> bool {
+        lock(&self.discover).is_some()
+    }
+
+    /// Reads what Discover Daily is made from, if the library changed since it was last read (at
+    /// start and after long work, so that the next list does not wait for it).
+    pub fn prepare_discover(&self) -> Result<()> {
+        let conn = self.connection()?;
+        let mut prepared = lock(&self.discover);
+        let model = |c: &Connection| -> discover::Result<_> { Ok(self.shared_model(c)?) };
+        discover::prepare(&conn, &mut prepared, &model)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,31 @@
+//! One number-like value that changes whenever the library, its analysis or the imported data
+//! change: every cache of derived data (Discover's prepared inputs, the search index, the trained
+//! shared model) is keyed by it.
+
+use rusqlite::Connection;
+
+/// Says whether the library or the imported data changed: track rows, analysis rows, imports.
+/// Counts, highest ids and latest change times (whole seconds) of those tables: every scan, analysis
+/// or import that stores something moves at least one of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataVersion([i64; 7]);
+
+impl DataVersion {
+    pub fn read(conn: &Connection) -> rusqlite::Result<Self> {
+        conn.query_row(
+            "SELECT (SELECT count(*) FROM tracks), (SELECT coalesce(max(id), 0) FROM tracks),
+                    (SELECT coalesce(max(updated_at), 0) FROM tracks),
+                    (SELECT count(*) FROM track_analysis),
+                    (SELECT coalesce(max(analyzed_at), 0) FROM track_analysis),
+                    (SELECT count(*) FROM imports), (SELECT coalesce(max(id), 0) FROM imports)",
+            [],
+            |r| {
+                let mut v = [0i64; 7];
+                for (i, slot) in v.iter_mut().enumerate() {
+                    *slot = r.get(i)?;
+                }
+                Ok(DataVersion(v))
+            },
+        )
+    }
+}
