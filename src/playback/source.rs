@@ -37,6 +37,14 @@ impl Loaded {
     pub fn heard(&self) -> Duration {
         frames_to_duration(self.heard_frames, self.decoder.sample_rate())
     }
+
+    /// Moves to `to` (the decoder may land a little before it) and returns where it landed.
+    pub fn seek(&mut self, to: Duration) -> Result<Duration, DecodeError> {
+        let reached = self.decoder.seek(to)?;
+        self.position_frames =
+            (reached.as_secs_f64() * self.decoder.sample_rate() as f64).round() as u64;
+        Ok(reached)
+    }
 }
 
 pub fn frames_to_duration(frames: u64, rate: u32) -> Duration {
