@@ -10,6 +10,7 @@
 mod import;
 mod lists;
 mod pipeline;
+mod play;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};

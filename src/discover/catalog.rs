@@ -12,7 +12,7 @@ use crate::text::vectors::TermVector;
 
 /// What the catalog needs of a track.
 #[derive(Debug, Clone, Default)]
-pub struct TrackMeta {
+pub struct TrackFacts {
     pub id: i64,
     pub title: String,
     pub artist: String,
@@ -25,7 +25,7 @@ pub struct TrackMeta {
 
 #[derive(Debug, Clone)]
 pub struct CatalogTrack {
-    pub meta: TrackMeta,
+    pub meta: TrackFacts,
     /// Same artist (by match key: case, diacritics and "feat." do not split an artist).
     pub artist_group: u32,
     /// Same album of the same artist.
@@ -47,7 +47,7 @@ pub struct Catalog {
 impl Catalog {
     /// Builds the catalog; embeddings and text vectors are matched to tracks by id (others ignored).
     pub fn new(
-        metas: Vec<TrackMeta>,
+        metas: Vec<TrackFacts>,
         embeddings: Vec<(i64, Vec<f32>)>,
         text: Vec<(i64, TermVector)>,
     ) -> Self {
@@ -168,14 +168,14 @@ impl Catalog {
 }
 
 /// Present tracks with the analysis fields the recommender uses, by id.
-fn track_metas(conn: &Connection) -> rusqlite::Result<Vec<TrackMeta>> {
+fn track_metas(conn: &Connection) -> rusqlite::Result<Vec<TrackFacts>> {
     conn.prepare(
         "SELECT t.id, t.title, t.artist, t.album, a.tempo_bpm, a.key_camelot, a.loudness_lufs
          FROM tracks t LEFT JOIN track_analysis a ON a.track_id = t.id
          WHERE t.missing = 0 ORDER BY t.id",
     )?
     .query_map([], |r| {
-        Ok(TrackMeta {
+        Ok(TrackFacts {
             id: r.get(0)?,
             title: r.get(1)?,
             artist: r.get(2)?,

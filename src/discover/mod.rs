@@ -32,7 +32,7 @@ use crate::cf::listener::Listener;
 use crate::cf::shared_model::{self, SharedModel, SharedModelError};
 pub use crate::db::DataVersion;
 pub use crate::feedback::Feedback;
-use crate::library::browse::{tracks_by_ids, TrackRow};
+use crate::library::browse::{hydrate, TrackRow};
 use crate::text::match_key::artist_key;
 use blend::{Blend, Features, FEATURES};
 use catalog::Catalog;
@@ -109,26 +109,19 @@ pub fn load(conn: &Connection, day: NaiveDate) -> Result<Option<DailyList>> {
         return Ok(None);
     };
     let entries = store::entries(conn, &key)?;
-    let ids: Vec<i64> = entries.iter().map(|e| e.track_id).collect();
-    let rows: HashMap<i64, TrackRow> = tracks_by_ids(conn, &ids)?
+    let tracks = hydrate(conn, entries, |e| e.track_id)?
         .into_iter()
-        .map(|r| (r.id, r))
+        .map(|(track, e)| DailyTrack {
+            position: e.position,
+            track,
+            score: e.score,
+            scores: named(&e.features),
+            reason_kind: e.reason_kind,
+            reason: e.reason,
+            reason_track: e.reason_track,
+            feedback: e.feedback,
+        })
         .collect();
-    let mut tracks = Vec::with_capacity(entries.len());
-    for e in entries {
-        if let Some(track) = rows.get(&e.track_id) {
-            tracks.push(DailyTrack {
-                position: e.position,
-                track: track.clone(),
-                score: e.score,
-                scores: named(&e.features),
-                reason_kind: e.reason_kind,
-                reason: e.reason,
-                reason_track: e.reason_track,
-                feedback: e.feedback,
-            });
-        }
-    }
     Ok(Some(DailyList { header, tracks }))
 }
 

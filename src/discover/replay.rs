@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::blend::{Blend, Sample, AUDIO_MODEL, CF_MODEL, N, NLP_MODEL};
-use super::catalog::{Catalog, TrackMeta};
+use super::catalog::{Catalog, TrackFacts};
 use super::engine::{generate, Inputs, Options, Ranking};
 use super::features::{popularity, SharedScores};
 use super::history::{History, Outcome, Play};
@@ -91,7 +91,7 @@ impl World {
         let mut bags = Vec::new();
         for (line, f) in read_rows(dir, "tracks.tsv")? {
             let text = |i: usize| f.get(i).cloned().unwrap_or_default();
-            let meta = TrackMeta {
+            let meta = TrackFacts {
                 id: field(dir, "tracks.tsv", line, &f, 0)?,
                 artist: text(1),
                 album: text(2),

@@ -236,11 +236,11 @@ pub fn flow_order(catalog: &Catalog, picks: Vec<Pick>) -> Vec<Pick> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::discover::catalog::TrackMeta;
+    use crate::discover::catalog::TrackFacts;
 
     fn catalog() -> Catalog {
         let metas = (0..12)
-            .map(|i| TrackMeta {
+            .map(|i| TrackFacts {
                 id: i,
                 title: format!("t{i}"),
                 artist: format!("artist {}", i / 4),

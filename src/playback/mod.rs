@@ -18,5 +18,5 @@ mod tracks;
 
 pub use history::{EndReason, PlayContext};
 pub use player::Player;
-pub use protocol::{Command, NowPlaying, PlayerErrorKind, PlayerEvent, Status};
+pub use protocol::{Action, Command, NowPlaying, PlayerErrorKind, PlayerEvent, Status};
 pub use queue::{Queue, Repeat};

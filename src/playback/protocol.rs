@@ -121,3 +121,65 @@ pub enum PlayerEvent {
         track_id: Option<i64>,
     },
 }
+
+/// What the now-playing bar and the queue panel ask of the player, as the window sends it
+/// (`{"action": "seek", "seconds": 12.5}`); each becomes one [`Command`].
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    Pause,
+    Resume,
+    TogglePause,
+    Stop,
+    Next,
+    Previous,
+    Seek { seconds: f64 },
+    SeekBy { seconds: f64 },
+    SetVolume { volume: f32 },
+    SetShuffle { on: bool },
+    SetRepeat { repeat: Repeat },
+    PlayIndex { index: usize },
+    Enqueue { tracks: Vec<i64> },
+    Remove { index: usize },
+    Move { from: usize, to: usize },
+}
+
+impl From<Action> for Command {
+    fn from(action: Action) -> Self {
+        match action {
+            Action::Pause => Command::Pause,
+            Action::Resume => Command::Resume,
+            Action::TogglePause => Command::TogglePause,
+            Action::Stop => Command::Stop,
+            Action::Next => Command::Next,
+            Action::Previous => Command::Previous,
+            Action::Seek { seconds } => Command::Seek(Duration::from_secs_f64(seconds.max(0.0))),
+            Action::SeekBy { seconds } => Command::SeekBy(seconds),
+            Action::SetVolume { volume } => Command::SetVolume(volume),
+            Action::SetShuffle { on } => Command::SetShuffle(on),
+            Action::SetRepeat { repeat } => Command::SetRepeat(repeat),
+            Action::PlayIndex { index } => Command::PlayIndex(index),
+            Action::Enqueue { tracks } => Command::Enqueue(tracks),
+            Action::Remove { index } => Command::Remove(index),
+            Action::Move { from, to } => Command::Move { from, to },
+        }
+    }
+}
+
+impl Command {
+    /// Plays `tracks` from `index`; an index past the end is an error naming the list's length.
+    pub fn play_list(
+        tracks: Vec<i64>,
+        index: usize,
+        context: PlayContext,
+    ) -> Result<Command, String> {
+        if index >= tracks.len() {
+            return Err(format!("no track {index} in a list of {}", tracks.len()));
+        }
+        Ok(Command::PlayQueue {
+            tracks,
+            start: index,
+            context,
+        })
+    }
+}

@@ -1,6 +1,8 @@
 //! Importing listening data: the listener picks files, the job runner imports them (progress as
 //! `job` events; `job_control` cancel rolls back the file under way).
 
+use std::path::PathBuf;
+
 use sonare::app::{ImportKind, ImportOutcome, ImportRequest, Job, JobEvent};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
@@ -19,20 +21,22 @@ pub async fn import_listening_data<R: Runtime>(
     format: String,
 ) -> CommandResult<Option<ImportOutcome>> {
     let kind = ImportKind::from_names(&kind, &format)?;
-    let picked = off_ui_thread(move || Ok(app.dialog().file().blocking_pick_files())).await?;
-    let files: Vec<_> = picked
-        .into_iter()
-        .flatten()
-        .filter_map(|f| f.into_path().ok())
-        .collect();
+    let files = pick_files(app).await?;
     if files.is_empty() {
         return Ok(None);
     }
     match report_of(jobs.submit(Job::Import(ImportRequest { files, kind }))).await? {
         JobEvent::Imported(outcome) => Ok(Some(outcome)),
-        other => Err(CommandError::new(
-            "internal",
-            format!("no import: {other:?}"),
-        )),
+        other => Err(CommandError::new("internal", format!("{other:?}"))),
     }
+}
+
+/// The files the listener picks (none if they close the picker).
+async fn pick_files<R: Runtime>(app: AppHandle<R>) -> CommandResult<Vec<PathBuf>> {
+    let picked = off_ui_thread(move || Ok(app.dialog().file().blocking_pick_files())).await?;
+    let paths = picked
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f.into_path().ok());
+    Ok(paths.collect())
 }
