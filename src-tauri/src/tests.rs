@@ -332,9 +332,13 @@ fn a_scan_through_the_job_runner_answers_with_its_report_and_the_analysis_follow
         h.music.join("Artist/Album/a.flac"),
     )
     .unwrap();
+    // A file whose sample table claims 2³¹ entries once aborted the whole app at every start.
+    let hostile = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/hostile/aac-stsc-count-2g.m4a");
+    std::fs::copy(hostile, h.music.join("Artist/Album/b.m4a")).unwrap();
     h.call("add_folder", json!({ "path": h.music })).unwrap();
     let report = h.call("scan_library", json!({})).unwrap();
-    assert_eq!(report["added"], 1, "{report}");
+    assert_eq!(report["added"], 2, "{report}");
     // The runner goes on to analyse the new track by itself (no command asks for it).
     let state = h.webview.state::<AppState>();
     let conn = state.connection().unwrap();
@@ -343,10 +347,23 @@ fn a_scan_through_the_job_runner_answers_with_its_report_and_the_analysis_follow
             .unwrap()
     };
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-    while analysed() == 0 && std::time::Instant::now() < deadline {
+    while analysed() < 2 && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    assert_eq!(analysed(), 1);
+    assert_eq!(analysed(), 2);
+    // The app is still here, and says which file failed and why.
+    let error: String = conn
+        .query_row(
+            "SELECT a.error FROM track_analysis a JOIN tracks t ON t.id = a.track_id
+             WHERE t.path LIKE '%b.m4a'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        error.contains("b.m4a") && error.contains("claims"),
+        "{error}"
+    );
     // A bad action is refused by its type.
     let err = h
         .call("job_control", json!({ "action": "explode" }))

@@ -74,6 +74,10 @@ impl TrackDecoder {
     }
 
     fn open_inner(path: &Path) -> Result<Self, DecodeError> {
+        super::bounds::check(path).map_err(|reason| DecodeError::Broken {
+            path: path.to_owned(),
+            reason,
+        })?;
         let file = File::open(path).map_err(|source| DecodeError::Io {
             path: path.to_owned(),
             source,

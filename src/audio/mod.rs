@@ -1,5 +1,6 @@
-//! Audio decoding shared by playback and (later) analysis.
+//! Audio decoding shared by playback, analysis and the scan's fallback probe.
 
+pub mod bounds;
 pub mod decode;
 mod opus;
 

@@ -214,6 +214,7 @@ fn read_with_symphonia(path: &Path) -> Result<ReadTrack, ScanError> {
         path: path.to_owned(),
         reason,
     };
+    crate::audio::bounds::check(path).map_err(unreadable)?;
     let file = File::open(path).map_err(|source| ScanError::Io {
         path: path.to_owned(),
         source,
