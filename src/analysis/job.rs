@@ -18,6 +18,10 @@ use crate::jobs::Progress;
 
 pub use crate::jobs::{JobControl, JobState};
 
+/// How long a result waits for another writer (an import of a long history holds the database for
+/// seconds) before the job gives up.
+const WRITE_PATIENCE: std::time::Duration = std::time::Duration::from_secs(120);
+
 #[derive(Debug, Clone)]
 pub struct JobOptions {
     /// Worker threads (default: one per core).
@@ -176,12 +180,16 @@ pub fn run(
             match result {
                 Ok(analysis) => {
                     summary.audio_seconds += analysis.seconds;
-                    store::save(conn, *track_id, &version, &analysis)?;
+                    crate::db::retry_busy(WRITE_PATIENCE, || {
+                        store::save(conn, *track_id, &version, &analysis)
+                    })?;
                     summary.analysed += 1;
                 }
                 Err(reason) => {
                     log::warn!("analysis: {reason}");
-                    store::save_error(conn, *track_id, &version, &reason)?;
+                    crate::db::retry_busy(WRITE_PATIENCE, || {
+                        store::save_error(conn, *track_id, &version, &reason)
+                    })?;
                     summary.failed.push(FailedTrack {
                         track_id: *track_id,
                         path: path.clone(),

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 use super::{Error, Result};
 
@@ -41,17 +41,26 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     }
     for (index, migration) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let version = index as i64 + 1;
-        let apply = |conn: &mut Connection| -> rusqlite::Result<()> {
-            let tx = conn.transaction()?;
+        // Each step takes the write lock first (waiting for another process's step up to the busy
+        // timeout) and looks again: a second process opening a new folder at the same moment finds
+        // the step done and skips it, instead of creating the same tables twice.
+        let apply = |conn: &mut Connection| -> rusqlite::Result<bool> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let now: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+            if now >= version {
+                return Ok(false);
+            }
             match migration {
                 Migration::Sql(sql) => tx.execute_batch(sql)?,
                 Migration::Code(step) => step(&tx)?,
             }
             tx.pragma_update(None, "user_version", version)?;
-            tx.commit()
+            tx.commit()?;
+            Ok(true)
         };
-        apply(conn).map_err(|source| Error::Migration { version, source })?;
-        log::info!("database migrated to schema version {version}");
+        if apply(conn).map_err(|source| Error::Migration { version, source })? {
+            log::info!("database migrated to schema version {version}");
+        }
     }
     Ok(())
 }

@@ -107,6 +107,30 @@ where
     })
 }
 
+/// Runs `write` again while the database is locked by another writer (a long import, a scan in
+/// another process), for up to `patience` beyond the connection's own busy timeout; then gives up
+/// with the last error.
+pub fn retry_busy<T>(
+    patience: Duration,
+    mut write: impl FnMut() -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    let started = std::time::Instant::now();
+    loop {
+        match write() {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(
+                    e.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) && started.elapsed() < patience =>
+            {
+                log::debug!("database busy, trying again: {e}");
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            other => return other,
+        }
+    }
+}
+
 /// Seconds since the Unix epoch, the timestamp unit stored in every table.
 pub fn now_unix() -> i64 {
     std::time::SystemTime::now()

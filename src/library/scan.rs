@@ -11,7 +11,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use rayon::prelude::*;
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 use serde::Serialize;
 
 use super::covers::{CoverCache, CoverRef};
@@ -181,7 +181,7 @@ pub fn scan(
         for outcomes in batches {
             let current = outcomes.last().map(|o| o.candidate.path.clone());
             let count = outcomes.len();
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             for outcome in outcomes {
                 store(&tx, &known, &known_failures, &seen, outcome, &mut report)?;
             }
@@ -200,7 +200,7 @@ pub fn scan(
 
     if !report.cancelled {
         progress(&ScanProgress::new(Phase::Finishing, done, total, None));
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Re-read: moves during this scan changed paths of some rows.
         for (path, file) in q::known_files(&tx)? {
             if !file.missing && !seen.contains(&path) {
@@ -314,8 +314,13 @@ fn store(
     if known_failures.contains_key(path.as_ref()) {
         q::clear_failure(tx, &path)?;
     }
-    if let Some(existing) = known.get(path.as_ref()) {
-        q::update_track(tx, existing.id, &facts, &meta)?;
+    // Known before the scan, or added meanwhile by another process scanning the same folder.
+    let existing = match known.get(path.as_ref()) {
+        Some(known) => Some(known.id),
+        None => crate::library::browse::track_id_by_path(tx, &path)?,
+    };
+    if let Some(id) = existing {
+        q::update_track(tx, id, &facts, &meta)?;
         report.updated += 1;
         return Ok(());
     }

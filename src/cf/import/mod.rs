@@ -274,7 +274,8 @@ fn run_import(
         report.seconds = started.elapsed().as_secs_f64();
         return Ok(report);
     }
-    let tx = conn.transaction()?;
+    // The write lock from the start: a long import never fails half-way on another writer's commit.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let index = LibraryIndex::load(&tx)?;
     let mut importer = Importer {
         conn: &tx,
