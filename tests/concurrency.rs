@@ -47,11 +47,16 @@ fn two_scans_of_the_same_folder_at_once_both_succeed_and_store_each_file_once() 
     let tmp = tempfile::tempdir().unwrap();
     let (music, data) = (tmp.path().join("music"), tmp.path().join("data"));
     std::fs::create_dir_all(&music).unwrap();
-    for (i, name) in ["full_test.flac", "full_test.mp3", "full_test.ogg", "full_test.opus"]
-        .iter()
-        .cycle()
-        .take(24)
-        .enumerate()
+    for (i, name) in [
+        "full_test.flac",
+        "full_test.mp3",
+        "full_test.ogg",
+        "full_test.opus",
+    ]
+    .iter()
+    .cycle()
+    .take(24)
+    .enumerate()
     {
         let ext = name.rsplit('.').next().unwrap();
         std::fs::copy(minimal(name), music.join(format!("{i:02}.{ext}"))).unwrap();
@@ -83,7 +88,11 @@ fn the_analysis_waits_for_a_long_write_instead_of_failing() {
     let (music, data) = (tmp.path().join("music"), tmp.path().join("data"));
     std::fs::create_dir_all(&music).unwrap();
     std::fs::copy(minimal("full_test.flac"), music.join("a.flac")).unwrap();
-    stdout_ok(&sonare(&data, &["scan", music.to_str().unwrap()]).output().unwrap());
+    stdout_ok(
+        &sonare(&data, &["scan", music.to_str().unwrap()])
+            .output()
+            .unwrap(),
+    );
     // This process holds the write lock for longer than the busy timeout (5 s), as a long import
     // of a streaming history does.
     let mut conn = sonare::db::open(&data.join("library.sqlite3")).unwrap();

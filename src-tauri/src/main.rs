@@ -12,6 +12,7 @@ mod state;
 use std::sync::Arc;
 
 use anyhow::Context;
+use sonare::analysis::worker;
 use sonare::app::{Events, Job, JobEvent, Sonare};
 use sonare::data_dir::DataDir;
 use tauri::{Emitter, Manager};
@@ -22,9 +23,16 @@ pub const JOB_EVENT: &str = "job";
 fn main() -> anyhow::Result<()> {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("sonare=info"))
         .init();
+    // `sonare-app --analysis-worker …`: one of the analysis's worker processes, not the window.
+    let mut args = std::env::args_os().skip(1);
+    if args.next().as_deref() == Some(std::ffi::OsStr::new(worker::WORKER_FLAG)) {
+        std::process::exit(worker::main_from_args(args));
+    }
     let data = DataDir::resolve(None).context("resolving the data folder")?;
     let covers_dir = data.covers();
-    let sonare = Arc::new(Sonare::open(data).context("opening the library database")?);
+    let worker = worker::WorkerCommand::current_exe().context("finding the app's own binary")?;
+    let sonare = Sonare::open(data).context("opening the library database")?;
+    let sonare = Arc::new(sonare.with_analysis_worker(worker));
     with_commands(tauri::Builder::default())
         .plugin(tauri_plugin_dialog::init())
         .manage(state::AppState(sonare))

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 use serde::Serialize;
@@ -14,6 +14,7 @@ use serde::Serialize;
 use super::cnn::AudioCnn;
 use super::store;
 use super::track::{analyze_track_with, TrackAnalysis, DEFAULT_MAX_PATCHES};
+use super::worker::{Worker, WorkerCommand};
 use crate::jobs::Progress;
 
 pub use crate::jobs::{JobControl, JobState};
@@ -32,6 +33,11 @@ pub struct JobOptions {
     pub max_patches: Option<usize>,
     /// Run the workers at the lowest CPU priority.
     pub background: bool,
+    /// Analyse each track in a worker process started so (`None`: in this process, for tests and
+    /// trusted files). A file that kills its worker is then only that track's failure.
+    pub worker: Option<WorkerCommand>,
+    /// A track that takes longer than this in a worker is stopped and stored as failed.
+    pub track_timeout: Duration,
 }
 
 impl Default for JobOptions {
@@ -41,6 +47,8 @@ impl Default for JobOptions {
             limit: None,
             max_patches: Some(DEFAULT_MAX_PATCHES),
             background: true,
+            worker: None,
+            track_timeout: Duration::from_secs(600),
         }
     }
 }
@@ -87,13 +95,36 @@ pub enum JobError {
 
 /// Lowers the calling thread to the idle scheduling class (Linux), else to the lowest nice value, so
 /// the job only uses CPU time nobody else wants.
-fn lower_priority() {
+pub(super) fn lower_priority() {
     #[cfg(target_os = "linux")]
     // SAFETY: plain system calls on the calling thread with a valid parameter struct.
     unsafe {
         let param = libc::sched_param { sched_priority: 0 };
         if libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) != 0 {
             libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, 19);
+        }
+    }
+}
+
+/// Analyses tracks in this process (with its CNN session, if any) or in a worker process.
+enum Analyser {
+    InProcess(Option<AudioCnn>),
+    Isolated(Worker),
+}
+
+impl Analyser {
+    fn analyse(&mut self, path: &str, max_patches: Option<usize>) -> Result<TrackAnalysis, String> {
+        match self {
+            Analyser::Isolated(worker) => worker.analyse(path),
+            Analyser::InProcess(cnn) => {
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    analyze_track_with(Path::new(path), cnn.as_mut(), max_patches)
+                }))
+                .map_err(|panic| {
+                    format!("{path}: analysis panicked: {}", crate::panic_message(panic))
+                })
+                .and_then(|r| r.map_err(|e| e.to_string()))
+            }
         }
     }
 }
@@ -139,12 +170,18 @@ pub fn run(
         for worker in 0..threads {
             let send = send.clone();
             let (next, pending) = (&next, &pending);
-            let mut cnn = match worker {
-                0 => first_cnn.take(),
-                _ if summary.cnn_unavailable.is_none() => AudioCnn::load_bundled(runtime).ok(),
-                _ => None,
-            };
             let uses_cnn = summary.cnn_unavailable.is_none();
+            let mut analyser = match &options.worker {
+                // The worker loads its own session.
+                Some(command) => {
+                    Analyser::Isolated(Worker::new(command.clone(), runtime, uses_cnn, options))
+                }
+                None => Analyser::InProcess(match worker {
+                    0 => first_cnn.take(),
+                    _ if uses_cnn => AudioCnn::load_bundled(runtime).ok(),
+                    _ => None,
+                }),
+            };
             std::thread::Builder::new()
                 .name(format!("analysis-{worker}"))
                 .spawn_scoped(scope, move || {
@@ -152,7 +189,7 @@ pub fn run(
                         lower_priority();
                     }
                     // A worker whose own session failed to load leaves the tracks to the others.
-                    if uses_cnn && cnn.is_none() {
+                    if uses_cnn && matches!(analyser, Analyser::InProcess(None)) {
                         return;
                     }
                     while control.proceed_in_background() {
@@ -160,13 +197,7 @@ pub fn run(
                         let Some((_, path)) = pending.get(index) else {
                             break;
                         };
-                        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                            analyze_track_with(Path::new(path), cnn.as_mut(), options.max_patches)
-                        }))
-                        .map_err(|panic| {
-                            format!("{path}: analysis panicked: {}", crate::panic_message(panic))
-                        })
-                        .and_then(|r| r.map_err(|e| e.to_string()));
+                        let result = analyser.analyse(path, options.max_patches);
                         if send.send((index, result)).is_err() {
                             break;
                         }

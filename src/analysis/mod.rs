@@ -1,5 +1,6 @@
-//! Audio analysis: the audio CNN's exact input (log-mel spectrogram), and later the CNN itself (ONNX)
-//! and the DSP features.
+//! Audio analysis: DSP features (`dsp`: key, tempo, metre; loudness in `track`), the audio CNN
+//! (`cnn`, ONNX through ort, on `mel`'s log-mel input), the background job (`job`) and its worker
+//! processes (`worker`), stored results (`store`) and "more like this sound" (`similar`).
 
 pub mod cnn;
 pub mod dsp;
@@ -8,3 +9,4 @@ pub mod mel;
 pub mod similar;
 pub mod store;
 pub mod track;
+pub mod worker;

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use rubato::{FftFixedIn, Resampler};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::cnn::{AudioCnn, CnnError};
 use super::dsp::{KeyEstimate, KeyEstimator, MetreEstimate, RhythmEstimator, TempoEstimate};
@@ -23,7 +23,7 @@ const BATCH: usize = 8;
 /// accuracy cost of the spread is measured in BENCHMARKS.md ("Analysis speed").
 pub const DEFAULT_MAX_PATCHES: usize = 16;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrackAnalysis {
     /// Integrated loudness (EBU R128), LUFS.
     pub loudness_lufs: Option<f64>,

@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::Connection;
 
+use crate::analysis::worker::WorkerCommand;
 use crate::cf::shared_model::{SharedModel, SharedModelError};
 use crate::data_dir::DataDir;
 use crate::db::DataVersion;
@@ -102,6 +103,8 @@ pub struct Sonare {
     shared: Mutex<ModelCache>,
     /// Times the shared model was trained here (not read from imported factors).
     trainings: AtomicUsize,
+    /// How the analysis starts its worker processes (`None`: it analyses in this process).
+    analysis_worker: Option<WorkerCommand>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -119,7 +122,15 @@ impl Sonare {
             search: Mutex::default(),
             shared: Mutex::default(),
             trainings: AtomicUsize::new(0),
+            analysis_worker: None,
         })
+    }
+
+    /// Analyses each track in a worker process started by `command` (the app and the CLI pass
+    /// their own binary), so a file that kills its decoder fails alone.
+    pub fn with_analysis_worker(mut self, command: WorkerCommand) -> Self {
+        self.analysis_worker = Some(command);
+        self
     }
 
     pub fn data(&self) -> &DataDir {

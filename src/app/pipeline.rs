@@ -135,8 +135,12 @@ impl Sonare {
         if control.is_cancelled() {
             return Ok(());
         }
+        let options = JobOptions {
+            worker: self.analysis_worker.clone(),
+            ..Default::default()
+        };
         let summary = self
-            .analyse(&JobOptions::default(), control, |p| {
+            .analyse(&options, control, |p| {
                 events(JobEvent::Analysing(p.clone()))
             })
             .map_err(failed("analysis"))?;

@@ -1,7 +1,7 @@
 //! Key and mode: power chroma of 55 Hz–1 kHz, accumulated over the stream, against Temperley's key
 //! profiles; also as a place on the Camelot wheel.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Framer, Spectrum};
 use crate::camelot::Camelot;
@@ -14,7 +14,7 @@ const PITCH_CLASSES: [&str; 12] = [
 const MAJOR_PROFILE: [f32; 12] = [5.0, 2.0, 3.5, 2.0, 4.5, 4.0, 2.0, 4.5, 2.0, 3.5, 1.5, 4.0];
 const MINOR_PROFILE: [f32; 12] = [5.0, 2.0, 3.5, 4.5, 2.0, 4.0, 2.0, 4.5, 3.5, 2.0, 1.5, 4.0];
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KeyEstimate {
     /// e.g. "G major", "Eb minor".
     pub key: String,

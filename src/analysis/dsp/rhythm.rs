@@ -1,18 +1,18 @@
 //! Tempo (autocorrelation of a spectral-flux onset envelope, with a prior around 120 BPM) and metre
 //! (whether the onset envelope repeats every three beats or every two/four).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Framer, Spectrum};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TempoEstimate {
     pub bpm: f32,
     /// Height of the chosen autocorrelation peak relative to the envelope's energy (0–1).
     pub confidence: f32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetreEstimate {
     /// "3/4" for triple metre, "4/4" for duple or quadruple (the envelope cannot tell 2/4 from 4/4).
     pub metre: String,
@@ -22,7 +22,7 @@ pub struct MetreEstimate {
 }
 
 /// Tempo and metre, both read from the onset envelope.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Rhythm {
     pub tempo: Option<TempoEstimate>,
     /// Only when the evidence is clear enough (see `METRE_MIN_CONFIDENCE`).

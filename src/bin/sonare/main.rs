@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
+use sonare::analysis::worker;
 use sonare::app::Sonare;
 use sonare::data_dir::DataDir;
 use sonare::library::browse::SortKey;
@@ -168,6 +169,11 @@ fn main() {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("sonare=warn"))
         .format_timestamp(None)
         .init();
+    // `sonare --analysis-worker …`: the job's worker process (see `sonare::analysis::worker`).
+    let mut args = std::env::args_os().skip(1);
+    if args.next().as_deref() == Some(std::ffi::OsStr::new(worker::WORKER_FLAG)) {
+        std::process::exit(worker::main_from_args(args));
+    }
     if let Err(err) = run(Cli::parse()) {
         // `sonare tracks | head` closes the pipe early: that is not an error.
         let broken_pipe = err.chain().any(|cause| {
@@ -223,9 +229,11 @@ fn run(cli: Cli) -> Result<()> {
             threads,
             all_patches,
         } => {
+            // Each track in a worker process: a file no decoder survives fails alone.
             let mut options = sonare::analysis::job::JobOptions {
                 limit,
                 background: false,
+                worker: Some(worker::WorkerCommand::current_exe()?),
                 ..Default::default()
             };
             if let Some(threads) = threads {
