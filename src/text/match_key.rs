@@ -145,21 +145,42 @@ fn key_of(text: &str) -> String {
 /// The key an artist name matches on. A leading "The" is ignored ("The Beatles" = "Beatles").
 pub fn artist_key(artist: &str) -> String {
     let key = key_of(&fold(artist).replace('&', " and "));
-    match key.strip_prefix("the ") {
+    let key = match key.strip_prefix("the ") {
         // "The The" is not "The".
         Some(rest) if rest != "the" => rest.to_owned(),
         _ => key,
-    }
+    };
+    or_symbols(key, artist)
 }
 
 /// The key a track title matches on.
 pub fn title_key(title: &str) -> String {
-    key_of(&fold(title).replace('&', " and "))
+    or_symbols(key_of(&fold(title).replace('&', " and ")), title)
+}
+
+/// Names made only of punctuation or symbols are names too ("!!!", "$", "†‡†"): when the key
+/// would be empty, the folded text itself (spaces collapsed) is the key.
+fn or_symbols(key: String, text: &str) -> String {
+    if !key.is_empty() {
+        return key;
+    }
+    fold(text).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_made_of_symbols_are_keys_of_their_own() {
+        assert_eq!(artist_key("!!!"), "!!!");
+        assert_eq!(artist_key("$"), "$");
+        assert_eq!(artist_key(" †‡† "), "†‡†");
+        assert_eq!(title_key("*******"), "*******");
+        assert_ne!(artist_key("!!!"), artist_key("$"));
+        assert_eq!(artist_key("   "), "");
+        assert_eq!(artist_key("Björk!"), artist_key("bjork"));
+    }
 
     #[test]
     fn release_variants_and_featured_artists_match_the_plain_title() {

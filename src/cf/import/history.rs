@@ -20,7 +20,40 @@ struct Play<'a> {
     skipped: Option<bool>,
 }
 
+/// Longest artist or title kept (longer is not a name: a broken or hostile file).
+const MAX_NAME_BYTES: usize = 4096;
+/// Plays before 2000-01-01 are no real plays of a music service's history.
+const EARLIEST_PLAY: i64 = 946_684_800;
+/// A play longer than a day is no play.
+const MAX_MS_PLAYED: i64 = 24 * 3_600_000;
+
+/// Why a play cannot be true, if it cannot.
+fn implausible(play: &Play) -> Option<String> {
+    let latest = crate::db::now_unix() + 86_400;
+    if play.artist.len() > MAX_NAME_BYTES || play.title.len() > MAX_NAME_BYTES {
+        return Some(format!(
+            "artist or title longer than {MAX_NAME_BYTES} bytes"
+        ));
+    }
+    if !(EARLIEST_PLAY..=latest).contains(&play.played_at) {
+        return Some(format!(
+            "played at {} (Unix seconds): before 2000 or in the future",
+            play.played_at
+        ));
+    }
+    match play.ms_played {
+        Some(ms) if !(0..=MAX_MS_PLAYED).contains(&ms) => {
+            Some(format!("ms_played {ms} is not between 0 and 24 hours"))
+        }
+        _ => None,
+    }
+}
+
 fn add_play(imp: &mut Importer, source: &str, at: &str, play: Play) -> Result<()> {
+    if let Some(why) = implausible(&play) {
+        imp.skip(at, why);
+        return Ok(());
+    }
     let Some(item) = imp.items.id(
         imp.conn,
         ItemKind::Track,

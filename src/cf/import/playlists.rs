@@ -162,6 +162,8 @@ pub fn xspf(imp: &mut Importer) -> Result<()> {
     let mut field: Option<(String, String)> = None;
     let mut root_seen = false;
     let mut count = 0;
+    // Elements open at the reader's position: a document cut short ends with some still open.
+    let mut open = 0usize;
     loop {
         let event = reader.read_event_into(&mut buf);
         let pos = reader.buffer_position();
@@ -176,6 +178,7 @@ pub fn xspf(imp: &mut Importer) -> Result<()> {
             }
             Ok(Event::Eof) => break,
             Ok(Event::Start(tag)) => {
+                open += 1;
                 let name = tag.local_name().as_ref().to_owned();
                 if !root_seen {
                     if name != "playlist" {
@@ -219,6 +222,7 @@ pub fn xspf(imp: &mut Importer) -> Result<()> {
                 }
             }
             Ok(Event::End(tag)) => {
+                open = open.saturating_sub(1);
                 let name = tag.local_name().as_ref().to_owned();
                 if name == "track" {
                     if let Some(entry) = current.take() {
@@ -242,6 +246,10 @@ pub fn xspf(imp: &mut Importer) -> Result<()> {
     }
     if !root_seen {
         return Err(imp.wrong_format(FORMAT, "no <playlist> element"));
+    }
+    if open > 0 {
+        let at = format!("byte {}", reader.buffer_position());
+        return Err(imp.broken(at, "the document is cut short: <playlist> is never closed"));
     }
     add_playlist_entries(imp, entries)
 }
