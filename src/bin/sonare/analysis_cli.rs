@@ -155,3 +155,23 @@ pub fn similar(
     }
     Ok(())
 }
+
+/// `sonare decode FILE…`: each file through the player's decoder to its end.
+pub fn decode(files: &[std::path::PathBuf], out: &mut impl Write) -> Result<()> {
+    for file in files {
+        let mut frames = 0u64;
+        let result = sonare::audio::TrackDecoder::open(file).and_then(|mut decoder| {
+            let channels = decoder.channels().max(1) as u64;
+            let mut buffer = Vec::new();
+            while decoder.next_chunk(&mut buffer)? {
+                frames += buffer.len() as u64 / channels;
+                buffer.clear();
+            }
+            Ok(())
+        });
+        let error = result.err().map(|e| e.to_string());
+        let line = serde_json::json!({"path": file, "frames": frames, "error": error});
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}

@@ -115,6 +115,13 @@ enum Command {
     },
     /// Print the data folder.
     DataDir,
+    /// Decode files to the end with the player's decoder, as fast as possible (no output device):
+    /// one JSON line per file with the frames decoded or the error. For the mutant benchmark.
+    #[command(hide = true)]
+    Decode {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Tracks for a free-text query ("calm piano", "90s hip hop"), by text and sound tags together.
     Find {
         query: String,
@@ -193,6 +200,7 @@ fn run(cli: Cli) -> Result<()> {
     let mut out = stdout.lock();
     let data = match cli.command {
         Command::Cf { command } => return cf_cli::run(command, &mut out),
+        Command::Decode { files } => return analysis_cli::decode(&files, &mut out),
         Command::DiscoverEval(args) => return discover_cli::eval(args, &mut out),
         _ => DataDir::resolve(cli.data_dir.as_deref())?,
     };
@@ -260,7 +268,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Feedback { track_id, verdict } => {
             discover_cli::feedback(&app, track_id, &verdict)?
         }
-        Command::Cf { .. } | Command::DiscoverEval(_) => {
+        Command::Cf { .. } | Command::DiscoverEval(_) | Command::Decode { .. } => {
             unreachable!("handled before the library is opened")
         }
     }
