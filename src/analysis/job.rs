@@ -212,7 +212,13 @@ pub fn run(
                 Ok(analysis) => {
                     summary.audio_seconds += analysis.seconds;
                     crate::db::retry_busy(WRITE_PATIENCE, || {
-                        store::save(conn, *track_id, &version, &analysis)
+                        store::save(conn, *track_id, &version, &analysis)?;
+                        // The decoder's own count is the track's true length.
+                        let decoded_ms = (analysis.seconds * 1000.0).round() as u64;
+                        if decoded_ms > 0 {
+                            crate::library::store::correct_duration(conn, *track_id, decoded_ms)?;
+                        }
+                        Ok(())
                     })?;
                     summary.analysed += 1;
                 }

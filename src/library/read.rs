@@ -30,13 +30,16 @@ pub struct ReadTrack {
 pub fn read_track(path: &Path) -> Result<ReadTrack, ScanError> {
     match read_with_lofty(path) {
         Ok(track) => Ok(track),
-        // lofty recognised the format but the file is broken: symphonia is not asked, because some of
-        // its demuxers trust lying sizes in broken headers and abort the process on a huge allocation
-        // (seen with a fuzzed MP4), which no `catch_unwind` can contain.
-        Err(LoftyFailure::Parse(reason)) => Err(ScanError::Unreadable {
-            path: path.to_owned(),
-            reason,
-        }),
+        // lofty took the file for a format it could then not parse (a CAF read as MPEG, for one):
+        // symphonia's probe gets its turn. Its demuxers are safe to ask since the container bounds
+        // check (`audio::bounds`) refuses headers that claim more than the file holds. If neither
+        // reads it, lofty's reason is the one shown.
+        Err(LoftyFailure::Parse(reason)) => {
+            read_with_symphonia(path).map_err(|_| ScanError::Unreadable {
+                path: path.to_owned(),
+                reason,
+            })
+        }
         // Formats lofty does not know (CAF, WebM/Matroska, …): symphonia's probe decides. Content
         // neither recognises is not audio, whatever its extension says.
         Err(LoftyFailure::Unrecognised) => read_with_symphonia(path).map_err(|err| match err {

@@ -172,6 +172,19 @@ pub fn by_fingerprint(
     rows.collect()
 }
 
+/// Sets a track's duration to what decoding it to the end found, when the container said nothing
+/// or something else (by more than a second and 2 %: WebM files often carry no usable duration).
+/// Returns whether it changed.
+pub fn correct_duration(conn: &Connection, id: i64, decoded_ms: u64) -> rusqlite::Result<bool> {
+    let decoded = decoded_ms as i64;
+    let changed = conn.execute(
+        "UPDATE tracks SET duration_ms = ?2, updated_at = ?3
+         WHERE id = ?1 AND (duration_ms IS NULL OR abs(duration_ms - ?2) > max(1000, ?2 / 50))",
+        params![id, decoded, now_unix()],
+    )?;
+    Ok(changed > 0)
+}
+
 pub fn mark_missing(conn: &Connection, id: i64) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE tracks SET missing = 1, updated_at = ?2 WHERE id = ?1",
