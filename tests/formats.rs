@@ -29,7 +29,11 @@ fn a_caf_lofty_misreads_is_read_by_symphonia_and_webm_lengths_come_from_the_deco
             .unwrap()
     };
     // lofty takes this 16-bit LPCM CAF for MPEG and fails; symphonia reads it.
-    assert!((duration("lena.caf") - 12.27).abs() < 0.05, "{}", duration("lena.caf"));
+    assert!(
+        (duration("lena.caf") - 12.27).abs() < 0.05,
+        "{}",
+        duration("lena.caf")
+    );
     let reference = duration("lena.wav");
     job::run(
         &conn,
@@ -47,5 +51,9 @@ fn a_caf_lofty_misreads_is_read_by_symphonia_and_webm_lengths_come_from_the_deco
             duration(webm)
         );
     }
-    assert_eq!(duration("lena.wav"), reference, "a right length is left alone");
+    assert_eq!(
+        duration("lena.wav"),
+        reference,
+        "a right length is left alone"
+    );
 }

@@ -95,3 +95,25 @@ pub fn library() -> TempLibrary {
     drop(tmp);
     lib
 }
+
+pub fn count(conn: &rusqlite::Connection, sql: &str) -> i64 {
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+/// Row counts of every table an import writes.
+pub fn snapshot(conn: &rusqlite::Connection) -> Vec<i64> {
+    [
+        "plays",
+        "ext_items",
+        "history_events",
+        "playlist_entries",
+        "shared_users",
+        "shared_interactions",
+        "item_tags",
+        "item_factors",
+        "imports",
+    ]
+    .iter()
+    .map(|t| count(conn, &format!("SELECT count(*) FROM {t}")))
+    .collect()
+}
