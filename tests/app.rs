@@ -17,6 +17,11 @@ fn open(lib: &common::TempLibrary) -> Sonare {
 
 /// Runs `job` to its end and returns the names of its events, in order.
 fn run(app: &Sonare, job: Job) -> Vec<String> {
+    run_under(app, job, &Arc::new(JobControl::default()))
+}
+
+/// As [`run`], under `control`.
+fn run_under(app: &Sonare, job: Job, control: &Arc<JobControl>) -> Vec<String> {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let sink = seen.clone();
     let events: sonare::app::Events = Arc::new(move |e: JobEvent| {
@@ -26,8 +31,7 @@ fn run(app: &Sonare, job: Job) -> Vec<String> {
             .to_owned();
         sink.lock().unwrap().push(name);
     });
-    app.run(&job, &Arc::new(JobControl::default()), &events)
-        .unwrap();
+    app.run(&job, control, &events).unwrap();
     let names = seen.lock().unwrap().clone();
     names
 }
@@ -113,15 +117,7 @@ fn a_cancelled_job_stops_before_its_follow_up() {
     let app = open(&lib);
     let control = Arc::new(JobControl::default());
     control.cancel();
-    let seen = Arc::new(Mutex::new(Vec::<String>::new()));
-    let sink = seen.clone();
-    let events: sonare::app::Events = Arc::new(move |e: JobEvent| {
-        sink.lock()
-            .unwrap()
-            .push(serde_json::to_value(&e).unwrap()["event"].to_string());
-    });
-    app.run(&Job::Scan, &control, &events).unwrap();
-    let seen = seen.lock().unwrap();
+    let seen = run_under(&app, Job::Scan, &control);
     assert!(seen.iter().any(|e| e.contains("scanned")), "{seen:?}");
     assert!(!seen.iter().any(|e| e.contains("analys")), "{seen:?}");
 }

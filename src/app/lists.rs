@@ -82,7 +82,7 @@ impl Sonare {
             ..defaults
         };
         let mut prepared = lock(&self.discover);
-        let model = |c: &rusqlite::Connection| -> discover::Result<_> { Ok(self.shared_model(c)?) };
+        let model = |c: &rusqlite::Connection| self.model_for_discover(c);
         Ok(discover::daily_cached(
             &mut conn,
             day,

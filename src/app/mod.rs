@@ -201,8 +201,15 @@ impl Sonare {
     pub fn prepare_discover(&self) -> Result<()> {
         let conn = self.connection()?;
         let mut prepared = lock(&self.discover);
-        let model = |c: &Connection| -> discover::Result<_> { Ok(self.shared_model(c)?) };
-        discover::prepare(&conn, &mut prepared, &model)?;
+        discover::prepare(&conn, &mut prepared, &|c| self.model_for_discover(c))?;
         Ok(())
+    }
+
+    /// The shared model as Discover's preparation asks for it (the one cached model).
+    pub(super) fn model_for_discover(
+        &self,
+        conn: &Connection,
+    ) -> discover::Result<Option<Arc<SharedModel>>> {
+        Ok(self.shared_model(conn)?)
     }
 }

@@ -15,19 +15,19 @@ pub trait Output {
 }
 
 /// Told why the output was lost (from the audio backend's thread).
-pub type OnLost = Box<dyn Fn(String) + Send + Sync>;
+pub type OnLost = std::sync::Arc<dyn Fn(String) + Send + Sync>;
 
 /// The default output device.
 pub struct DeviceOutput {
     sink: Option<rodio::MixerDeviceSink>,
-    on_lost: std::sync::Arc<OnLost>,
+    on_lost: OnLost,
 }
 
 impl DeviceOutput {
     pub fn new(on_lost: OnLost) -> Self {
         DeviceOutput {
             sink: None,
-            on_lost: std::sync::Arc::new(on_lost),
+            on_lost,
         }
     }
 }

@@ -28,14 +28,13 @@ impl Player {
         let shared = Shared::new(move |event| {
             let _ = source_sender.send(Msg::Source(event));
         });
-        let lost_sender = std::sync::Mutex::new(sender.clone());
+        let lost_sender = sender.clone();
         let thread = std::thread::Builder::new()
             .name("sonare-player".into())
             .spawn(move || {
                 // The device is opened on this thread, which owns it for good.
-                let output = DeviceOutput::new(Box::new(move |reason| {
-                    let sender = lost_sender.lock().unwrap_or_else(|e| e.into_inner());
-                    let _ = sender.send(Msg::DeviceLost(reason));
+                let output = DeviceOutput::new(std::sync::Arc::new(move |reason| {
+                    let _ = lost_sender.send(Msg::DeviceLost(reason));
                 }));
                 let mut engine = Engine::new(conn, shared, Box::new(output), Box::new(on_event));
                 engine.run(receiver);

@@ -10,10 +10,6 @@
   };
   window.__FAKE_CALLS__ = [];
 
-  class Channel {
-    constructor() { this.onmessage = () => {}; }
-  }
-
   const fold = (s) => String(s ?? '').toLowerCase();
   const sorters = {
     artist: (t) => [fold(t.artist), fold(t.album), t.track_no ?? 0],
@@ -304,7 +300,7 @@
   }
 
   window.__TAURI__ = {
-    core: { invoke, Channel },
+    core: { invoke },
     event: {
       listen: async (name, cb) => {
         if (!listeners.has(name)) listeners.set(name, []);

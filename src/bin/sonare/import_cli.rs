@@ -69,30 +69,19 @@ fn print(report: &ImportReport, json: bool, out: &mut impl Write) -> Result<()> 
 }
 
 pub fn run(app: &Sonare, command: ImportCommand, out: &mut impl Write) -> Result<()> {
-    let (request, json) = match command {
+    let (files, kind, json) = match command {
         ImportCommand::History {
             files,
             format,
             json,
-        } => (
-            ImportRequest {
-                files,
-                kind: ImportKind::History(format),
-            },
-            json,
-        ),
+        } => (files, ImportKind::History(format), json),
         ImportCommand::Shared {
             files,
             format,
             json,
-        } => (
-            ImportRequest {
-                files,
-                kind: ImportKind::Shared(format),
-            },
-            json,
-        ),
+        } => (files, ImportKind::Shared(format), json),
     };
+    let request = ImportRequest { files, kind };
     let outcome = app.import(&request, &Arc::new(JobControl::default()), |_| {})?;
     for report in &outcome.reports {
         print(report, json, out)?;
