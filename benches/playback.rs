@@ -129,7 +129,7 @@ fn main() {
     let files = [lena("lena.flac"), lena("lena.mp3"), lena("lena.ogg")];
     let (_tmp, db, ids) = library(&files);
     let (tx, rx) = channel();
-    let player = Player::spawn(&db, move |e| {
+    let player = Player::spawn(&db, sonare::audio::Decoding::InProcess, move |e| {
         let _ = tx.send(e);
     })
     .unwrap();

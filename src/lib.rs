@@ -13,6 +13,7 @@ pub mod feedback;
 pub mod jobs;
 pub mod library;
 pub mod playback;
+pub mod sandbox;
 pub mod text;
 
 /// The text of a caught panic (tag readers and decoders can panic on malformed files).

@@ -97,14 +97,14 @@ fn the_worker_process_stores_what_the_analysis_in_this_process_stores() {
 #[test]
 fn a_worker_that_aborts_or_hangs_fails_only_its_track_and_is_not_tried_again() {
     let lib = library(&["a abort.ogg", "b hang.ogg", "c fine.ogg", "d abort.ogg"]);
-    // A stand-in worker: dies of SIGABRT on some files (as a decoder does on an allocation failure),
-    // never answers on others, and answers the rest.
+    // A stand-in worker (each path arrives as a JSON string): dies of SIGABRT on some files (as a
+    // decoder does on an allocation failure), never answers on others, and answers the rest.
     let script = r#"
         while IFS= read -r path; do
           case "$path" in
             *abort*) kill -ABRT $$ ;;
             *hang*) exec sleep 60 ;;
-            *) printf '{"result":{"Err":"stand-in worker read %s"}}\n' "$path" ;;
+            *) printf '{"result":{"Err":"stand-in worker read %s"}}\n' "$(printf %s "$path" | tr -d '"')" ;;
           esac
         done"#;
     let worker = WorkerCommand {

@@ -30,7 +30,7 @@ fn losing_the_output_is_reported_and_playback_resumes_when_it_is_back() {
     let lib = TempLibrary::with_files(&[(&demo_file("main_menu.ogg"), "main.ogg")]);
     let id = lib.track_id("main.ogg");
     let (tx, rx) = channel();
-    let player = Player::spawn(&lib.db, move |e| {
+    let player = Player::spawn(&lib.db, sonare::audio::Decoding::InProcess, move |e| {
         let _ = tx.send(e);
     })
     .unwrap();

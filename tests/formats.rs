@@ -57,3 +57,97 @@ fn a_caf_lofty_misreads_is_read_by_symphonia_and_webm_lengths_come_from_the_deco
         "a right length is left alone"
     );
 }
+
+#[test]
+fn an_ima_adpcm_aiff_is_as_long_as_its_packets_say() {
+    let lena = audio_lena();
+    let lib = TempLibrary::with_files(&[
+        (
+            &lena.join("audacity/lena-ima-adpcm.aiff"),
+            "lena-ima-adpcm.aiff",
+        ),
+        (&lena.join("lena.wav"), "lena.wav"),
+    ]);
+    let conn = sonare::db::open(&lib.db).unwrap();
+    let tracks = list_tracks(&conn, &TrackQuery::default()).unwrap();
+    let length = |name: &str| {
+        tracks
+            .iter()
+            .find(|t| t.path.ends_with(name))
+            .and_then(|t| t.duration_s)
+            .unwrap()
+    };
+    // lofty read 0.19 s: the COMM chunk counts 64-frame packets.
+    let (adpcm, wav) = (length("lena-ima-adpcm.aiff"), length("lena.wav"));
+    assert!((adpcm - wav).abs() < 0.05, "ADPCM {adpcm} s, WAV {wav} s");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_whose_name_is_not_utf8_is_played_analysed_and_rescanned_as_itself() {
+    use common::{demo_file, sonare_cli, stdout_ok};
+    use serde_json::Value;
+    use std::os::unix::ffi::OsStrExt;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let (music, data) = (tmp.path().join("music"), tmp.path().join("data"));
+    // Latin-1 names, as an old rip or a Windows archive leaves them: "Café/été.ogg".
+    let folder = music.join(std::ffi::OsStr::from_bytes(b"Caf\xe9"));
+    std::fs::create_dir_all(&folder).unwrap();
+    let file = folder.join(std::ffi::OsStr::from_bytes(b"\xe9t\xe9.ogg"));
+    std::fs::copy(demo_file("victory.ogg"), &file).unwrap();
+    let music_arg = music.to_str().unwrap();
+
+    let scan: Value = serde_json::from_str(&stdout_ok(&sonare_cli(
+        Some(&data),
+        &["scan", music_arg, "--json"],
+    )))
+    .unwrap();
+    assert_eq!(scan["added"], 1, "{scan}");
+    let tracks = stdout_ok(&sonare_cli(Some(&data), &["tracks", "--json"]));
+    let track: Value = serde_json::from_str(tracks.lines().next().unwrap()).unwrap();
+    let stored = track["path"].as_str().unwrap();
+    assert_eq!(
+        sonare::library::path_text::to_path(stored),
+        file,
+        "the stored text names the very file"
+    );
+    assert_eq!(
+        sonare::library::path_text::display(stored),
+        file.to_string_lossy(),
+        "and reads as the lossy name"
+    );
+
+    // Analysed in a worker process (the path crosses a pipe) and played through the decoder process.
+    let analyze: Value = serde_json::from_str(
+        stdout_ok(&sonare_cli(
+            Some(&data),
+            &["analyze", "--json", "--threads", "1"],
+        ))
+        .trim(),
+    )
+    .unwrap();
+    assert_eq!(analyze["analysed"], 1, "{analyze}");
+    let id = track["id"].to_string();
+    stdout_ok(&sonare_cli(Some(&data), &["play", &id, "--seconds", "1"]));
+    let history = stdout_ok(&sonare_cli(Some(&data), &["history", "--json"]));
+    let play: Value = serde_json::from_str(history.lines().next().unwrap()).unwrap();
+    assert_ne!(play["end"], "error", "{play}");
+    assert!(play["heard_ms"].as_i64().unwrap() > 0, "{play}");
+
+    // A rescan finds it unchanged, not missing and new.
+    let again: Value = serde_json::from_str(&stdout_ok(&sonare_cli(
+        Some(&data),
+        &["scan", music_arg, "--json"],
+    )))
+    .unwrap();
+    assert_eq!(
+        (
+            again["unchanged"].as_u64(),
+            again["added"].as_u64(),
+            again["missing"].as_u64()
+        ),
+        (Some(1), Some(0), Some(0)),
+        "{again}"
+    );
+}

@@ -4,61 +4,17 @@
 
 mod common;
 
-use std::sync::mpsc::{channel, Receiver};
+use std::sync::mpsc::channel;
 use std::time::{Duration, Instant};
 
+use common::player::{spawn_player, Events};
 use common::*;
-use sonare::audio::TrackDecoder;
+use sonare::audio::{Decoding, PlaybackDecoder, TrackDecoder};
 use sonare::playback::source::{Loaded, PlaybackSource, Shared, SourceEvent};
 use sonare::playback::{Command, PlayContext, Player, PlayerErrorKind, PlayerEvent, Status};
 
-struct Events(Receiver<PlayerEvent>);
-
-impl Events {
-    /// Waits for the first event matching `pred` (events before it are dropped).
-    fn wait_for(
-        &self,
-        what: &str,
-        timeout: Duration,
-        pred: impl Fn(&PlayerEvent) -> bool,
-    ) -> PlayerEvent {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.0.recv_timeout(left) {
-                Ok(event) if pred(&event) => return event,
-                Ok(PlayerEvent::Error {
-                    kind: PlayerErrorKind::Device,
-                    message,
-                    ..
-                }) => {
-                    panic!("no audio output ({message}): run the tests through scripts/test.sh, which starts a null sink")
-                }
-                Ok(other) => eprintln!("(while waiting for {what}: {other:?})"),
-                Err(_) => panic!("timed out waiting for {what}"),
-            }
-        }
-    }
-
-    fn position_at_least(&self, ms: u64, timeout: Duration) -> u64 {
-        match self.wait_for(
-            &format!("position >= {ms} ms"),
-            timeout,
-            |e| matches!(e, PlayerEvent::Position { position_ms, .. } if *position_ms >= ms),
-        ) {
-            PlayerEvent::Position { position_ms, .. } => position_ms,
-            _ => unreachable!(),
-        }
-    }
-}
-
 fn player(lib: &TempLibrary) -> (Player, Events) {
-    let (tx, rx) = channel();
-    let player = Player::spawn(&lib.db, move |e| {
-        let _ = tx.send(e);
-    })
-    .unwrap();
-    (player, Events(rx))
+    spawn_player(lib, Decoding::InProcess)
 }
 
 fn plays(lib: &TempLibrary) -> Vec<sonare::playback::history::PlayRow> {
@@ -78,6 +34,16 @@ fn play(player: &Player, tracks: Vec<i64>) {
 
 #[test]
 fn consecutive_tracks_join_sample_exactly() {
+    consecutive_tracks_join_sample_exactly_with(&Decoding::InProcess);
+    // The app's way: each track in a decoder process of its own.
+    let worker = sonare::sandbox::WorkerCommand {
+        program: env!("CARGO_BIN_EXE_sonare").into(),
+        args: vec![sonare::sandbox::DECODE_WORKER_FLAG.into()],
+    };
+    consecutive_tracks_join_sample_exactly_with(&Decoding::Isolated(worker));
+}
+
+fn consecutive_tracks_join_sample_exactly_with(decoding: &Decoding) {
     let a = demo_file("victory.ogg");
     let b = demo_file("defeat.ogg");
     let (decoded_a, rate_a, ch_a) = TrackDecoder::decode_all(&a).unwrap();
@@ -89,7 +55,7 @@ fn consecutive_tracks_join_sample_exactly() {
         let _ = tx.send(e);
     });
     let load = |path: &std::path::Path, play_id| Loaded {
-        decoder: TrackDecoder::open(path).unwrap(),
+        decoder: PlaybackDecoder::open(path, decoding).unwrap(),
         play_id,
         gain: 1.0,
         position_frames: 0,
@@ -145,7 +111,7 @@ fn replaygain_and_volume_scale_the_samples() {
     let shared = Shared::new(|_| {});
     shared.set_volume(0.5);
     shared.deck().current = Some(Loaded {
-        decoder: TrackDecoder::open(&path).unwrap(),
+        decoder: PlaybackDecoder::InProcess(TrackDecoder::open(&path).unwrap()),
         play_id: 1,
         gain: 0.5,
         position_frames: 0,

@@ -4,7 +4,9 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use sonare::audio::Decoding;
 use sonare::playback::{Command, Player, PlayerEvent, Status};
+use sonare::sandbox::WorkerCommand;
 use souvlaki::{
     MediaControlEvent, MediaControls, MediaMetadata, MediaPlayback, MediaPosition, PlatformConfig,
     SeekDirection,
@@ -36,7 +38,10 @@ pub fn start_player<R: Runtime>(
     });
     let emitter = app.clone();
     let mpris = controls.clone();
-    let player = Arc::new(Player::spawn(&db_path, move |event| {
+    // Each track is decoded by a worker process (this binary): a file the decoder cannot survive
+    // fails alone and the next track plays.
+    let decoding = Decoding::Isolated(WorkerCommand::current_exe_decoder()?);
+    let player = Arc::new(Player::spawn(&db_path, decoding, move |event| {
         if let Err(e) = emitter.emit(PLAYER_EVENT, &event) {
             log::warn!("cannot forward a player event to the UI: {e}");
         }

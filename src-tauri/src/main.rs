@@ -23,10 +23,10 @@ pub const JOB_EVENT: &str = "job";
 fn main() -> anyhow::Result<()> {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("sonare=info"))
         .init();
-    // `sonare-app --analysis-worker …`: one of the analysis's worker processes, not the window.
-    let mut args = std::env::args_os().skip(1);
-    if args.next().as_deref() == Some(std::ffi::OsStr::new(worker::WORKER_FLAG)) {
-        std::process::exit(worker::main_from_args(args));
+    // `--analysis-worker …` or `--decode-worker FILE`: one of the worker processes that decode
+    // untrusted files (see `sonare::sandbox`), not the window.
+    if let Some(code) = sonare::sandbox::run_if_worker() {
+        std::process::exit(code);
     }
     let data = DataDir::resolve(None).context("resolving the data folder")?;
     let covers_dir = data.covers();

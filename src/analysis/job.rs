@@ -16,6 +16,7 @@ use super::store;
 use super::track::{analyze_track_with, TrackAnalysis, DEFAULT_MAX_PATCHES};
 use super::worker::{Worker, WorkerCommand};
 use crate::jobs::Progress;
+use crate::library::path_text::to_path;
 
 pub use crate::jobs::{JobControl, JobState};
 
@@ -118,7 +119,7 @@ impl Analyser {
             Analyser::Isolated(worker) => worker.analyse(path),
             Analyser::InProcess(cnn) => {
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    analyze_track_with(Path::new(path), cnn.as_mut(), max_patches)
+                    analyze_track_with(&to_path(path), cnn.as_mut(), max_patches)
                 }))
                 .map_err(|panic| {
                     format!("{path}: analysis panicked: {}", crate::panic_message(panic))

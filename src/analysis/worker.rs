@@ -7,7 +7,7 @@
 //! long is replaced, and its track is stored as failed with why ("the decoder aborted", "ran out of
 //! memory", "timed out after N s"): the next run does not try it again.
 //!
-//! Protocol: the worker reads one path per line on stdin and writes one [`Answer`] per line on
+//! Protocol: the worker reads one stored path (a JSON string, see `library::path_text`) per line on stdin and writes one [`Answer`] per line on
 //! stdout, in order; it exits at the end of its input.
 
 use std::ffi::OsString;
@@ -15,7 +15,6 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -23,29 +22,8 @@ use serde::{Deserialize, Serialize};
 use super::cnn::AudioCnn;
 use super::track::{analyze_track_with, TrackAnalysis};
 
-/// The first argument that makes a Sonare binary an analysis worker.
-pub const WORKER_FLAG: &str = "--analysis-worker";
-/// Heap a worker may allocate (decoding streams; the CNN needs a few hundred MB).
-const MEMORY_LIMIT: u64 = 4 << 30;
-/// What is kept of a dead worker's last words.
-const STDERR_TAIL: usize = 4096;
-
-/// How to start a worker: the program and the arguments before the worker's own.
-#[derive(Debug, Clone)]
-pub struct WorkerCommand {
-    pub program: PathBuf,
-    pub args: Vec<OsString>,
-}
-
-impl WorkerCommand {
-    /// This very program, run with [`WORKER_FLAG`] (the app and the CLI both answer to it).
-    pub fn current_exe() -> std::io::Result<Self> {
-        Ok(WorkerCommand {
-            program: std::env::current_exe()?,
-            args: vec![WORKER_FLAG.into()],
-        })
-    }
-}
+use crate::sandbox::{death, limit_memory, StderrTail};
+pub use crate::sandbox::{WorkerCommand, ANALYSIS_WORKER_FLAG as WORKER_FLAG};
 
 /// One track's outcome, as the worker writes it.
 #[derive(Debug, Serialize, Deserialize)]
@@ -82,18 +60,6 @@ pub fn main_from_args(args: impl IntoIterator<Item = OsString>) -> i32 {
     }
 }
 
-fn limit_memory() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: setrlimit on this process with a valid struct; failure leaves the limit as it was.
-    unsafe {
-        let limit = libc::rlimit {
-            rlim_cur: MEMORY_LIMIT,
-            rlim_max: MEMORY_LIMIT,
-        };
-        libc::setrlimit(libc::RLIMIT_DATA, &limit);
-    }
-}
-
 /// Analyses each path read from stdin, answering on stdout.
 fn serve(
     runtime: &Path,
@@ -116,7 +82,10 @@ fn serve(
     };
     let stdout = std::io::stdout();
     for line in std::io::stdin().lock().lines() {
-        let path = PathBuf::from(line?);
+        // One JSON string per line: a stored path may hold any character, a newline too.
+        let line = line?;
+        let text: String = serde_json::from_str(&line).map_err(std::io::Error::other)?;
+        let path = crate::library::path_text::to_path(&text);
         let result = match &cnn_error {
             Some(why) => Err(format!("{}: {why}", path.display())),
             None => analyse_caught(&path, cnn.as_mut(), max_patches),
@@ -149,7 +118,7 @@ struct Running {
     child: Child,
     stdin: ChildStdin,
     answers: Receiver<String>,
-    stderr: Arc<Mutex<String>>,
+    stderr: StderrTail,
 }
 
 /// The job's handle on one worker process, started on first use and again after each death.
@@ -207,23 +176,7 @@ impl Worker {
                 }
             }
         });
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let tail = stderr.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr_pipe).lines() {
-                let Ok(line) = line else { break };
-                let mut tail = tail.lock().unwrap_or_else(|e| e.into_inner());
-                tail.push_str(&line);
-                tail.push('\n');
-                if tail.len() > STDERR_TAIL {
-                    let cut = tail.len() - STDERR_TAIL;
-                    let cut = (cut..tail.len())
-                        .find(|&i| tail.is_char_boundary(i))
-                        .unwrap_or(0);
-                    tail.drain(..cut);
-                }
-            }
-        });
+        let stderr = StderrTail::collect(stderr_pipe);
         Ok(Running {
             child,
             stdin,
@@ -242,7 +195,8 @@ impl Worker {
             self.running = Some(started);
         }
         let running = self.running.as_mut().expect("just started");
-        let sent = writeln!(running.stdin, "{path}").and_then(|()| running.stdin.flush());
+        let line = serde_json::to_string(path).expect("a string serialises");
+        let sent = writeln!(running.stdin, "{line}").and_then(|()| running.stdin.flush());
         let answer = match sent {
             Ok(()) => running.answers.recv_timeout(self.timeout),
             Err(_) => Err(RecvTimeoutError::Disconnected),
@@ -264,14 +218,9 @@ impl Worker {
             Err(RecvTimeoutError::Disconnected) => {
                 let mut dead = self.running.take().expect("running");
                 let status = dead.child.wait();
-                // The reader may still be taking the last lines off the pipe.
-                std::thread::sleep(Duration::from_millis(50));
-                let last_words = dead
-                    .stderr
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .clone();
-                Err(format!("{path}: {}", death(status.ok(), &last_words)))
+                let last_words = dead.stderr.finish();
+                let why = death("the analysis worker", status.ok(), &last_words);
+                Err(format!("{path}: {why}"))
             }
         }
     }
@@ -291,33 +240,4 @@ impl Drop for Worker {
             let _ = running.child.wait();
         }
     }
-}
-
-/// Why a worker died, in the listener's words.
-#[cfg(unix)]
-fn death(status: Option<std::process::ExitStatus>, last_words: &str) -> String {
-    use std::os::unix::process::ExitStatusExt;
-    let out_of_memory = last_words.contains("memory allocation of");
-    match status.and_then(|s| s.signal()) {
-        _ if out_of_memory => "the decoder ran out of memory on this file (its headers ask for \
-             more than any real file needs)"
-            .into(),
-        Some(libc::SIGABRT) => "the decoder aborted on this file".into(),
-        Some(libc::SIGSEGV) | Some(libc::SIGBUS) => "the decoder crashed on this file".into(),
-        Some(libc::SIGKILL) => "the analysis worker was killed (out of memory?)".into(),
-        Some(signal) => format!("the analysis worker died of signal {signal}"),
-        None => {
-            let code = status.and_then(|s| s.code()).unwrap_or(-1);
-            format!("the analysis worker stopped (exit status {code})")
-        }
-    }
-}
-
-#[cfg(not(unix))]
-fn death(status: Option<std::process::ExitStatus>, last_words: &str) -> String {
-    if last_words.contains("memory allocation of") {
-        return "the decoder ran out of memory on this file".into();
-    }
-    let code = status.and_then(|s| s.code()).unwrap_or(-1);
-    format!("the analysis worker stopped (exit status {code})")
 }

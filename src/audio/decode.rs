@@ -34,6 +34,9 @@ pub enum DecodeError {
     Broken { path: PathBuf, reason: String },
     #[error("{path}: the decoder crashed on this file: {message}")]
     Panicked { path: PathBuf, message: String },
+    /// The decoder process died or stopped answering (see [`super::isolated`]).
+    #[error("{path}: {reason}")]
+    Died { path: PathBuf, reason: String },
 }
 
 impl DecodeError {
@@ -42,7 +45,8 @@ impl DecodeError {
             DecodeError::Io { path, .. }
             | DecodeError::Unsupported { path, .. }
             | DecodeError::Broken { path, .. }
-            | DecodeError::Panicked { path, .. } => path,
+            | DecodeError::Panicked { path, .. }
+            | DecodeError::Died { path, .. } => path,
         }
     }
 }

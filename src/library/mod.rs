@@ -1,11 +1,13 @@
 //! Folder import: walk the listener's folders, read tags and cover art, keep the library in SQLite, and
 //! rescan incrementally (unchanged files are not re-read; moved files keep their identity and history).
 
+mod aifc;
 pub mod browse;
 mod covers;
 pub mod demo;
 pub mod meta;
 pub mod path_guess;
+pub mod path_text;
 pub mod read;
 mod scan;
 pub mod store;
@@ -98,7 +100,7 @@ pub fn add_folder(conn: &rusqlite::Connection, path: &Path) -> Result<PathBuf> {
             path: path.to_owned(),
         });
     }
-    store::add_folder(conn, &canonical.to_string_lossy()).map_err(crate::db::Error::from)?;
+    store::add_folder(conn, &path_text::to_text(&canonical)).map_err(crate::db::Error::from)?;
     Ok(canonical)
 }
 

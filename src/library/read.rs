@@ -71,7 +71,13 @@ fn read_with_lofty(path: &Path) -> Result<ReadTrack, LoftyFailure> {
     let tagged = probe
         .read()
         .map_err(|e| LoftyFailure::Parse(format!("{file_type:?}: {e}")))?;
-    Ok(from_lofty(&tagged, file_type))
+    let mut track = from_lofty(&tagged, file_type);
+    if file_type == FileType::Aiff {
+        if let Some(ms) = super::aifc::ima4_duration_ms(path) {
+            track.meta.duration_ms = Some(ms);
+        }
+    }
+    Ok(track)
 }
 
 fn from_lofty(tagged: &TaggedFile, file_type: FileType) -> ReadTrack {

@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use super::covers::{CoverCache, CoverRef};
 use super::meta::TrackMeta;
+use super::path_text::to_text;
 use super::read::read_track;
 use super::store::{self as q, Failure, FileFacts};
 use super::walk::{walk_folder, Candidate};
@@ -111,7 +112,7 @@ pub fn scan(
     let mut walk_errors = Vec::new();
     for folder in q::folders(conn)? {
         walk_folder(
-            Path::new(&folder.path),
+            &super::path_text::to_path(&folder.path),
             folder.id,
             &mut candidates,
             &mut walk_errors,
@@ -130,20 +131,17 @@ pub fn scan(
 
     let known = q::known_files(conn)?;
     let known_failures = q::known_failures(conn)?;
-    let seen: HashSet<String> = candidates
-        .iter()
-        .map(|c| c.path.to_string_lossy().into_owned())
-        .collect();
+    let seen: HashSet<String> = candidates.iter().map(|c| to_text(&c.path)).collect();
 
     let mut to_read = Vec::new();
     for candidate in candidates {
-        let key = candidate.path.to_string_lossy();
+        let key = to_text(&candidate.path);
         let same = |size, mtime| size == candidate.size && mtime == candidate.mtime_ns;
         let unchanged_track = known
-            .get(key.as_ref())
+            .get(&key)
             .is_some_and(|k| !k.missing && same(k.size, k.mtime_ns));
         let unchanged_failure = known_failures
-            .get(key.as_ref())
+            .get(&key)
             .is_some_and(|&(size, mtime)| same(size, mtime));
         if unchanged_track || unchanged_failure {
             report.unchanged += 1;
@@ -279,7 +277,7 @@ fn store(
     report: &mut ScanReport,
 ) -> Result<()> {
     let candidate = outcome.candidate;
-    let path = candidate.path.to_string_lossy();
+    let path = to_text(&candidate.path);
     let (meta, fingerprint, cover) = match outcome.result {
         Ok(read) => read,
         Err(error) => {
@@ -311,11 +309,11 @@ fn store(
         fingerprint: &fingerprint,
         cover_id,
     };
-    if known_failures.contains_key(path.as_ref()) {
+    if known_failures.contains_key(path.as_str()) {
         q::clear_failure(tx, &path)?;
     }
     // Known before the scan, or added meanwhile by another process scanning the same folder.
-    let existing = match known.get(path.as_ref()) {
+    let existing = match known.get(path.as_str()) {
         Some(known) => Some(known.id),
         None => crate::library::browse::track_id_by_path(tx, &path)?,
     };

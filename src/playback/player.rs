@@ -9,6 +9,7 @@ use super::engine::{Engine, Msg};
 use super::output::DeviceOutput;
 use super::protocol::{Command, PlayerEvent};
 use super::source::Shared;
+use crate::audio::Decoding;
 
 /// Handle to the player thread. [`Player::shutdown`] (or dropping it) stops playback and saves the queue.
 pub struct Player {
@@ -17,9 +18,11 @@ pub struct Player {
 }
 
 impl Player {
-    /// Starts the player thread on the library at `db_path`. `on_event` runs on the player thread.
+    /// Starts the player thread on the library at `db_path`, decoding as `decoding` says. `on_event`
+    /// runs on the player thread.
     pub fn spawn(
         db_path: &Path,
+        decoding: Decoding,
         on_event: impl Fn(PlayerEvent) + Send + 'static,
     ) -> Result<Self, crate::db::Error> {
         let conn = crate::db::open(db_path)?;
@@ -36,7 +39,8 @@ impl Player {
                 let output = DeviceOutput::new(std::sync::Arc::new(move |reason| {
                     let _ = lost_sender.send(Msg::DeviceLost(reason));
                 }));
-                let mut engine = Engine::new(conn, shared, Box::new(output), Box::new(on_event));
+                let mut engine =
+                    Engine::new(conn, decoding, shared, Box::new(output), Box::new(on_event));
                 engine.run(receiver);
             })
             .expect("spawning the player thread");

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use rodio::Source;
 
-use crate::audio::{DecodeError, TrackDecoder};
+use crate::audio::{DecodeError, PlaybackDecoder};
 
 /// Frames of silence produced per chunk while paused or idle. Small, because a new track can only
 /// start once the current silence chunk has been handed out: 256 frames is 5.8 ms at 44.1 kHz.
@@ -18,7 +18,7 @@ const SILENCE_FRAMES: usize = 256;
 
 /// A track loaded into the deck.
 pub struct Loaded {
-    pub decoder: TrackDecoder,
+    pub decoder: PlaybackDecoder,
     /// Identifies this play of the track in events.
     pub play_id: u64,
     /// Linear gain from ReplayGain, applied on top of the volume.

@@ -4,7 +4,6 @@
 //! BM25 over text and sound tags together; similar artists and tracks by cosine of BM25 vectors.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use rusqlite::Connection;
 
@@ -273,7 +272,8 @@ impl LibraryText {
                     .or_insert_with(|| decade_terms(year).map(|t| cache.vocabulary.id(&t)));
                 context.add(ids, 1.0);
             }
-            let folders = Path::new(&f.path).ancestors().skip(1).take(2);
+            let path = crate::library::path_text::to_path(&f.path);
+            let folders = path.ancestors().skip(1).take(2);
             for folder in folders.filter_map(|p| p.file_name()) {
                 cache.add(&mut context, &folder.to_string_lossy(), 0.3);
             }

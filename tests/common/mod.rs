@@ -2,6 +2,7 @@
 //! under `target/test-cache/`), the copied fixtures, and temporary libraries.
 #![allow(dead_code)]
 
+pub mod player;
 pub mod taste;
 
 use std::fs::File;
@@ -128,9 +129,12 @@ impl TempLibrary {
     pub fn track_id(&self, name: &str) -> i64 {
         let conn = sonare::db::open(&self.db).unwrap();
         let path = self.music.join(name).canonicalize().unwrap();
-        sonare::library::browse::track_id_by_path(&conn, &path.to_string_lossy())
-            .unwrap()
-            .unwrap()
+        sonare::library::browse::track_id_by_path(
+            &conn,
+            &sonare::library::path_text::to_text(&path),
+        )
+        .unwrap()
+        .unwrap()
     }
 }
 

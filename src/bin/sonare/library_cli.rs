@@ -167,12 +167,14 @@ fn resolve_track(conn: &Connection, arg: &str) -> Result<i64> {
     let path = Path::new(arg)
         .canonicalize()
         .with_context(|| format!("track {arg}: neither a track id nor a readable path"))?;
-    browse::track_id_by_path(conn, &path.to_string_lossy())?.with_context(|| {
-        format!(
-            "{} is not in the library: add its folder with `sonare scan DIR`",
-            path.display()
-        )
-    })
+    browse::track_id_by_path(conn, &sonare::library::path_text::to_text(&path))?.with_context(
+        || {
+            format!(
+                "{} is not in the library: add its folder with `sonare scan DIR`",
+                path.display()
+            )
+        },
+    )
 }
 /// Plays `ids` through the real output until the queue ends or `seconds` pass.
 fn play_ids(db_path: &Path, ids: Vec<i64>, seconds: Option<f64>, json: bool) -> Result<()> {
@@ -180,7 +182,10 @@ fn play_ids(db_path: &Path, ids: Vec<i64>, seconds: Option<f64>, json: bool) -> 
     let (done_tx, done_rx) = std::sync::mpsc::channel::<Option<String>>();
     // The player announces its (stopped) state on start: only a stop after playing ends the command.
     let started = std::cell::Cell::new(false);
-    let player = Player::spawn(db_path, move |event| {
+    // Each track is decoded by a worker process: a file the decoder cannot survive fails alone.
+    let decoding =
+        sonare::audio::Decoding::Isolated(sonare::sandbox::WorkerCommand::current_exe_decoder()?);
+    let player = Player::spawn(db_path, decoding, move |event| {
         if json {
             if let Ok(line) = serde_json::to_string(&event) {
                 println!("{line}");

@@ -176,10 +176,10 @@ fn main() {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("sonare=warn"))
         .format_timestamp(None)
         .init();
-    // `sonare --analysis-worker …`: the job's worker process (see `sonare::analysis::worker`).
-    let mut args = std::env::args_os().skip(1);
-    if args.next().as_deref() == Some(std::ffi::OsStr::new(worker::WORKER_FLAG)) {
-        std::process::exit(worker::main_from_args(args));
+    // `--analysis-worker …` or `--decode-worker FILE`: one of the worker processes that decode
+    // untrusted files (see `sonare::sandbox`), not the command line.
+    if let Some(code) = sonare::sandbox::run_if_worker() {
+        std::process::exit(code);
     }
     if let Err(err) = run(Cli::parse()) {
         // `sonare tracks | head` closes the pipe early: that is not an error.

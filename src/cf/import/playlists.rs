@@ -64,7 +64,8 @@ fn add_playlist_entries(imp: &mut Importer, entries: Vec<(String, Entry)>) -> Re
         imp.report.read += 1;
         let track = entry.location.as_deref().and_then(|loc| {
             let path = resolve_location(&playlist, loc);
-            imp.index.track_at_path(&path.to_string_lossy())
+            imp.index
+                .track_at_path(&crate::library::path_text::to_text(&path))
         });
         // A file in the library is named by its own tags; otherwise by what the playlist says.
         let names: Option<(String, String)> = match track {

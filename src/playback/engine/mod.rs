@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 
+use crate::audio::Decoding;
+
 use super::history::PlayContext;
 use super::output::Output;
 use super::protocol::{Command, NowPlaying, PlayerErrorKind, PlayerEvent, Status};
@@ -56,6 +58,8 @@ type Ending = (EndReason, Duration, Duration, Option<String>);
 
 pub(super) struct Engine {
     conn: Connection,
+    /// Where tracks are decoded (a worker process per track in the app).
+    decoding: Decoding,
     shared: Arc<Shared>,
     output: Box<dyn Output>,
     emit: Box<dyn Fn(PlayerEvent) + Send>,
@@ -77,6 +81,7 @@ pub(super) struct Engine {
 impl Engine {
     pub(super) fn new(
         conn: Connection,
+        decoding: Decoding,
         shared: Arc<Shared>,
         output: Box<dyn Output>,
         emit: Box<dyn Fn(PlayerEvent) + Send>,
@@ -84,6 +89,7 @@ impl Engine {
         let now = Instant::now();
         let mut engine = Self {
             conn,
+            decoding,
             shared,
             output,
             emit,

@@ -1,11 +1,11 @@
 //! Opening tracks, preloading the next one, recording each play in the history, and keeping the
 //! queue and position across restarts.
 
-use std::path::Path;
 use std::time::Duration;
 
 use super::{CurrentPlay, Ending, Engine, Preloaded};
-use crate::audio::TrackDecoder;
+use crate::audio::PlaybackDecoder;
+use crate::library::path_text::to_path;
 use crate::playback::history::{self, EndReason};
 use crate::playback::protocol::{NowPlaying, PlayerErrorKind, Status};
 use crate::playback::queue::Queue;
@@ -64,7 +64,7 @@ impl Engine {
             let message = format!("track {track_id} is not in the library");
             (PlayerErrorKind::NotFound, message)
         })?;
-        let decoder = TrackDecoder::open(Path::new(&track.path))
+        let decoder = PlaybackDecoder::open(&to_path(&track.path), &self.decoding)
             .map_err(|e| (PlayerErrorKind::Decode, e.to_string()))?;
         let play_id = self.next_play_id;
         self.next_play_id += 1;

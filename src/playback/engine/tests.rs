@@ -123,7 +123,13 @@ fn rig(files: &[(&str, f64)]) -> Rig {
     let events = Arc::new(Mutex::new(Vec::new()));
     let sink = events.clone();
     let emit = Box::new(move |e: PlayerEvent| sink.lock().unwrap().push(e));
-    let engine = Engine::new(conn, shared, Box::new(output.clone()), emit);
+    let engine = Engine::new(
+        conn,
+        crate::audio::Decoding::InProcess,
+        shared,
+        Box::new(output.clone()),
+        emit,
+    );
     Rig {
         _tmp: tmp,
         engine,
