@@ -1,12 +1,13 @@
 //! Readers of the listener's own plays: Spotify and ListenBrainz exports, Last.fm scrobble logs.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read, Seek, SeekFrom};
 
 use rusqlite::params;
 use serde_json::Value;
 
 use super::json_stream::for_each_element;
-use super::store::ItemKind;
+use super::lines::{CappedLines, Line, Lines};
+use super::store::{ItemKind, MAX_NAME_BYTES};
 use super::time::parse_timestamp;
 use super::{ImportError, Importer, Result};
 
@@ -20,8 +21,6 @@ struct Play<'a> {
     skipped: Option<bool>,
 }
 
-/// Longest artist or title kept (longer is not a name: a broken or hostile file).
-const MAX_NAME_BYTES: usize = 4096;
 /// Plays before 2000-01-01 are no real plays of a music service's history.
 const EARLIEST_PLAY: i64 = 946_684_800;
 /// A play longer than a day is no play.
@@ -54,16 +53,18 @@ fn add_play(imp: &mut Importer, source: &str, at: &str, play: Play) -> Result<()
         imp.skip(at, why);
         return Ok(());
     }
-    let Some(item) = imp.items.id(
+    let item = match imp.items.id(
         imp.conn,
         ItemKind::Track,
         play.artist,
         Some(play.title),
         play.mbid,
-    )?
-    else {
-        imp.skip(at, "no artist or no title");
-        return Ok(());
+    )? {
+        Ok(item) => item,
+        Err(why) => {
+            imp.skip(at, why.reason("no artist or no title"));
+            return Ok(());
+        }
     };
     imp.conn
         .prepare_cached(
@@ -184,17 +185,16 @@ pub fn listenbrainz(imp: &mut Importer) -> Result<()> {
     const FORMAT: &str = "ListenBrainz export";
     let reader = BufReader::new(imp.open()?);
     let mut first = true;
-    for (n, line) in reader.split(b'\n').enumerate() {
+    for (n, line) in Lines::new(reader) {
         let line = line.map_err(|source| ImportError::Io {
             path: imp.path.clone(),
             source,
         })?;
-        let text = String::from_utf8_lossy(&line);
-        if text.trim().is_empty() {
-            continue;
-        }
         imp.report.read += 1;
-        let at = format!("line {}", n + 1);
+        let at = format!("line {n}");
+        let Some((text, _)) = imp.line_text(&at, line) else {
+            continue;
+        };
         let parsed = serde_json::from_str::<Value>(&text);
         match parsed {
             Ok(listen) if listen.is_object() => {
@@ -236,9 +236,13 @@ pub fn lastfm(imp: &mut Importer) -> Result<()> {
         .flexible(true)
         .delimiter(if tsv { b'\t' } else { b',' })
         .quoting(!tsv)
-        .from_reader(imp.open()?);
+        .from_reader(CappedLines::new(imp.open()?));
+    let cut_lines = reader.get_ref().cut_lines();
     let mut record = csv::ByteRecord::new();
     let mut data_seen = false;
+    // The last record, if it had too few fields: at the end of a file with no final newline, the
+    // file was cut off mid-line and is refused whole.
+    let mut short_last: Option<String> = None;
     loop {
         let line = reader.position().line();
         match reader.read_byte_record(&mut record) {
@@ -252,6 +256,18 @@ pub fn lastfm(imp: &mut Importer) -> Result<()> {
                 imp.skip(format!("line {line}"), e.to_string());
                 continue;
             }
+        }
+        short_last = None;
+        // Only the first MAX_LINE bytes of a longer line reached the parser: not a scrobble.
+        if cut_lines
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(&line)
+        {
+            imp.report.read += 1;
+            imp.skip(format!("line {line}"), Line::too_long_unmeasured());
+            data_seen = true;
+            continue;
         }
         let field = |i: usize| -> String {
             record
@@ -277,6 +293,7 @@ pub fn lastfm(imp: &mut Importer) -> Result<()> {
         data_seen = true;
         imp.report.read += 1;
         if record.len() < 4 {
+            short_last = Some(at.clone());
             imp.skip(at, format!("{} fields, expected at least 4", record.len()));
             continue;
         }
@@ -299,10 +316,28 @@ pub fn lastfm(imp: &mut Importer) -> Result<()> {
             },
         )?;
     }
+    if let Some(at) = short_last {
+        let file = std::fs::File::open(&imp.path);
+        if !file.is_ok_and(|mut f| ends_with_newline(&mut f)) {
+            return Err(imp.broken(
+                at,
+                "the last line is incomplete: the file was cut short (nothing was imported)",
+            ));
+        }
+    }
     if !data_seen && imp.report.skipped == 0 {
         return Err(imp.wrong_format(FORMAT, "no scrobbles in the file"));
     }
     Ok(())
+}
+
+/// Whether the file's last byte is a newline (an empty or unreadable file counts as ended).
+fn ends_with_newline(file: &mut (impl Read + Seek)) -> bool {
+    let mut last = [0u8; 1];
+    match file.seek(SeekFrom::End(-1)) {
+        Ok(_) => file.read_exact(&mut last).is_err() || last[0] == b'\n',
+        Err(_) => true,
+    }
 }
 
 fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {

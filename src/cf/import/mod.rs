@@ -11,6 +11,7 @@
 mod control;
 mod history;
 mod json_stream;
+mod lines;
 mod playlists;
 mod shared;
 pub mod store;
@@ -147,6 +148,17 @@ impl Importer<'_> {
                 at: at.into(),
                 reason: reason.into(),
             });
+        }
+    }
+
+    /// A line's text and whether a newline ended it; a line too long to hold is skipped here.
+    pub fn line_text(&mut self, at: &str, line: lines::Line) -> Option<(String, bool)> {
+        match line {
+            lines::Line::Text { text, ended } => Some((text, ended)),
+            lines::Line::TooLong { bytes } => {
+                self.skip(at, lines::Line::too_long_reason(bytes));
+                None
+            }
         }
     }
 

@@ -1,12 +1,13 @@
 //! Readers of the listener's playlists (M3U/M3U8, XSPF): entries by file path or by the names they
 //! carry; every entry is a sign of taste.
 
-use std::io::{BufRead, BufReader};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 use rusqlite::params;
 
-use super::store::ItemKind;
+use super::lines::Lines;
+use super::store::{ItemKind, MAX_NAME_BYTES};
 use super::{ImportError, Importer, Result};
 
 /// A playlist entry: a file path (or URL) and/or the artist and title it names.
@@ -16,6 +17,8 @@ struct Entry {
     artist: Option<String>,
     title: Option<String>,
     mbid: Option<String>,
+    /// A name or location longer than [`MAX_NAME_BYTES`] was given (and not kept).
+    too_long: bool,
 }
 
 fn percent_decode(s: &str) -> String {
@@ -62,6 +65,17 @@ fn add_playlist_entries(imp: &mut Importer, entries: Vec<(String, Entry)>) -> Re
     let mut position = 0;
     for (at, entry) in entries {
         imp.report.read += 1;
+        let location_too_long = entry
+            .location
+            .as_ref()
+            .is_some_and(|l| l.len() > MAX_NAME_BYTES);
+        if entry.too_long || location_too_long {
+            imp.skip(
+                at,
+                format!("a name or location longer than {MAX_NAME_BYTES} bytes"),
+            );
+            continue;
+        }
         let track = entry.location.as_deref().and_then(|loc| {
             let path = resolve_location(&playlist, loc);
             imp.index
@@ -87,16 +101,18 @@ fn add_playlist_entries(imp: &mut Importer, entries: Vec<(String, Entry)>) -> Re
             );
             continue;
         };
-        let Some(item) = imp.items.id(
+        let item = match imp.items.id(
             imp.conn,
             ItemKind::Track,
             &artist,
             Some(&title),
             entry.mbid.as_deref(),
-        )?
-        else {
-            imp.skip(at, "no artist or no title");
-            continue;
+        )? {
+            Ok(item) => item,
+            Err(why) => {
+                imp.skip(at, why.reason("no artist or no title"));
+                continue;
+            }
         };
         imp.conn.execute(
             "INSERT INTO playlist_entries (playlist, position, item_id) VALUES (?1, ?2, ?3)",
@@ -114,16 +130,20 @@ pub fn m3u(imp: &mut Importer) -> Result<()> {
     let reader = BufReader::new(imp.open()?);
     let mut entries = Vec::new();
     let mut pending = Entry::default();
-    for (n, line) in reader.split(b'\n').enumerate() {
+    for (n, line) in Lines::new(reader) {
         let line = line.map_err(|source| ImportError::Io {
             path: imp.path.clone(),
             source,
         })?;
-        if line.contains(&0) {
-            return Err(imp.wrong_format(FORMAT, format!("line {} holds binary data", n + 1)));
+        let Some((line, _)) = imp.line_text(&format!("line {n}"), line) else {
+            imp.report.read += 1;
+            pending = Entry::default();
+            continue;
+        };
+        if line.contains('\0') {
+            return Err(imp.wrong_format(FORMAT, format!("line {n} holds binary data")));
         }
-        let text = String::from_utf8_lossy(&line);
-        let text = text.trim().trim_start_matches('\u{feff}');
+        let text = line.trim().trim_start_matches('\u{feff}');
         if text.is_empty() {
             continue;
         }
@@ -131,7 +151,7 @@ pub fn m3u(imp: &mut Importer) -> Result<()> {
             && pending.artist.is_none()
             && (text.starts_with('<') || text.starts_with('{') || text.starts_with('['))
         {
-            return Err(imp.wrong_format(FORMAT, format!("line {} looks like XML or JSON", n + 1)));
+            return Err(imp.wrong_format(FORMAT, format!("line {n} looks like XML or JSON")));
         }
         if let Some(info) = text.strip_prefix("#EXTINF:") {
             let names = info.split_once(',').map(|(_, n)| n).unwrap_or("");
@@ -145,7 +165,7 @@ pub fn m3u(imp: &mut Importer) -> Result<()> {
             continue;
         }
         pending.location = Some(text.to_owned());
-        entries.push((format!("line {}", n + 1), std::mem::take(&mut pending)));
+        entries.push((format!("line {n}"), std::mem::take(&mut pending)));
     }
     add_playlist_entries(imp, entries)
 }
@@ -203,7 +223,15 @@ pub fn xspf(imp: &mut Importer) -> Result<()> {
             }
             Ok(Event::Text(text)) => {
                 if let Some((_, value)) = field.as_mut() {
-                    value.push_str(&text.xml10_content());
+                    // Measured before decoding: a 50 MB title is not copied, only noted.
+                    if value.len() + text.len() > MAX_NAME_BYTES {
+                        field = None;
+                        if let Some(entry) = current.as_mut() {
+                            entry.too_long = true;
+                        }
+                    } else {
+                        value.push_str(&text.xml10_content());
+                    }
                 }
             }
             Ok(Event::GeneralRef(r)) => {

@@ -2,13 +2,14 @@
 //! style listening logs of many users, Million Playlist Dataset slices, and item factor files.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 use rusqlite::params;
 use serde_json::Value;
 
 use super::json_stream::for_each_element;
+use super::lines::{Line, Lines};
 use super::store::ItemKind;
 use super::time::parse_timestamp;
 use super::{ImportError, Importer, Result};
@@ -52,35 +53,39 @@ fn add_interaction(imp: &Importer, user: i64, item: i64, weight: f64, replace: b
     Ok(())
 }
 
-/// Numbered non-blank lines of `path` (invalid UTF-8 decoded lossily, CR dropped); blank lines mean
-/// nothing in any of these formats.
-fn lines(imp: &Importer, path: &Path) -> Result<impl Iterator<Item = (usize, Result<String>)>> {
+/// Numbered non-blank lines of `path` (invalid UTF-8 decoded lossily, CR dropped, each held to
+/// [`MAX_LINE`](super::lines::MAX_LINE)); blank lines mean nothing in any of these formats.
+fn lines(imp: &Importer, path: &Path) -> Result<impl Iterator<Item = (usize, Result<Line>)>> {
     let file = imp.open_file(path)?;
     let owned = path.to_owned();
-    Ok(BufReader::new(file)
-        .split(b'\n')
-        .enumerate()
-        .map(move |(n, line)| {
-            let line = line
-                .map(|l| {
-                    String::from_utf8_lossy(&l)
-                        .trim_end_matches('\r')
-                        .to_owned()
-                })
-                .map_err(|source| ImportError::Io {
-                    path: owned.clone(),
-                    source,
-                });
-            (n + 1, line)
-        })
-        .filter(|(_, line)| !matches!(line, Ok(text) if text.trim().is_empty())))
+    Ok(Lines::new(BufReader::new(file)).map(move |(n, line)| {
+        let line = line.map_err(|source| ImportError::Io {
+            path: owned.clone(),
+            source,
+        });
+        (n, line)
+    }))
+}
+
+/// Why a tab-separated line with too few fields stops the import: at the end of a file without a
+/// final newline, the file was cut off mid-line (a partial download) and is refused whole.
+fn cut_short(imp: &Importer, at: &str, ended: bool) -> Option<ImportError> {
+    (!ended).then(|| {
+        imp.broken(
+            at,
+            "the last line is incomplete: the file was cut short (nothing was imported)",
+        )
+    })
 }
 
 /// Reads a two-or-more-column `id<TAB>value` file with a header into a map.
 fn id_map(imp: &Importer, path: &Path, header: &str) -> Result<HashMap<String, String>> {
     let mut map = HashMap::new();
     for (n, line) in lines(imp, path)? {
-        let line = line?;
+        // A line too long to be a name names nothing: the rows that point at it are skipped.
+        let Line::Text { text: line, .. } = line? else {
+            continue;
+        };
         if n == 1 {
             if !line.to_lowercase().starts_with(header) {
                 return Err(ImportError::WrongFormat {
@@ -124,7 +129,7 @@ pub fn hetrec(imp: &mut Importer) -> Result<()> {
     }
     let mut rows = lines(imp, &counts)?;
     match rows.next() {
-        Some((_, Ok(head)))
+        Some((_, Ok(Line::Text { text: head, .. })))
             if head.to_lowercase().split('\t').collect::<Vec<_>>()
                 == ["userid", "artistid", "weight"] => {}
         Some((_, Err(e))) => return Err(e),
@@ -139,11 +144,16 @@ pub fn hetrec(imp: &mut Importer) -> Result<()> {
     let mut users = Users::default();
     let mut artist_items: HashMap<String, i64> = HashMap::new();
     for (n, line) in rows {
-        let line = line?;
         imp.report.read += 1;
         let at = format!("line {n}");
+        let Some((line, ended)) = imp.line_text(&at, line?) else {
+            continue;
+        };
         let f: Vec<&str> = line.split('\t').map(str::trim).collect();
         if f.len() < 3 {
+            if let Some(error) = cut_short(imp, &at, ended) {
+                return Err(error);
+            }
             imp.skip(
                 at,
                 format!("{} fields, expected userID, artistID, weight", f.len()),
@@ -162,9 +172,12 @@ pub fn hetrec(imp: &mut Importer) -> Result<()> {
             imp.skip(at, format!("artist {} is not in artists.dat", f[1]));
             continue;
         };
-        let Some(item) = imp.items.id(imp.conn, ItemKind::Artist, name, None, None)? else {
-            imp.skip(at, "the artist has no name");
-            continue;
+        let item = match imp.items.id(imp.conn, ItemKind::Artist, name, None, None)? {
+            Ok(item) => item,
+            Err(why) => {
+                imp.skip(at, why.reason("the artist has no name"));
+                continue;
+            }
         };
         artist_items.insert(f[1].to_owned(), item);
         let user = users.id(imp, "hetrec", f[0])?;
@@ -176,7 +189,9 @@ pub fn hetrec(imp: &mut Importer) -> Result<()> {
         let tags = id_map(imp, &tag_names, "tagid\ttagvalue")?;
         let mut per_item: HashMap<(i64, String), f64> = HashMap::new();
         for (n, line) in lines(imp, &tagged)?.skip(1) {
-            let line = line?;
+            let Line::Text { text: line, .. } = line? else {
+                continue;
+            };
             let f: Vec<&str> = line.split('\t').collect();
             let (Some(item), Some(tag)) = (
                 f.get(1).and_then(|a| artist_items.get(a.trim())),
@@ -206,8 +221,11 @@ pub fn lastfm_log(imp: &mut Importer) -> Result<()> {
     let mut users = Users::default();
     let mut data_seen = false;
     for (n, line) in lines(imp, &path)? {
-        let line = line?;
         let at = format!("line {n}");
+        let Some((line, ended)) = imp.line_text(&at, line?) else {
+            imp.report.read += 1;
+            continue;
+        };
         let f: Vec<&str> = line.split('\t').map(str::trim).collect();
         let time = f.get(1).and_then(|t| parse_timestamp(t));
         if !data_seen && (f.len() < 6 || time.is_none()) {
@@ -222,6 +240,9 @@ pub fn lastfm_log(imp: &mut Importer) -> Result<()> {
         data_seen = true;
         imp.report.read += 1;
         if f.len() < 6 {
+            if let Some(error) = cut_short(imp, &at, ended) {
+                return Err(error);
+            }
             imp.skip(at, format!("{} fields, expected 6", f.len()));
             continue;
         }
@@ -230,12 +251,15 @@ pub fn lastfm_log(imp: &mut Importer) -> Result<()> {
             continue;
         }
         let mbid = Some(f[4]).filter(|m| !m.is_empty());
-        let Some(item) = imp
+        let item = match imp
             .items
             .id(imp.conn, ItemKind::Track, f[3], Some(f[5]), mbid)?
-        else {
-            imp.skip(at, "no artist or no title");
-            continue;
+        {
+            Ok(item) => item,
+            Err(why) => {
+                imp.skip(at, why.reason("no artist or no title"));
+                continue;
+            }
         };
         let user = users.id(imp, "lastfm-log", f[0])?;
         add_interaction(imp, user, item, 1.0, false)?;
@@ -283,12 +307,16 @@ pub fn mpd(imp: &mut Importer) -> Result<()> {
                 );
                 continue;
             };
-            let Some(item) = imp
+            let item = match imp
                 .items
                 .id(imp.conn, ItemKind::Track, artist, Some(title), None)?
-            else {
-                imp.skip(format!("{at} track {}", t + 1), "empty artist or title");
-                continue;
+            {
+                Ok(item) => item,
+                Err(why) => {
+                    let reason = why.reason("empty artist or title");
+                    imp.skip(format!("{at} track {}", t + 1), reason);
+                    continue;
+                }
             };
             add_interaction(imp, user, item, 1.0, true)?;
             imp.report.imported += 1;
@@ -306,8 +334,14 @@ pub fn factors(imp: &mut Importer) -> Result<()> {
     let path = imp.path.clone();
     let mut rows = lines(imp, &path)?;
     let header: Value = match rows.next() {
-        Some((_, line)) => serde_json::from_str(&line?)
-            .map_err(|e| imp.wrong_format(FORMAT, format!("line 1 is not a JSON header: {e}")))?,
+        Some((_, line)) => match line? {
+            Line::Text { text, .. } => serde_json::from_str(&text).map_err(|e| {
+                imp.wrong_format(FORMAT, format!("line 1 is not a JSON header: {e}"))
+            })?,
+            Line::TooLong { bytes } => {
+                return Err(imp.wrong_format(FORMAT, Line::too_long_reason(bytes)))
+            }
+        },
         None => return Err(imp.wrong_format(FORMAT, "the file is empty")),
     };
     if header["format"] != "sonare-factors" || header["version"] != 1 {
@@ -339,9 +373,11 @@ pub fn factors(imp: &mut Importer) -> Result<()> {
         "INSERT OR REPLACE INTO item_factors (item_id, model, vector) VALUES (?1, ?2, ?3)",
     )?;
     for (n, line) in rows {
-        let line = line?;
         imp.report.read += 1;
         let at = format!("line {n}");
+        let Some((line, _)) = imp.line_text(&at, line?) else {
+            continue;
+        };
         let row: Value = match serde_json::from_str(&line) {
             Ok(v) => v,
             Err(e) => {
@@ -368,12 +404,15 @@ pub fn factors(imp: &mut Importer) -> Result<()> {
         } else {
             ItemKind::Artist
         };
-        let Some(item) = imp
+        let item = match imp
             .items
             .id(imp.conn, kind, artist, title, row["mbid"].as_str())?
-        else {
-            imp.skip(at, "empty artist or title");
-            continue;
+        {
+            Ok(item) => item,
+            Err(why) => {
+                imp.skip(at, why.reason("empty artist or title"));
+                continue;
+            }
         };
         let blob: Vec<u8> = vector.iter().flat_map(|v| v.to_le_bytes()).collect();
         insert.execute(params![item, model, blob])?;

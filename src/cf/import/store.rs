@@ -17,12 +17,34 @@ pub struct Items {
 
 const CACHE_LIMIT: usize = 500_000;
 
+/// Longest artist or title an item may have: longer is not a name but a broken or hostile file.
+pub const MAX_NAME_BYTES: usize = 4096;
+
+/// Why names make no item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unnamed {
+    /// The names reduce to nothing.
+    Empty,
+    /// An artist or title longer than [`MAX_NAME_BYTES`].
+    TooLong,
+}
+
+impl Unnamed {
+    /// The reason a skipped line gives: `empty` in the format's own words, or the length limit.
+    pub fn reason(self, empty: &str) -> String {
+        match self {
+            Unnamed::Empty => empty.to_owned(),
+            Unnamed::TooLong => format!("artist or title longer than {MAX_NAME_BYTES} bytes"),
+        }
+    }
+}
+
 impl Items {
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// The id of the item, creating it if new. `None` if the names reduce to nothing.
+    /// The id of the item, creating it if new, or why the names make none.
     pub fn id(
         &mut self,
         conn: &Connection,
@@ -30,18 +52,23 @@ impl Items {
         artist: &str,
         title: Option<&str>,
         mbid: Option<&str>,
-    ) -> rusqlite::Result<Option<i64>> {
+    ) -> rusqlite::Result<Result<i64, Unnamed>> {
+        // Checked before folding: a 50 MB "title" would otherwise be normalised and stored.
+        let too_long = |text: &str| text.len() > MAX_NAME_BYTES;
+        if too_long(artist) || title.is_some_and(too_long) || mbid.is_some_and(too_long) {
+            return Ok(Err(Unnamed::TooLong));
+        }
         let key = item_key(kind, artist, title);
         let empty = match kind {
             ItemKind::Track => key.starts_with("t:\u{1f}") || key.ends_with('\u{1f}'),
             ItemKind::Artist => key == "a:",
         };
         if empty {
-            return Ok(None);
+            return Ok(Err(Unnamed::Empty));
         }
         if let Some(&id) = self.cache.get(&key) {
             self.touched.insert(id);
-            return Ok(Some(id));
+            return Ok(Ok(id));
         }
         let kind_name = match kind {
             ItemKind::Track => "track",
@@ -63,6 +90,6 @@ impl Items {
         }
         self.cache.insert(key, id);
         self.touched.insert(id);
-        Ok(Some(id))
+        Ok(Ok(id))
     }
 }
