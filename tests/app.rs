@@ -121,3 +121,41 @@ fn a_cancelled_job_stops_before_its_follow_up() {
     assert!(seen.iter().any(|e| e.contains("scanned")), "{seen:?}");
     assert!(!seen.iter().any(|e| e.contains("analys")), "{seen:?}");
 }
+
+#[test]
+fn the_apps_analysis_survives_a_file_that_aborts_the_decoder_and_says_which_it_was() {
+    // The stsc-count M4A made symphonia allocate 34 GB and abort the app at every start. Now the
+    // bounds check refuses it inside a worker process (this crate's binary, as the app uses its own),
+    // which would take the blow if a decoder still died on it.
+    let hostile = common::fixtures().join("hostile/aac-stsc-count-2g.m4a");
+    let lib = common::TempLibrary::with_files(&[
+        (hostile.as_path(), "hostile.m4a"),
+        (&common::demo_file("victory.ogg"), "good.ogg"),
+    ]);
+    let worker = sonare::sandbox::WorkerCommand {
+        program: env!("CARGO_BIN_EXE_sonare").into(),
+        args: vec![sonare::sandbox::ANALYSIS_WORKER_FLAG.into()],
+    };
+    let app = open(&lib).with_analysis_worker(worker);
+    let summaries = Arc::new(Mutex::new(Vec::new()));
+    let sink = summaries.clone();
+    let events: sonare::app::Events = Arc::new(move |e: JobEvent| {
+        if let JobEvent::Analysed(summary) = e {
+            sink.lock().unwrap().push(summary);
+        }
+    });
+    app.run(&Job::CatchUp, &Arc::new(JobControl::default()), &events)
+        .unwrap();
+    let summary = summaries.lock().unwrap().pop().expect("the analysis ran");
+    assert_eq!(summary.analysed, 1, "{summary:?}");
+    assert_eq!(summary.failed.len(), 1, "{summary:?}");
+    let failure = serde_json::to_value(&summary.failed[0]).unwrap();
+    let reason = failure["reason"].as_str().unwrap();
+    assert!(reason.contains("hostile.m4a"), "{reason}");
+    // Still here, and the library still answers.
+    let conn = app.connection().unwrap();
+    let tracks: i64 = conn
+        .query_row("SELECT count(*) FROM tracks", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(tracks, 2);
+}
