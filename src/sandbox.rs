@@ -15,6 +15,8 @@ use std::thread::JoinHandle;
 pub const ANALYSIS_WORKER_FLAG: &str = "--analysis-worker";
 /// The first argument that makes a Sonare binary a playback decoder (`--decode-worker FILE`).
 pub const DECODE_WORKER_FLAG: &str = "--decode-worker";
+/// The first argument that makes a Sonare binary the scan's prober (`--probe-worker FILE`).
+pub const PROBE_WORKER_FLAG: &str = "--probe-worker";
 
 /// Heap a worker may allocate (decoding streams; the CNN needs a few hundred MB). A header that asks
 /// for more fails the allocation in the worker instead of swapping the machine.
@@ -40,6 +42,11 @@ impl WorkerCommand {
         Self::current_exe_as(DECODE_WORKER_FLAG)
     }
 
+    /// This very program as the scan's prober.
+    pub fn current_exe_prober() -> std::io::Result<Self> {
+        Self::current_exe_as(PROBE_WORKER_FLAG)
+    }
+
     fn current_exe_as(flag: &str) -> std::io::Result<Self> {
         Ok(WorkerCommand {
             program: std::env::current_exe()?,
@@ -57,6 +64,8 @@ pub fn run_if_worker() -> Option<i32> {
         Some(crate::analysis::worker::main_from_args(args))
     } else if flag == OsStr::new(DECODE_WORKER_FLAG) {
         Some(crate::audio::isolated::main_from_args(args))
+    } else if flag == OsStr::new(PROBE_WORKER_FLAG) {
+        Some(crate::library::probe_worker::main_from_args(args))
     } else {
         None
     }

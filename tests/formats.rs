@@ -151,3 +151,61 @@ fn a_file_whose_name_is_not_utf8_is_played_analysed_and_rescanned_as_itself() {
         "{again}"
     );
 }
+
+#[test]
+fn files_lofty_cannot_read_are_probed_in_a_worker_that_may_die_alone() {
+    use sonare::app::Sonare;
+    use sonare::data_dir::DataDir;
+    use sonare::jobs::JobControl;
+    use sonare::sandbox::{WorkerCommand, PROBE_WORKER_FLAG};
+
+    let lena = audio_lena();
+    let scan_with = |worker: WorkerCommand| {
+        let tmp = tempfile::tempdir().unwrap();
+        let music = tmp.path().join("music");
+        std::fs::create_dir_all(&music).unwrap();
+        for name in ["lena.caf", "lena.webm", "lena.wav"] {
+            std::fs::copy(lena.join(name), music.join(name)).unwrap();
+        }
+        let app = Sonare::open(DataDir::resolve(Some(&tmp.path().join("data"))).unwrap())
+            .unwrap()
+            .with_probe_worker(worker);
+        sonare::library::add_folder(&app.db(), &music).unwrap();
+        let report = app.scan(None, &JobControl::default(), &mut |_| {}).unwrap();
+        let tracks = list_tracks(&app.db(), &TrackQuery::default()).unwrap();
+        (tmp, report, tracks)
+    };
+    // The real prober: what it reads is what the in-process probe reads.
+    let real = WorkerCommand {
+        program: env!("CARGO_BIN_EXE_sonare").into(),
+        args: vec![PROBE_WORKER_FLAG.into()],
+    };
+    let (_tmp, report, tracks) = scan_with(real);
+    assert_eq!((report.added, report.failed.len()), (3, 0), "{report:?}");
+    let caf = tracks
+        .iter()
+        .find(|t| t.path.ends_with("lena.caf"))
+        .unwrap();
+    assert!((caf.duration_s.unwrap() - 12.27).abs() < 0.05, "{caf:?}");
+    let here = sonare::library::read::read_track(&lena.join("lena.webm")).unwrap();
+    let webm = tracks
+        .iter()
+        .find(|t| t.path.ends_with("lena.webm"))
+        .unwrap();
+    assert_eq!(webm.codec, here.meta.codec);
+
+    // A prober that aborts, as symphonia does on a header claiming gigabytes: those files are
+    // unreadable with the reason, the WAV (read by lofty) is added, and the scan ends normally.
+    let aborting = WorkerCommand {
+        program: "/bin/sh".into(),
+        args: vec!["-c".into(), "kill -ABRT $$".into(), "prober".into()],
+    };
+    let (_tmp, report, tracks) = scan_with(aborting);
+    assert_eq!(report.added, 1, "{report:?}");
+    assert_eq!(tracks.len(), 1);
+    assert!(tracks[0].path.ends_with("lena.wav"));
+    assert_eq!(report.failed.len(), 2, "{report:?}");
+    for failure in &report.failed {
+        assert!(failure.error.contains("the decoder aborted"), "{failure:?}");
+    }
+}

@@ -32,7 +32,13 @@ fn main() -> anyhow::Result<()> {
     let covers_dir = data.covers();
     let worker = worker::WorkerCommand::current_exe().context("finding the app's own binary")?;
     let sonare = Sonare::open(data).context("opening the library database")?;
-    let sonare = Arc::new(sonare.with_analysis_worker(worker));
+    let prober = sonare::sandbox::WorkerCommand::current_exe_prober()
+        .context("finding the app's own binary")?;
+    let sonare = Arc::new(
+        sonare
+            .with_analysis_worker(worker)
+            .with_probe_worker(prober),
+    );
     with_commands(tauri::Builder::default())
         .plugin(tauri_plugin_dialog::init())
         .manage(state::AppState(sonare))

@@ -105,6 +105,8 @@ pub struct Sonare {
     trainings: AtomicUsize,
     /// How the analysis starts its worker processes (`None`: it analyses in this process).
     analysis_worker: Option<WorkerCommand>,
+    /// How the scan starts its probe processes (`None`: it probes in this process).
+    probe_worker: Option<WorkerCommand>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -123,6 +125,7 @@ impl Sonare {
             shared: Mutex::default(),
             trainings: AtomicUsize::new(0),
             analysis_worker: None,
+            probe_worker: None,
         })
     }
 
@@ -130,6 +133,13 @@ impl Sonare {
     /// their own binary), so a file that kills its decoder fails alone.
     pub fn with_analysis_worker(mut self, command: WorkerCommand) -> Self {
         self.analysis_worker = Some(command);
+        self
+    }
+
+    /// Probes files lofty cannot read in a worker process started by `command` (see
+    /// `library::probe_worker`).
+    pub fn with_probe_worker(mut self, command: WorkerCommand) -> Self {
+        self.probe_worker = Some(command);
         self
     }
 

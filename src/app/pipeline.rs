@@ -78,6 +78,7 @@ impl Sonare {
         let options = ScanOptions {
             batch_size: batch_size.unwrap_or(defaults.batch_size),
             control: Some(control),
+            probe_worker: self.probe_worker.as_ref(),
         };
         let report = library::scan(&mut conn, &covers, &options, on_progress)?;
         crate::cf::matching::rematch_after_scan(&mut conn, report.tracks_changed())?;

@@ -1,9 +1,9 @@
 //! What a scan learns about one audio file: tags, stream properties and cover art.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Tag and stream data read from one file, already cleaned (see [`clean_text`]).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TrackMeta {
     pub title: String,
     pub artist: String,

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod meta;
 pub mod path_guess;
 pub mod path_text;
+pub mod probe_worker;
 pub mod read;
 mod scan;
 pub mod store;

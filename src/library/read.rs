@@ -18,6 +18,7 @@ use symphonia::core::probe::Hint;
 
 use super::meta::{clean_text, TrackMeta};
 use super::ScanError;
+use crate::sandbox::WorkerCommand;
 
 /// A successfully read file: its metadata and the bytes of its embedded front cover, if any.
 pub struct ReadTrack {
@@ -28,18 +29,32 @@ pub struct ReadTrack {
 /// Reads tags and stream properties of `path`. Text fields left empty by the tags are filled later from
 /// the path (see [`super::path_guess`]).
 pub fn read_track(path: &Path) -> Result<ReadTrack, ScanError> {
+    read_track_with(path, None)
+}
+
+/// As [`read_track`], with symphonia's probe run by `probe_worker` when there is one (see
+/// [`super::probe_worker`]).
+pub fn read_track_with(
+    path: &Path,
+    probe_worker: Option<&WorkerCommand>,
+) -> Result<ReadTrack, ScanError> {
+    let read_with_symphonia = |path: &Path| match probe_worker {
+        Some(command) => super::probe_worker::probe(path, command),
+        None => read_with_symphonia(path),
+    };
     match read_with_lofty(path) {
         Ok(track) => Ok(track),
         // lofty took the file for a format it could then not parse (a CAF read as MPEG, for one):
         // symphonia's probe gets its turn. Its demuxers are safe to ask since the container bounds
         // check (`audio::bounds`) refuses headers that claim more than the file holds. If neither
         // reads it, lofty's reason is the one shown.
-        Err(LoftyFailure::Parse(reason)) => {
-            read_with_symphonia(path).map_err(|_| ScanError::Unreadable {
+        Err(LoftyFailure::Parse(reason)) => read_with_symphonia(path).map_err(|err| match err {
+            crashed @ ScanError::Panicked { .. } => crashed,
+            _ => ScanError::Unreadable {
                 path: path.to_owned(),
                 reason,
-            })
-        }
+            },
+        }),
         // Formats lofty does not know (CAF, WebM/Matroska, …): symphonia's probe decides. Content
         // neither recognises is not audio, whatever its extension says.
         Err(LoftyFailure::Unrecognised) => read_with_symphonia(path).map_err(|err| match err {
@@ -218,7 +233,7 @@ fn codec_name(file_type: FileType) -> &'static str {
     }
 }
 
-fn read_with_symphonia(path: &Path) -> Result<ReadTrack, ScanError> {
+pub(super) fn read_with_symphonia(path: &Path) -> Result<ReadTrack, ScanError> {
     let unreadable = |reason: String| ScanError::Unreadable {
         path: path.to_owned(),
         reason,

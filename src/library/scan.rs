@@ -17,11 +17,12 @@ use serde::Serialize;
 use super::covers::{CoverCache, CoverRef};
 use super::meta::TrackMeta;
 use super::path_text::to_text;
-use super::read::read_track;
+use super::read::read_track_with;
 use super::store::{self as q, Failure, FileFacts};
 use super::walk::{walk_folder, Candidate};
 use super::{isolate, path_guess, Result, ScanError};
 use crate::jobs::{JobControl, Progress};
+use crate::sandbox::WorkerCommand;
 
 /// Bytes hashed from each end of a file for its fingerprint.
 const FINGERPRINT_SPAN: u64 = 64 * 1024;
@@ -31,6 +32,8 @@ pub struct ScanOptions<'a> {
     pub batch_size: usize,
     /// Cancelling stops the scan after the current batch; pausing holds it between batches.
     pub control: Option<&'a JobControl>,
+    /// Runs symphonia's probe of files lofty cannot read in a worker process (the app and the CLI).
+    pub probe_worker: Option<&'a WorkerCommand>,
 }
 
 impl Default for ScanOptions<'_> {
@@ -38,6 +41,7 @@ impl Default for ScanOptions<'_> {
         Self {
             batch_size: 256,
             control: None,
+            probe_worker: None,
         }
     }
 }
@@ -168,7 +172,7 @@ pub fn scan(
                     .par_iter()
                     .map(|candidate| ReadOutcome {
                         candidate: candidate.clone(),
-                        result: read_one(candidate, covers),
+                        result: read_one(candidate, covers, options.probe_worker),
                     })
                     .collect();
                 if sender.send(outcomes).is_err() {
@@ -221,10 +225,11 @@ pub fn scan(
 fn read_one(
     candidate: &Candidate,
     covers: &CoverCache,
+    probe_worker: Option<&WorkerCommand>,
 ) -> std::result::Result<(TrackMeta, String, Option<CoverRef>), ScanError> {
     let path = &candidate.path;
     isolate(path, || {
-        let read = read_track(path)?;
+        let read = read_track_with(path, probe_worker)?;
         let fingerprint = fingerprint(path, candidate.size)?;
         let mut meta = read.meta;
         path_guess::fill_from_path(&mut meta, path, &candidate.root);

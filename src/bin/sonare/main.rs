@@ -205,7 +205,10 @@ fn run(cli: Cli) -> Result<()> {
         _ => DataDir::resolve(cli.data_dir.as_deref())?,
     };
     let db_path = data.database();
-    let app = Sonare::open(data).with_context(|| format!("opening {}", db_path.display()))?;
+    let app = Sonare::open(data)
+        .with_context(|| format!("opening {}", db_path.display()))?
+        // Files lofty cannot read are probed by symphonia in a worker process of this binary.
+        .with_probe_worker(sonare::sandbox::WorkerCommand::current_exe_prober()?);
     match cli.command {
         Command::Scan {
             dirs,
