@@ -7,7 +7,7 @@
 use std::ffi::{OsStr, OsString};
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
-use std::process::ExitStatus;
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
@@ -45,6 +45,21 @@ impl WorkerCommand {
     /// This very program as the scan's prober.
     pub fn current_exe_prober() -> std::io::Result<Self> {
         Self::current_exe_as(PROBE_WORKER_FLAG)
+    }
+
+    /// Starts the worker with its own `args` after the command's, stdout and stderr piped.
+    pub(crate) fn spawn<A: AsRef<OsStr>>(
+        &self,
+        args: impl IntoIterator<Item = A>,
+        stdin: Stdio,
+    ) -> std::io::Result<Child> {
+        Command::new(&self.program)
+            .args(&self.args)
+            .args(args)
+            .stdin(stdin)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
     }
 
     fn current_exe_as(flag: &str) -> std::io::Result<Self> {

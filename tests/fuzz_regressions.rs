@@ -5,10 +5,9 @@
 
 mod common;
 
-use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 
-use common::{repo, sonare_cli, stdout_ok};
+use common::{no_signal, repo, sonare_cli, stdout_ok};
 use serde_json::Value;
 use sonare::cf::import::{self, HistoryFormat, SharedFormat};
 
@@ -32,15 +31,6 @@ fn regressions(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
         .collect();
     files.sort();
     files
-}
-
-fn no_signal(out: &std::process::Output, what: &str) {
-    assert_eq!(
-        out.status.signal(),
-        None,
-        "{what} was killed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 #[test]

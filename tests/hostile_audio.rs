@@ -4,10 +4,9 @@
 
 mod common;
 
-use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
 
-use common::{fixtures, minimal, sonare_cli, stdout_ok};
+use common::{fixtures, minimal, no_signal, sonare_cli, stdout_ok};
 use serde_json::Value;
 
 fn corpus() -> Vec<PathBuf> {
@@ -18,15 +17,6 @@ fn corpus() -> Vec<PathBuf> {
     files.sort();
     assert!(files.len() >= 3, "{files:?}");
     files
-}
-
-fn no_signal(out: &std::process::Output, what: &str) {
-    assert_eq!(
-        out.status.signal(),
-        None,
-        "{what} was killed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 #[test]

@@ -13,7 +13,7 @@
 use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::Duration;
 
@@ -155,13 +155,7 @@ impl Worker {
     }
 
     fn start(&self) -> std::io::Result<Running> {
-        let mut child = Command::new(&self.command.program)
-            .args(&self.command.args)
-            .args(&self.own_args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()?;
+        let mut child = self.command.spawn(&self.own_args, Stdio::piped())?;
         let (stdin, stdout, stderr_pipe) = (
             child.stdin.take().expect("piped"),
             child.stdout.take().expect("piped"),

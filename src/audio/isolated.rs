@@ -12,7 +12,7 @@
 use std::ffi::OsString;
 use std::io::{BufRead, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -130,13 +130,8 @@ impl IsolatedDecoder {
             path: path.to_owned(),
             reason,
         };
-        let mut child = Command::new(&command.program)
-            .args(&command.args)
-            .arg(path)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
+        let mut child = command
+            .spawn([path], Stdio::piped())
             .map_err(|e| died(format!("cannot start the decoder process: {e}")))?;
         let (stdin, stdout, stderr) = (
             child.stdin.take().expect("piped"),

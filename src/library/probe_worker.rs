@@ -8,7 +8,7 @@
 use std::ffi::OsString;
 use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -57,13 +57,8 @@ pub(super) fn probe(path: &Path, command: &WorkerCommand) -> Result<ReadTrack, S
         path: path.to_owned(),
         reason,
     };
-    let mut child = Command::new(&command.program)
-        .args(&command.args)
-        .arg(path)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
+    let mut child = command
+        .spawn([path], Stdio::null())
         .map_err(|e| unreadable(format!("cannot start {WHO}: {e}")))?;
     let stdout = child.stdout.take().expect("piped");
     let stderr = StderrTail::collect(child.stderr.take().expect("piped"));

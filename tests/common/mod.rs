@@ -207,6 +207,18 @@ pub fn sonare_cli(data: Option<&Path>, args: &[&str]) -> std::process::Output {
     cmd.args(args).output().unwrap()
 }
 
+/// Fails if `out`'s process was killed by a signal (an abort is what the hostile-input tests guard
+/// against), showing its stderr.
+pub fn no_signal(out: &std::process::Output, what: &str) {
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(
+        out.status.signal(),
+        None,
+        "{what} was killed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// The stdout of a run that must have succeeded (its stderr is the failure message).
 pub fn stdout_ok(out: &std::process::Output) -> String {
     assert!(

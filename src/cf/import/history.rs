@@ -319,10 +319,7 @@ pub fn lastfm(imp: &mut Importer) -> Result<()> {
     if let Some(at) = short_last {
         let file = std::fs::File::open(&imp.path);
         if !file.is_ok_and(|mut f| ends_with_newline(&mut f)) {
-            return Err(imp.broken(
-                at,
-                "the last line is incomplete: the file was cut short (nothing was imported)",
-            ));
+            return Err(imp.cut_short(at));
         }
     }
     if !data_seen && imp.report.skipped == 0 {

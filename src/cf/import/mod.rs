@@ -170,6 +170,15 @@ impl Importer<'_> {
         }
     }
 
+    /// The error for a tab-separated file whose last line lacks fields and a final newline: it was
+    /// cut off mid-line (a partial download) and is refused whole.
+    pub fn cut_short(&self, at: impl Into<String>) -> ImportError {
+        self.broken(
+            at,
+            "the last line is incomplete: the file was cut short (nothing was imported)",
+        )
+    }
+
     pub fn broken(&self, at: impl Into<String>, reason: impl Into<String>) -> ImportError {
         ImportError::Broken {
             path: self.path.clone(),

@@ -67,17 +67,6 @@ fn lines(imp: &Importer, path: &Path) -> Result<impl Iterator<Item = (usize, Res
     }))
 }
 
-/// Why a tab-separated line with too few fields stops the import: at the end of a file without a
-/// final newline, the file was cut off mid-line (a partial download) and is refused whole.
-fn cut_short(imp: &Importer, at: &str, ended: bool) -> Option<ImportError> {
-    (!ended).then(|| {
-        imp.broken(
-            at,
-            "the last line is incomplete: the file was cut short (nothing was imported)",
-        )
-    })
-}
-
 /// Reads a two-or-more-column `id<TAB>value` file with a header into a map.
 fn id_map(imp: &Importer, path: &Path, header: &str) -> Result<HashMap<String, String>> {
     let mut map = HashMap::new();
@@ -151,8 +140,8 @@ pub fn hetrec(imp: &mut Importer) -> Result<()> {
         };
         let f: Vec<&str> = line.split('\t').map(str::trim).collect();
         if f.len() < 3 {
-            if let Some(error) = cut_short(imp, &at, ended) {
-                return Err(error);
+            if !ended {
+                return Err(imp.cut_short(at));
             }
             imp.skip(
                 at,
@@ -240,8 +229,8 @@ pub fn lastfm_log(imp: &mut Importer) -> Result<()> {
         data_seen = true;
         imp.report.read += 1;
         if f.len() < 6 {
-            if let Some(error) = cut_short(imp, &at, ended) {
-                return Err(error);
+            if !ended {
+                return Err(imp.cut_short(at));
             }
             imp.skip(at, format!("{} fields, expected 6", f.len()));
             continue;
