@@ -308,19 +308,55 @@ fn factor_files_are_checked_and_replace_the_same_models_factors() {
          {\"artist\": \"Björk\", \"title\": \"Jóga\", \"factors\": [1.0, 0.0]}\n\
          {\"artist\": \"Daft Punk\", \"title\": \"One More Time\", \"factors\": [0.9, 0.1]}\n\
          {\"artist\": \"The Beatles\", \"title\": \"Let It Be\", \"factors\": [0.0, 1.0]}\n\
-         {\"artist\": \"Short\", \"title\": \"Vector\", \"factors\": [1.0]}\n\
          not json\n",
     )
     .unwrap();
     let report = import::import_shared(&mut conn, &path, SharedFormat::Factors).unwrap();
     assert_eq!(
         (report.read, report.imported, report.skipped),
-        (5, 3, 2),
+        (4, 3, 1),
         "{report:?}"
     );
     assert_eq!(report.skipped_lines[0].at, "line 5");
-    assert_eq!(report.skipped_lines[1].at, "line 6");
     assert_eq!(count(&conn, "SELECT count(*) FROM item_factors"), 3);
+    // A file that contradicts its header is refused whole, naming the line; nothing is stored
+    // and the factors already imported stay as they were.
+    let header = |rank: &str| {
+        format!(
+            "{{\"format\": \"sonare-factors\", \"version\": 1, \"model\": \"other\", \"rank\": {rank}}}\n"
+        )
+    };
+    let refused = [
+        (header("0"), "line 1", "rank 0"),
+        (header("20000"), "line 1", "rank 20000"),
+        (
+            header("2") + "{\"artist\": \"A\", \"factors\": [1.0, 2.0]}\n{\"artist\": \"B\", \"factors\": [1.0]}\n",
+            "line 3",
+            "1 factors where the header's rank is 2",
+        ),
+        (
+            header("2") + "{\"artist\": \"A\", \"factors\": [1.0, null]}\n",
+            "line 2",
+            "not a finite number",
+        ),
+        (
+            "{\"format\": \"sonare-factors\", \"version\": 1, \"model\": \"m\", \"rank\": 2, \"alpha\": -1}\n".to_string(),
+            "line 1",
+            "alpha -1",
+        ),
+    ];
+    for (text, line, reason) in refused {
+        let file = lib.tmp.path().join("refused.jsonl");
+        std::fs::write(&file, &text).unwrap();
+        let err = import::import_shared(&mut conn, &file, SharedFormat::Factors).unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.contains("refused.jsonl") && message.contains(line) && message.contains(reason),
+            "{message}"
+        );
+        assert_eq!(count(&conn, "SELECT count(*) FROM item_factors"), 3);
+        assert_eq!(count(&conn, "SELECT count(*) FROM factor_models"), 1);
+    }
     let bad = lib.tmp.path().join("bad.jsonl");
     std::fs::write(&bad, "{\"format\": \"something else\"}\n").unwrap();
     let err = import::import_shared(&mut conn, &bad, SharedFormat::Factors).unwrap_err();
@@ -476,4 +512,57 @@ fn a_cancelled_import_writes_nothing_and_progress_counts_the_bytes() {
     assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
     assert_eq!(control.bytes_read(), size);
     assert_eq!(import::input_size(&log), size);
+}
+
+#[test]
+fn hetrec_artists_whose_names_fold_together_have_their_counts_summed() {
+    let lib = library();
+    let mut conn = sonare::db::open(&lib.db).unwrap();
+    let dir = lib.tmp.path().join("hetrec-folds");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("artists.dat"),
+        "id\tname\turl\tpictureURL\n1\tScorpions\t\t\n2\tThe Scorpions\t\t\n3\tBjörk\t\t\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("user_artists.dat"),
+        "userID\tartistID\tweight\n7\t1\t2372\n7\t2\t768\n7\t3\t10\n",
+    )
+    .unwrap();
+    import::import_shared(&mut conn, &dir, SharedFormat::Hetrec).unwrap();
+    let weights: Vec<f64> = conn
+        .prepare("SELECT weight FROM shared_interactions ORDER BY weight")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(weights, [10.0, 3140.0]);
+}
+
+#[test]
+fn a_hetrec_file_cut_short_mid_line_is_refused_whole() {
+    let lib = library();
+    let mut conn = sonare::db::open(&lib.db).unwrap();
+    let dir = lib.tmp.path().join("hetrec-cut");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("artists.dat"),
+        "id\tname\n1\tScorpions\n2\tBjörk\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("user_artists.dat"),
+        "userID\tartistID\tweight\n7\t1\t2372\n7\t2",
+    )
+    .unwrap();
+    let err = import::import_shared(&mut conn, &dir, SharedFormat::Hetrec).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("user_artists.dat") && message.contains("line 3"),
+        "{message}"
+    );
+    assert!(message.contains("cut short"), "{message}");
+    assert_eq!(count(&conn, "SELECT count(*) FROM shared_interactions"), 0);
 }

@@ -46,6 +46,8 @@ pub struct ImportOutcome {
     pub errors: Vec<String>,
     /// The listener stopped the import: the file under way and those after it were not imported.
     pub cancelled: bool,
+    /// New shared data: the model tuning chose and trained for it.
+    pub tuning: Option<super::TuneOutcome>,
 }
 
 /// How far an import has come: bytes read of the file's size, `current` the file.
@@ -59,6 +61,27 @@ pub struct ImportProgress {
 }
 
 impl Sonare {
+    /// Imports the files, then, if new shared data arrived, chooses and trains its model (once,
+    /// here, not when a view opens). `on_tuning` hears of each candidate model tried.
+    pub fn import_and_model(
+        &self,
+        request: &ImportRequest,
+        control: &Arc<JobControl>,
+        on_progress: impl Fn(ImportProgress) + Send + Sync + Clone + 'static,
+        on_tuning: impl FnMut(Progress),
+    ) -> Result<ImportOutcome> {
+        let mut outcome = self.import(request, control, on_progress)?;
+        // Item factors are a model already: nothing to choose or train.
+        let interactions =
+            matches!(request.kind, ImportKind::Shared(f) if f != SharedFormat::Factors);
+        let new_shared = interactions && outcome.reports.iter().any(|r| !r.already_imported);
+        if new_shared && !control.is_cancelled() {
+            let options = crate::cf::tune::TuneOptions::default();
+            outcome.tuning = Some(self.tune_shared(&options, control, on_tuning)?);
+        }
+        Ok(outcome)
+    }
+
     /// Imports every file of `request` in turn; `on_progress` hears of each file and then of every
     /// mebibyte read (from the importing thread).
     pub fn import(

@@ -11,6 +11,7 @@ mod import;
 mod lists;
 mod pipeline;
 mod play;
+mod tune;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -27,6 +28,7 @@ use crate::text::profile::LibraryText;
 pub use import::{ImportKind, ImportOutcome, ImportProgress, ImportRequest};
 pub use lists::{DiscoverRequest, ForYou, Found, SimilarTrack, TrackDetails};
 pub use pipeline::{Events, Job, JobEvent};
+pub use tune::{TasteModel, TuneOutcome};
 
 /// Longest list any operation returns (find, for you, similar, Discover Daily).
 pub const MAX_LIST: usize = 500;
@@ -103,6 +105,8 @@ pub struct Sonare {
     shared: Mutex<ModelCache>,
     /// Times the shared model was trained here (not read from imported factors).
     trainings: AtomicUsize,
+    /// Tuning runs: views use the model they have instead of training one for data in flux.
+    tuning: std::sync::atomic::AtomicBool,
     /// How the analysis starts its worker processes (`None`: it analyses in this process).
     analysis_worker: Option<WorkerCommand>,
     /// How the scan starts its probe processes (`None`: it probes in this process).
@@ -124,6 +128,7 @@ impl Sonare {
             search: Mutex::default(),
             shared: Mutex::default(),
             trainings: AtomicUsize::new(0),
+            tuning: Default::default(),
             analysis_worker: None,
             probe_worker: None,
         })
@@ -166,6 +171,22 @@ impl Sonare {
         self.trainings.load(Ordering::Relaxed)
     }
 
+    fn count_training(&self) {
+        self.trainings.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Marks tuning as running until the guard is dropped.
+    fn tuning_guard(&self) -> impl Drop + '_ {
+        struct Guard<'a>(&'a std::sync::atomic::AtomicBool);
+        impl Drop for Guard<'_> {
+            fn drop(&mut self) {
+                self.0.store(false, Ordering::SeqCst);
+            }
+        }
+        self.tuning.store(true, Ordering::SeqCst);
+        Guard(&self.tuning)
+    }
+
     /// The shared model for the data as it is now on `conn`: kept while the data is unchanged, so
     /// it is trained at most once per data version.
     pub fn shared_model(
@@ -175,13 +196,13 @@ impl Sonare {
         let version = DataVersion::read(conn)?;
         let mut kept = lock(&self.shared);
         if let Some((v, model)) = kept.as_ref() {
-            if *v == version {
+            if *v == version || self.tuning.load(Ordering::SeqCst) {
                 return Ok(model.clone());
             }
         }
         let model = SharedModel::load(conn)?.map(Arc::new);
         if model.as_ref().is_some_and(|m| m.trained_here) {
-            self.trainings.fetch_add(1, Ordering::Relaxed);
+            self.count_training();
         }
         *kept = Some((version, model.clone()));
         Ok(model)

@@ -2,8 +2,9 @@
 //! the re-match of imported plays, the audio analysis of whatever is new or stale, and the refresh of
 //! what Discover Daily is made from. The shell and the CLI start jobs; neither chains stages itself.
 //!
-//! Events of one job, in order: the stage's progress (`fetching`, `scanning` or `importing`), its
-//! result (`scanned` or `imported`), then `analysing` per track and `analysed`, then `prepared`.
+//! Events of one job, in order: the stage's progress (`fetching`, `scanning` or `importing`, then
+//! `tuning` after new shared data), its result (`scanned` or `imported`), then `analysing` per track
+//! and `analysed`, then `prepared`.
 //! `failed` ends a job early; `state` follows a pause, resume or cancel at any time.
 
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use serde::Serialize;
 use super::import::{ImportOutcome, ImportProgress, ImportRequest};
 use super::{Result, Sonare};
 use crate::analysis::job::{self, JobOptions, JobProgress, JobSummary};
-use crate::jobs::{JobControl, JobState};
+use crate::jobs::{JobControl, JobState, Progress};
 use crate::library::{self, ScanOptions, ScanProgress, ScanReport};
 
 /// Long work the listener (or the app's start) asks for.
@@ -43,6 +44,9 @@ pub enum JobEvent {
     Scanning(ScanProgress),
     Scanned(ScanReport),
     Importing(ImportProgress),
+    /// After shared data arrived: the model search (`done` of `total` candidates, `current` the
+    /// one being tried).
+    Tuning(Progress),
     Imported(ImportOutcome),
     /// A track was analysed (or failed).
     Analysing(JobProgress),
@@ -120,7 +124,12 @@ impl Sonare {
             Job::Import(request) => {
                 let to_events = events.clone();
                 let outcome = self
-                    .import(request, control, move |p| to_events(JobEvent::Importing(p)))
+                    .import_and_model(
+                        request,
+                        control,
+                        move |p| to_events(JobEvent::Importing(p)),
+                        |p| events(JobEvent::Tuning(p)),
+                    )
                     .map_err(failed("import"))?;
                 events(JobEvent::Imported(outcome));
             }

@@ -15,7 +15,7 @@ use faer::{Mat, Side};
 use super::linalg::{axpy, dot, dot_with, symmetric_product};
 use super::matrix::Csr;
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AlsParams {
     pub factors: usize,
     pub regularization: f32,

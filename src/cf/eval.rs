@@ -10,6 +10,8 @@ use serde::Serialize;
 
 use super::matrix::{Csr, Interner};
 use super::model::{top_k, ModelSpec, Trained};
+use super::tune::{self, Recipe, TuneOptions, Tuned};
+use crate::jobs::JobControl;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
@@ -26,6 +28,29 @@ pub enum EvalError {
     },
     #[error(transparent)]
     Ease(#[from] super::ease::EaseError),
+    #[error(transparent)]
+    Tune(#[from] tune::TuneError),
+}
+
+/// Which model a command trains: a fixed one, or the one tuning picks on the training data (what
+/// the app does with shared data).
+#[derive(Debug, Clone)]
+pub enum Choice {
+    Fixed(Recipe),
+    Tuned(TuneOptions),
+}
+
+impl Choice {
+    /// The recipe to train on `matrix`, and the tuning report when it was tuned.
+    pub fn recipe(&self, matrix: &Csr) -> Result<(Recipe, Option<Tuned>), EvalError> {
+        match self {
+            Choice::Fixed(recipe) => Ok((recipe.clone(), None)),
+            Choice::Tuned(options) => {
+                let tuned = tune::tune(matrix, options, &JobControl::default(), |_| {})?;
+                Ok((tuned.winner.recipe.clone(), Some(tuned)))
+            }
+        }
+    }
 }
 
 /// Interactions read from a TSV file, users and items interned.
@@ -83,18 +108,22 @@ pub fn read_triples(path: &Path, into: &mut Interactions) -> Result<(), EvalErro
     Ok(())
 }
 
+/// What `recommend` made: `(user, items best first)`, and the tuning report if it tuned.
+pub type Recommendations = (Vec<(String, Vec<String>)>, Option<Tuned>);
+
 /// Top-`k` items for each of `users` (names; unknown users get the most popular items), train items
-/// excluded. Returns `(user, items best first)`.
+/// excluded.
 pub fn recommend(
     train: &Interactions,
     users: &[String],
     k: usize,
-    spec: &ModelSpec,
-) -> Result<Vec<(String, Vec<String>)>, EvalError> {
+    choice: &Choice,
+) -> Result<Recommendations, EvalError> {
     let matrix = train.matrix();
-    let model = Trained::fit(spec, &matrix)?;
+    let (recipe, tuned) = choice.recipe(&matrix)?;
+    let model = recipe.fit(&matrix)?;
     let popular = Trained::fit(&ModelSpec::Popular, &matrix)?;
-    Ok(users
+    let lists = users
         .par_iter()
         .map(|name| {
             let items = match train.users.get(name) {
@@ -110,7 +139,8 @@ pub fn recommend(
                 .collect();
             (name.clone(), names)
         })
-        .collect())
+        .collect();
+    Ok((lists, tuned))
 }
 
 /// Ranking quality at `k`, averaged over the test users who also appear in the train file.
@@ -176,7 +206,7 @@ pub fn evaluate(
     train_path: &Path,
     test_path: &Path,
     k: usize,
-    spec: &ModelSpec,
+    choice: &Choice,
 ) -> Result<Metrics, EvalError> {
     let mut train = Interactions::default();
     read_triples(train_path, &mut train)?;
@@ -193,8 +223,10 @@ pub fn evaluate(
         .filter(|u| train.users.get(u).is_some())
         .cloned()
         .collect();
-    let recs: HashMap<String, Vec<String>> =
-        recommend(&train, &known, k, spec)?.into_iter().collect();
+    let recs: HashMap<String, Vec<String>> = recommend(&train, &known, k, choice)?
+        .0
+        .into_iter()
+        .collect();
     Ok(score(&recs, &test, k))
 }
 

@@ -6,18 +6,67 @@ use ndarray::Array2;
 use super::als::{AlsModel, AlsParams, FoldIn};
 use super::ease::{EaseError, EaseModel};
 use super::matrix::Csr;
-use super::rp3::{Rp3Model, Rp3Params};
+use super::neighbours::{item_knn, ItemItem, KnnParams};
+use super::rp3::{self, Rp3Params};
+
+/// How ALS turns play counts into confidence weights (`confidence = 1 + alpha · weight`).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Weighting {
+    /// The counts as they are.
+    Raw,
+    /// `ln(1 + count)`: Hu, Koren & Volinsky's log scaling, which keeps a 350k-play artist from
+    /// outweighing everything else; on binary data a constant.
+    Log,
+    /// BM25 (saturating counts, normalised by the listener's total, rare items up-weighted).
+    Bm25 { k1: f32, b: f32 },
+}
+
+impl Weighting {
+    pub fn apply(&self, ratings: &Csr) -> Csr {
+        match *self {
+            Weighting::Raw => ratings.clone(),
+            Weighting::Log => ratings.map_values(|v| v.max(0.0).ln_1p()),
+            Weighting::Bm25 { k1, b } => ratings.bm25(k1, b),
+        }
+    }
+
+    /// One listener's weight as folded in: exact for `Raw` and `Log`; BM25's normalisations need
+    /// the whole matrix, so a new listener gets its saturation only.
+    pub fn one(&self, v: f32) -> f32 {
+        match *self {
+            Weighting::Raw => v,
+            Weighting::Log => v.max(0.0).ln_1p(),
+            Weighting::Bm25 { k1, .. } => v * (k1 + 1.0) / (k1 + v),
+        }
+    }
+
+    pub fn by_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "raw" => Weighting::Raw,
+            "log" => Weighting::Log,
+            "bm25" => Weighting::Bm25 { k1: 100.0, b: 0.8 },
+            _ => return None,
+        })
+    }
+}
 
 /// Which model, with its hyper-parameters. `Default` is the model the app uses, chosen by measured
 /// quality (BENCHMARKS.md, "Taste models").
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case", tag = "model")]
 pub enum ModelSpec {
-    /// Implicit ALS on BM25-weighted counts.
-    Als { params: AlsParams, bm25: bool },
+    /// Implicit ALS on weighted counts.
+    Als {
+        params: AlsParams,
+        weighting: Weighting,
+    },
     /// EASE on binary interactions (`dropout` > 0: the denoising EDLAE variant).
     Ease { lambda: f64, dropout: f64 },
     /// RP3beta on binary interactions.
     Rp3 { params: Rp3Params },
+    /// Item-kNN (shrunk cosine) on binary interactions.
+    Knn { params: KnnParams },
     /// Most-played items first: the floor every model must beat.
     Popular,
 }
@@ -37,6 +86,7 @@ impl ModelSpec {
             ModelSpec::Als { .. } => "als",
             ModelSpec::Ease { .. } => "ease",
             ModelSpec::Rp3 { .. } => "rp3beta",
+            ModelSpec::Knn { .. } => "item-knn",
             ModelSpec::Popular => "popular",
         }
     }
@@ -46,18 +96,50 @@ impl ModelSpec {
         Some(match name {
             "als" => ModelSpec::Als {
                 params: AlsParams::default(),
-                bm25: true,
+                weighting: Weighting::Log,
             },
             "ease" => ModelSpec::default(),
             "rp3beta" | "rp3" => ModelSpec::Rp3 {
                 params: Rp3Params::default(),
+            },
+            "item-knn" | "knn" => ModelSpec::Knn {
+                params: KnnParams::default(),
             },
             "popular" | "pop" => ModelSpec::Popular,
             _ => return None,
         })
     }
 
-    pub const NAMES: &'static [&'static str] = &["als", "ease", "rp3beta", "popular"];
+    /// The model with the hyper-parameters that matter, as `sonare cf recommend` flags would say it.
+    pub fn describe(&self) -> String {
+        match self {
+            ModelSpec::Als { params, weighting } => format!(
+                "als factors {} reg {} alpha {} {}",
+                params.factors,
+                params.regularization,
+                params.alpha,
+                match weighting {
+                    Weighting::Raw => "raw",
+                    Weighting::Log => "log",
+                    Weighting::Bm25 { .. } => "bm25",
+                }
+            ),
+            ModelSpec::Ease { lambda, dropout } => {
+                format!("ease lambda {lambda} dropout {dropout}")
+            }
+            ModelSpec::Rp3 { params } => format!(
+                "rp3beta alpha {} beta {} neighbours {}",
+                params.alpha, params.beta, params.neighbours
+            ),
+            ModelSpec::Knn { params } => format!(
+                "item-knn neighbours {} shrink {}",
+                params.neighbours, params.shrink
+            ),
+            ModelSpec::Popular => "popular".into(),
+        }
+    }
+
+    pub const NAMES: &'static [&'static str] = &["als", "ease", "rp3beta", "item-knn", "popular"];
 }
 
 /// A fitted model.
@@ -68,10 +150,14 @@ pub enum Trained {
     Als {
         user_factors: Array2<f32>,
         fold: Box<FoldIn>,
+        weighting: Weighting,
     },
     Ease(EaseModel),
-    Rp3(Rp3Model),
+    /// RP3beta and item-kNN.
+    Neighbours(ItemItem),
     Popular(Vec<f32>),
+    /// A weighted sum of standardised scores (see `tune`).
+    Blend(Vec<(f32, Trained)>),
 }
 
 fn binary(m: &Csr) -> Csr {
@@ -81,9 +167,9 @@ fn binary(m: &Csr) -> Csr {
 /// The input weighting a model trains on.
 pub fn prepare(spec: &ModelSpec, ratings: &Csr) -> Csr {
     match spec {
-        ModelSpec::Als { bm25: true, .. } => ratings.bm25(100.0, 0.8),
-        ModelSpec::Als { bm25: false, .. } | ModelSpec::Popular => ratings.clone(),
-        ModelSpec::Ease { .. } | ModelSpec::Rp3 { .. } => binary(ratings),
+        ModelSpec::Als { weighting, .. } => weighting.apply(ratings),
+        ModelSpec::Popular => ratings.clone(),
+        ModelSpec::Ease { .. } | ModelSpec::Rp3 { .. } | ModelSpec::Knn { .. } => binary(ratings),
     }
 }
 
@@ -91,7 +177,7 @@ impl Trained {
     pub fn fit(spec: &ModelSpec, ratings: &Csr) -> Result<Self, EaseError> {
         let input = prepare(spec, ratings);
         Ok(match *spec {
-            ModelSpec::Als { params, .. } => {
+            ModelSpec::Als { params, weighting } => {
                 let AlsModel {
                     user_factors,
                     item_factors,
@@ -101,12 +187,14 @@ impl Trained {
                 Trained::Als {
                     user_factors,
                     fold: Box::new(fold),
+                    weighting,
                 }
             }
             ModelSpec::Ease { lambda, dropout } => {
                 Trained::Ease(EaseModel::fit(&input, lambda, dropout)?)
             }
-            ModelSpec::Rp3 { params } => Trained::Rp3(Rp3Model::fit(&input, params)),
+            ModelSpec::Rp3 { params } => Trained::Neighbours(rp3::fit(&input, params)),
+            ModelSpec::Knn { params } => Trained::Neighbours(item_knn(&input, params)),
             ModelSpec::Popular => {
                 let mut pop = vec![0f32; input.cols];
                 for &i in &input.indices {
@@ -123,6 +211,7 @@ impl Trained {
         Trained::Als {
             user_factors: Array2::zeros((0, rank)),
             fold: Box::new(fold),
+            weighting: Weighting::Raw,
         }
     }
 
@@ -130,26 +219,44 @@ impl Trained {
     pub fn scores_for_user(&self, user: usize, ratings: &Csr) -> Vec<f32> {
         let (items, weights) = ratings.row(user);
         match self {
-            Trained::Als { user_factors, fold } => {
-                fold.scores(user_factors.row(user).as_slice().unwrap_or(&[]))
-            }
-            // Both were trained on binary input (see `prepare`).
-            Trained::Ease(_) | Trained::Rp3(_) => {
-                self.scores_for_new(items, &vec![1.0; items.len()])
-            }
-            Trained::Popular(_) => self.scores_for_new(items, weights),
+            Trained::Als {
+                user_factors, fold, ..
+            } => fold.scores(user_factors.row(user).as_slice().unwrap_or(&[])),
+            Trained::Blend(parts) => blend(parts, |m| m.scores_for_user(user, ratings)),
+            _ => self.scores_for_new(items, weights),
         }
     }
 
-    /// Scores of every item for a listener who was not in the training data (folded in).
+    /// Scores of every item for a listener who was not in the training data (folded in), from
+    /// their raw weights (play counts), weighted as the model was trained.
     pub fn scores_for_new(&self, items: &[u32], weights: &[f32]) -> Vec<f32> {
+        let ones = vec![1.0; items.len()];
         match self {
-            Trained::Als { fold, .. } => fold.scores(&fold.user_vector(items, weights)),
-            Trained::Ease(m) => m.scores(items, weights),
-            Trained::Rp3(m) => m.scores(items, weights),
+            Trained::Als {
+                fold, weighting, ..
+            } => {
+                let weighted: Vec<f32> = weights.iter().map(|&w| weighting.one(w)).collect();
+                fold.scores(&fold.user_vector(items, &weighted))
+            }
+            // Trained on binary input (see `prepare`).
+            Trained::Ease(m) => m.scores(items, &ones),
+            Trained::Neighbours(m) => m.scores(items, &ones),
             Trained::Popular(pop) => pop.clone(),
+            Trained::Blend(parts) => blend(parts, |m| m.scores_for_new(items, weights)),
         }
     }
+}
+
+fn blend(parts: &[(f32, Trained)], scores: impl Fn(&Trained) -> Vec<f32>) -> Vec<f32> {
+    let mut out: Vec<f32> = Vec::new();
+    for (w, model) in parts {
+        let s = super::tune::standardised(&scores(model));
+        if out.is_empty() {
+            out = vec![0.0; s.len()];
+        }
+        super::linalg::axpy(*w, &s, &mut out);
+    }
+    out
 }
 
 impl Trained {
@@ -163,7 +270,7 @@ impl Trained {
         weights: &[f32],
         to: &[u32],
     ) -> Vec<Option<usize>> {
-        let best_of = |contribution: &dyn Fn(usize, u32) -> f32, target: u32| {
+        let best_of = |contribution: &dyn Fn(usize, usize) -> f32, target: usize| {
             (0..from.len())
                 .map(|f| (f, contribution(f, target)))
                 .filter(|&(_, c)| c > 0.0)
@@ -172,19 +279,13 @@ impl Trained {
         };
         match self {
             Trained::Ease(m) => {
-                let c = |f: usize, t: u32| {
-                    weights[f] * m.weights[from[f] as usize * m.items + t as usize]
-                };
-                to.iter().map(|&t| best_of(&c, t)).collect()
+                let between = m.weights_between(from, to);
+                let c = |f: usize, t: usize| weights[f] * between[f * to.len() + t];
+                (0..to.len()).map(|t| best_of(&c, t)).collect()
             }
-            Trained::Rp3(m) => {
-                let c = |f: usize, t: u32| {
-                    let (cols, vals) = m.similarity.row(from[f] as usize);
-                    cols.binary_search(&t)
-                        .map(|at| weights[f] * vals[at])
-                        .unwrap_or(0.0)
-                };
-                to.iter().map(|&t| best_of(&c, t)).collect()
+            Trained::Neighbours(m) => {
+                let c = |f: usize, t: usize| weights[f] * m.weight(from[f], to[t]);
+                (0..to.len()).map(|t| best_of(&c, t)).collect()
             }
             Trained::Als { fold, .. } => {
                 let unit_rows = |items: &[u32], scale: &dyn Fn(usize) -> f32| {
@@ -216,6 +317,12 @@ impl Trained {
                     .collect()
             }
             Trained::Popular(_) => vec![None; to.len()],
+            // The reasons of the most weighted part.
+            Trained::Blend(parts) => parts
+                .iter()
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, m)| m.strongest_contributors(from, weights, to))
+                .unwrap_or_else(|| vec![None; to.len()]),
         }
     }
 }

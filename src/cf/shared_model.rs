@@ -6,12 +6,16 @@ use std::collections::{HashMap, HashSet};
 
 use ndarray::Array2;
 use rusqlite::{Connection, OptionalExtension};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use super::als::{AlsParams, FoldIn};
+use std::path::{Path, PathBuf};
+
+use super::als::FoldIn;
 use super::listener::Listener;
 use super::matrix::Csr;
 use super::model::{ModelSpec, Trained};
+use super::model_file::{self, ModelFileError};
+use super::tune::{Recipe, Tuned};
 use crate::text::match_key::artist_key;
 
 #[derive(Debug, thiserror::Error)]
@@ -20,20 +24,47 @@ pub enum SharedModelError {
     Db(#[from] rusqlite::Error),
     #[error(transparent)]
     Model(#[from] super::ease::EaseError),
+    #[error("shared model file: {0}")]
+    File(#[from] ModelFileError),
+}
+
+fn column_ids(items: &[i64]) -> HashMap<i64, u32> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(c, &id)| (id, c as u32))
+        .collect()
+}
+
+/// Writes the model beside its final name and renames it into place, so that a reader (another
+/// process) never sees half a file.
+fn write_atomically(
+    path: &Path,
+    header: &impl Serialize,
+    model: &Trained,
+) -> Result<(), ModelFileError> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let partial = path.with_extension(format!("partial-{}", std::process::id()));
+    let file = std::fs::File::create(&partial)?;
+    let written = model_file::write(&file, header, model).and_then(|()| Ok(file.sync_all()?));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&partial);
+        return Err(e);
+    }
+    std::fs::rename(&partial, path)?;
+    Ok(())
 }
 
 /// Tracks (best CF score first) that get a "because you played …"; lists never show more.
 const EXPLAINED: usize = 500;
 
-/// Up to this many items the app uses EASE (the most accurate model in BENCHMARKS.md); above it the
-/// dense item × item matrix gets too large for a desktop, and ALS takes over.
-pub const EASE_MAX_ITEMS: usize = 12_000;
-
 /// The shared-data model (or imported factors) the listener is folded into.
 pub struct SharedModel {
     pub name: String,
-    /// Trained here from the shared interactions (false for imported factors): what a cache of the
-    /// model saves.
+    /// Trained by this load (false when read from the data folder, and for imported factors):
+    /// what a cache of the model saves.
     pub trained_here: bool,
     /// Column → ext_items id.
     pub items: Vec<i64>,
@@ -69,13 +100,14 @@ fn item_info(conn: &Connection, columns: &HashMap<i64, u32>) -> rusqlite::Result
     Ok(info)
 }
 
-impl SharedModel {
-    /// Imported factors if there are any (the most recently imported model), else a model trained
-    /// here on the shared interactions; `None` without shared data.
-    pub fn load(conn: &Connection) -> Result<Option<Self>, SharedModelError> {
-        if let Some(model) = Self::imported_factors(conn)? {
-            return Ok(Some(model));
-        }
+/// The shared interactions as a matrix, with the ext_items id of each column.
+pub struct SharedData {
+    pub items: Vec<i64>,
+    pub matrix: Csr,
+}
+
+impl SharedData {
+    pub fn read(conn: &Connection) -> rusqlite::Result<Self> {
         let mut items: Vec<i64> = Vec::new();
         let mut columns: HashMap<i64, u32> = HashMap::new();
         let mut users: HashMap<i64, u32> = HashMap::new();
@@ -92,27 +124,205 @@ impl SharedModel {
             });
             triples.push((u, c, weight as f32));
         }
-        if triples.is_empty() {
+        Ok(SharedData {
+            matrix: Csr::from_triples(users.len(), items.len(), &triples),
+            items,
+        })
+    }
+}
+
+/// Names the shared data as it is now: shared imports and interaction rows. A stored choice or
+/// model file made on another version is stale.
+pub fn shared_version(conn: &Connection) -> rusqlite::Result<String> {
+    conn.query_row(
+        "SELECT (SELECT count(*) FROM imports WHERE kind = 'shared'),
+                (SELECT coalesce(max(id), 0) FROM imports WHERE kind = 'shared'),
+                (SELECT count(*) FROM shared_interactions)",
+        [],
+        |r| {
+            Ok(format!(
+                "{}:{}:{}",
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?
+            ))
+        },
+    )
+}
+
+/// The model without tuning (shared data imported before tuning existed, or too little of it to
+/// tune): EASE, the most accurate family on both real datasets' validation splits after ALS (within
+/// its standard error) and far cheaper to tune around (BENCHMARKS.md, "Taste models on real data");
+/// RP3beta when both sides are too large for EASE's dense matrix.
+pub fn default_recipe(matrix: &Csr) -> Recipe {
+    if matrix.rows.min(matrix.cols) <= super::ease::MAX_SIDE {
+        Recipe::Single(ModelSpec::default())
+    } else {
+        Recipe::Single(ModelSpec::Rp3 {
+            params: super::rp3::Rp3Params::default(),
+        })
+    }
+}
+
+/// The stored choice, if it was made on the shared data as it is now.
+pub fn stored_choice(conn: &Connection, version: &str) -> rusqlite::Result<Option<Recipe>> {
+    let row: Option<(String, String)> = conn
+        .query_row(
+            "SELECT shared_version, recipe FROM cf_choice WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(row
+        .filter(|(v, _)| v == version)
+        .and_then(|(_, recipe)| serde_json::from_str(&recipe).ok()))
+}
+
+/// Stores tuning's choice for the shared data at `version`.
+pub fn store_choice(conn: &Connection, version: &str, tuned: &Tuned) -> rusqlite::Result<()> {
+    let recipe = serde_json::to_string(&tuned.winner.recipe).expect("a recipe serialises");
+    let report = serde_json::to_string(tuned).expect("a report serialises");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    conn.execute(
+        "INSERT INTO cf_choice (id, shared_version, recipe, report, tuned_at)
+         VALUES (1, ?1, ?2, ?3, ?4)
+         ON CONFLICT (id) DO UPDATE SET shared_version = ?1, recipe = ?2, report = ?3,
+             tuned_at = max(tuned_at + 1, ?4)",
+        rusqlite::params![version, recipe, report, now],
+    )?;
+    Ok(())
+}
+
+/// What tuning chose and when (the report's JSON and the time in Unix milliseconds), if it is
+/// for the shared data as it is now.
+pub fn tuning_report(conn: &Connection) -> rusqlite::Result<Option<(serde_json::Value, i64)>> {
+    let version = shared_version(conn)?;
+    let row: Option<(String, String, i64)> = conn
+        .query_row(
+            "SELECT shared_version, report, tuned_at FROM cf_choice WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    Ok(row
+        .filter(|(v, _, _)| *v == version)
+        .and_then(|(_, report, at)| Some((serde_json::from_str(&report).ok()?, at))))
+}
+
+/// Where the trained shared model is kept: `models/shared-cf.bin` beside the database (none for an
+/// in-memory database).
+pub fn model_path(conn: &Connection) -> Option<PathBuf> {
+    let db = conn.path().filter(|p| !p.is_empty())?;
+    Some(Path::new(db).parent()?.join("models").join("shared-cf.bin"))
+}
+
+/// The model file's header.
+#[derive(Serialize, Deserialize)]
+struct FileHeader {
+    shared_version: String,
+    recipe: Recipe,
+    name: String,
+    items: Vec<i64>,
+}
+
+impl SharedModel {
+    /// Imported factors if there are any (the most recently imported model); else the model
+    /// trained on the shared interactions, read from the data folder when it is current, or
+    /// trained now (the stored choice, or the default) and kept there; `None` without shared data.
+    pub fn load(conn: &Connection) -> Result<Option<Self>, SharedModelError> {
+        if let Some(model) = Self::imported_factors(conn)? {
+            return Ok(Some(model));
+        }
+        let version = shared_version(conn)?;
+        let path = model_path(conn);
+        if let Some(path) = &path {
+            match Self::read_file(conn, path, &version) {
+                Ok(Some(model)) => return Ok(Some(model)),
+                Ok(None) => {}
+                Err(e) => log::warn!("{}: {e}; training the shared model again", path.display()),
+            }
+        }
+        let data = SharedData::read(conn)?;
+        if data.matrix.nnz() == 0 {
             return Ok(None);
         }
-        let matrix = Csr::from_triples(users.len(), items.len(), &triples);
-        let spec = if items.len() <= EASE_MAX_ITEMS {
-            ModelSpec::default()
-        } else {
-            ModelSpec::Als {
-                params: AlsParams::default(),
-                bm25: true,
+        let recipe = stored_choice(conn, &version)?.unwrap_or_else(|| default_recipe(&data.matrix));
+        Self::train(conn, data, &recipe, &version).map(Some)
+    }
+
+    /// Trains `recipe` on `data` and keeps the model in the data folder (a failure to write is
+    /// logged: the model is still used).
+    pub fn train(
+        conn: &Connection,
+        data: SharedData,
+        recipe: &Recipe,
+        version: &str,
+    ) -> Result<Self, SharedModelError> {
+        let model = recipe.fit(&data.matrix)?;
+        let name = format!(
+            "{} on {} shared listeners",
+            recipe.describe(),
+            data.matrix.rows
+        );
+        if let Some(path) = model_path(conn) {
+            let header = FileHeader {
+                shared_version: version.to_owned(),
+                recipe: recipe.clone(),
+                name: name.clone(),
+                items: data.items.clone(),
+            };
+            if let Err(e) = write_atomically(&path, &header, &model) {
+                log::warn!("cannot keep the shared model in {}: {e}", path.display());
             }
-        };
-        let model = Trained::fit(&spec, &matrix)?;
-        Ok(Some(SharedModel {
-            name: format!("{} on {} shared listeners", spec.name(), users.len()),
+        }
+        let columns = column_ids(&data.items);
+        Ok(SharedModel {
+            name,
             trained_here: true,
-            items,
             info: item_info(conn, &columns)?,
+            items: data.items,
+            columns,
+            model,
+        })
+    }
+
+    fn read_file(
+        conn: &Connection,
+        path: &Path,
+        version: &str,
+    ) -> Result<Option<Self>, SharedModelError> {
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(ModelFileError::Io(e).into()),
+        };
+        let len = file.metadata().map_err(ModelFileError::Io)?.len();
+        let Some((header, model)) =
+            model_file::read(file, len, |h: &FileHeader| h.shared_version == version)?
+        else {
+            return Ok(None);
+        };
+        let columns = column_ids(&header.items);
+        let recipe_matches = stored_choice(conn, version)?.is_none_or(|r| r == header.recipe);
+        if !recipe_matches {
+            return Ok(None);
+        }
+        Ok(Some(SharedModel {
+            name: header.name,
+            trained_here: false,
+            info: item_info(conn, &columns)?,
+            items: header.items,
             columns,
             model,
         }))
+    }
+
+    /// How the model was chosen, for explanations: its name.
+    pub fn describe(&self) -> &str {
+        &self.name
     }
 
     fn imported_factors(conn: &Connection) -> Result<Option<Self>, SharedModelError> {

@@ -25,6 +25,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration::Code(m0006_refold::refold_search_text),
     Migration::Sql(include_str!("migrations/0007_taste.sql")),
     Migration::Sql(include_str!("migrations/0008_discover.sql")),
+    Migration::Sql(include_str!("migrations/0009_cf_choice.sql")),
 ];
 
 /// The schema version this build writes.

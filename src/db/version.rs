@@ -4,11 +4,12 @@
 
 use rusqlite::Connection;
 
-/// Says whether the library or the imported data changed: track rows, analysis rows, imports.
+/// Says whether the library or the imported data changed: track rows, analysis rows, imports, and
+/// the tuned choice of co-listening model.
 /// Counts, highest ids and latest change times (whole seconds) of those tables: every scan, analysis
 /// or import that stores something moves at least one of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DataVersion([i64; 7]);
+pub struct DataVersion([i64; 8]);
 
 impl DataVersion {
     pub fn read(conn: &Connection) -> rusqlite::Result<Self> {
@@ -17,10 +18,11 @@ impl DataVersion {
                     (SELECT coalesce(max(updated_at), 0) FROM tracks),
                     (SELECT count(*) FROM track_analysis),
                     (SELECT coalesce(max(analyzed_at), 0) FROM track_analysis),
-                    (SELECT count(*) FROM imports), (SELECT coalesce(max(id), 0) FROM imports)",
+                    (SELECT count(*) FROM imports), (SELECT coalesce(max(id), 0) FROM imports),
+                    (SELECT coalesce(max(tuned_at), 0) FROM cf_choice)",
             [],
             |r| {
-                let mut v = [0i64; 7];
+                let mut v = [0i64; 8];
                 for (i, slot) in v.iter_mut().enumerate() {
                     *slot = r.get(i)?;
                 }

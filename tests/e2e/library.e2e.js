@@ -325,3 +325,46 @@ test('Discover Daily learns from what was played, liked and hidden, and keeps it
   const days = execFileSync(cli, ['--data-dir', path.join(work, 'data'), 'discover', '--days']).toString();
   assert.match(days, /^\d{4}-\d{2}-\d{2}\t\d+ tracks/);
 });
+
+test('shared listening data imported on the app\'s folder is modelled once, and "For you" and Discover use that model', async () => {
+  // The window's import opens a native file picker WebDriver cannot drive: the same import (the
+  // core's one import-then-model function) runs through the CLI on the app's data folder.
+  const cli = path.join(repo, 'target/debug/sonare');
+  const data = path.join(work, 'data');
+  const tracks = execFileSync(cli, ['--data-dir', data, 'tracks', '--json']).toString()
+    .trim().split('\n').map((l) => JSON.parse(l));
+  const libraryArtists = [...new Set(tracks.map((t) => t.artist).filter((a) => a && a !== 'Zed'))];
+  assert.ok(libraryArtists.length >= 2, JSON.stringify(libraryArtists));
+  // 60 listeners in two scenes; the library's artists are in both, so whoever played Victory is
+  // pointed at the others.
+  const dir = path.join(work, 'hetrec');
+  fs.mkdirSync(dir, { recursive: true });
+  const names = [...libraryArtists, ...Array.from({ length: 30 }, (_, i) => `Shared Artist ${i}`)];
+  fs.writeFileSync(path.join(dir, 'artists.dat'), `id\tname\n${names.map((n, i) => `${i + 1}\t${n}`).join('\n')}\n`);
+  const rows = ['userID\tartistID\tweight'];
+  for (let u = 0; u < 60; u++) {
+    const scene = u % 2;
+    const artists = new Set([1, 2, ...Array.from({ length: 6 }, (_, k) => libraryArtists.length + 1 + scene * 15 + ((u + k * 4) % 15))]);
+    for (const a of artists) rows.push(`${u}\t${a}\t${10 + ((u * 7 + a) % 50)}`);
+  }
+  fs.writeFileSync(path.join(dir, 'user_artists.dat'), `${rows.join('\n')}\n`);
+  const out = execFileSync(cli, ['--data-dir', data, 'import', 'shared', dir, '--format', 'hetrec', '--json']).toString();
+  const [report, tuning] = out.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(report.imported, rows.length - 1, out);
+  assert.equal(tuning.outcome, 'tuned', out);
+  assert.ok(fs.existsSync(path.join(data, 'models/shared-cf.bin')), 'the model is kept in the data folder');
+
+  // In the window: "For you" explains its picks by what the listener played.
+  await browser.$('.nav[data-view="taste"]').click();
+  await browser.$('#view-taste').waitForDisplayed({ timeout: 5000 });
+  await browser.$('.nav[data-view="discover"]').click();
+  await browser.$('.nav[data-view="taste"]').click();
+  await browser.waitUntil(async () => /because you played/.test(await text('#foryou-list') ?? ''),
+    { timeout: 30000, timeoutMsg: `for-you list: ${await text('#foryou-list')}` });
+  await screenshot('for-you-shared.png');
+  // Discover Daily is scored by the tuned model.
+  const list = JSON.parse(execFileSync(cli, ['--data-dir', data, 'discover', '--json', '--explain', '--refresh']).toString());
+  const model = list.explain.taste_model;
+  assert.equal(model.tuning.winner.params, tuning.winner.params, JSON.stringify(model));
+  assert.ok(model.model.startsWith(tuning.winner.params), JSON.stringify(model));
+});

@@ -57,11 +57,36 @@ function showProgress({ current, index, files, done, total }) {
   $('import-status').textContent = `Importing ${fileName(current || '')}${of}: ${Math.round(share * 100)} %`;
 }
 
+/** A `tuning` job event: candidate model `done` of `total`, `current` the one being tried. */
+function showTuning({ done, total, current }) {
+  $('import-bar').value = total > 0 ? Math.min(1, done / total) : 0;
+  $('import-status').textContent = current
+    ? `Choosing the best model for this data (${done + 1} of ${total}): ${current}`
+    : 'Training the chosen model…';
+}
+
 /** Import progress, from the job events (see `api.onJobEvent`). */
 export function onImportEvent(event) {
-  if (event.event !== 'importing') return;
+  if (event.event !== 'importing' && event.event !== 'tuning') return;
   $('import-progress').hidden = false;
-  showProgress(event);
+  if (event.event === 'importing') showProgress(event);
+  else showTuning(event);
+}
+
+/** What tuning chose for new shared data, as one line (text only: names come from files). */
+export function tuningLine(tuning) {
+  if (!tuning) return null;
+  switch (tuning.outcome) {
+    case 'tuned': {
+      const { metric, winner, runner_up: runnerUp } = tuning;
+      const score = (t) => `${metric} ${t.score.toFixed(3)} ± ${t.se.toFixed(3)}`;
+      const second = runnerUp ? `; runner-up ${runnerUp.params} (${score(runnerUp)})` : '';
+      return `Model chosen on ${tuning.validation_users} held-out listeners: ${winner.params} (${score(winner)})${second}.`;
+    }
+    case 'default': return `Using ${tuning.model}: ${tuning.reason}.`;
+    case 'cancelled': return 'Model choice stopped: the previous model stays in use.';
+    default: return null;
+  }
 }
 
 async function importFiles() {
@@ -78,6 +103,7 @@ async function importFiles() {
         ...r.skipped_lines.slice(0, 5).map((s) => el('div', { class: 'hint', text: `skipped ${s.at}: ${s.reason}` })),
       ])),
       ...outcome.errors.map((e) => el('li', { class: 'error', text: e })),
+      ...(tuningLine(outcome.tuning) ? [el('li', { class: 'tuning', text: tuningLine(outcome.tuning) })] : []),
       ...(outcome.cancelled ? [el('li', { class: 'hint', text: 'Stopped: the file under way and the ones after it were not imported.' })] : []),
     );
     await refreshForYou();

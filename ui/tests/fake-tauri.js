@@ -239,7 +239,14 @@
           sendJob({ event: 'imported', ...outcome });
           return outcome;
         }
-        const outcome = { reports: config.importReports, errors: config.importErrors || [], cancelled: false };
+        for (const event of config.tuningProgress || []) {
+          sendJob({ event: 'tuning', ...event });
+          await new Promise((resolve) => setTimeout(resolve, 30));
+        }
+        const outcome = {
+          reports: config.importReports, errors: config.importErrors || [], cancelled: false,
+          tuning: config.importTuning || null,
+        };
         if (config.afterImport) {
           for (const [id, because] of config.afterImport) trackById(id).because = because;
         }

@@ -135,3 +135,46 @@ test('a long import shows its progress and can be stopped', async () => {
   assert.deepEqual(problems, []);
 });
 
+
+test('new shared data shows the model search, then the chosen model and its score', async () => {
+  const lib = library();
+  const winner = { model: 'blend', params: '0.70·als factors 128 reg 50 alpha 4 log + 0.30·ease lambda 150 dropout 0', score: 0.1387, se: 0.005 };
+  const { page, problems } = await openApp(browser, url, {
+    ...lib,
+    importReports: [{
+      path: '/home/me/hetrec', format: 'hetrec', read: 900, imported: 900, skipped: 0, skipped_lines: [],
+      items: 300, matched: 12, match_rate: 0.04, already_imported: false, seconds: 0.5,
+    }],
+    tuningProgress: [
+      { done: 0, total: 3, current: 'ease lambda 150 dropout 0' },
+      { done: 1, total: 3, current: 'als factors 128 reg 50 alpha 4 log' },
+      { done: 3, total: 3, current: null },
+    ],
+    importTuning: {
+      outcome: 'tuned', metric: 'NDCG@10', winner,
+      runner_up: { model: 'als', params: 'als factors 128 reg 50 alpha 4 log', score: 0.134, se: 0.0049 },
+      trials: [], validation_users: 1000, seconds: 12.5,
+    },
+    afterImport: [[1, 'Miles Davis']],
+  });
+  await page.click('.nav[data-view="taste"]');
+  await page.waitForSelector('#foryou-list li');
+  await page.selectOption('#import-format', 'shared:hetrec');
+  await page.evaluate(() => {
+    window.__STATUS__ = [];
+    new MutationObserver(() => window.__STATUS__.push(document.querySelector('#import-status').textContent))
+      .observe(document.querySelector('#import-status'), { childList: true, characterData: true, subtree: true });
+  });
+  await page.click('#import-button');
+  await page.waitForSelector('#import-results li.tuning');
+  const status = await page.evaluate(() => window.__STATUS__);
+  assert.ok(status.includes('Choosing the best model for this data (2 of 3): als factors 128 reg 50 alpha 4 log'), status.join(' | '));
+  assert.ok(status.includes('Training the chosen model…'), status.join(' | '));
+  assert.equal(await page.textContent('#import-results li.tuning'),
+    `Model chosen on 1000 held-out listeners: ${winner.params} (NDCG@10 0.139 ± 0.005); runner-up als factors 128 reg 50 alpha 4 log (NDCG@10 0.134 ± 0.005).`);
+  // "For you" was reloaded once the model was ready: the new reason shows.
+  await page.waitForFunction(() => document.querySelectorAll('#foryou-list li').length === 3);
+  const [kind, format] = await page.$eval('#import-format', (s) => s.value.split(':'));
+  assert.deepEqual([kind, format], ['shared', 'hetrec']);
+  assert.deepEqual(problems, []);
+});

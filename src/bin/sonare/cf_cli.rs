@@ -6,9 +6,10 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use sonare::cf::als::AlsParams;
-use sonare::cf::eval::{self, Interactions};
-use sonare::cf::model::ModelSpec;
+use sonare::cf::eval::{self, Choice, Interactions};
+use sonare::cf::model::{ModelSpec, Weighting};
 use sonare::cf::rp3::Rp3Params;
+use sonare::cf::tune::{Recipe, TuneOptions, Tuned};
 
 #[derive(Subcommand)]
 pub enum CfCommand {
@@ -25,6 +26,22 @@ pub enum CfCommand {
         out: PathBuf,
         #[command(flatten)]
         model: ModelArgs,
+    },
+    /// Choose the model and hyper-parameters on a validation slice of TRAIN (what the app does with
+    /// shared data) and print the winner, its score and the runner-up. Without --train: tune on the
+    /// library's shared data, store the choice and train the model the app uses.
+    Tune {
+        #[arg(long)]
+        train: Option<PathBuf>,
+        /// Seconds the search may take (default 90).
+        #[arg(long)]
+        budget: Option<f64>,
+        /// Do not try a blend of the best models.
+        #[arg(long)]
+        no_blend: bool,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
     },
     /// Train on TRAIN only and print how long training took (benchmarks).
     Fit {
@@ -51,9 +68,20 @@ pub enum CfCommand {
 
 #[derive(Args)]
 pub struct ModelArgs {
-    /// als | ease | rp3beta | popular (default: the app's model, ease).
-    #[arg(long, default_value = "ease")]
+    /// auto | als | ease | rp3beta | item-knn | popular. `auto` (the default) is what the app
+    /// does: tune on a validation slice of TRAIN (a blend of the best models included), then
+    /// train the winner on all of it.
+    #[arg(long, default_value = "auto")]
     model: String,
+    /// auto: choose among single models only.
+    #[arg(long)]
+    no_blend: bool,
+    /// Train this recipe (JSON, as `cf tune --json` prints a winner's) instead of --model.
+    #[arg(long)]
+    recipe: Option<String>,
+    /// auto/blend: seconds the search may take (default: the app's budget).
+    #[arg(long)]
+    budget: Option<f64>,
     /// ALS: latent factors.
     #[arg(long)]
     factors: Option<usize>,
@@ -66,44 +94,77 @@ pub struct ModelArgs {
     /// ALS: confidence scale (confidence = 1 + alpha · weight).
     #[arg(long)]
     alpha: Option<f32>,
-    /// ALS: train on raw weights instead of BM25-weighted ones.
+    /// ALS: how counts become confidence weights: log (ln(1 + count)), bm25 or raw.
     #[arg(long)]
-    no_bm25: bool,
+    weighting: Option<String>,
     /// EASE: L2 regularisation λ.
     #[arg(long)]
     lambda: Option<f64>,
     /// EASE: input dropout p of the denoising variant (0 = plain EASE).
     #[arg(long)]
     dropout: Option<f64>,
+    /// RP3beta: exponent α of the transition probabilities.
+    #[arg(long)]
+    rp3_alpha: Option<f32>,
     /// RP3beta: popularity penalty β.
     #[arg(long)]
     beta: Option<f32>,
-    /// RP3beta: neighbours kept per item.
+    /// RP3beta, item-kNN: neighbours kept per item.
     #[arg(long)]
     neighbours: Option<usize>,
+    /// Item-kNN: shrinkage of the cosine.
+    #[arg(long)]
+    shrink: Option<f32>,
     /// Worker threads (default: one per core).
     #[arg(long)]
     threads: Option<usize>,
 }
 
 impl ModelArgs {
-    /// The model to run, with the worker pool sized as asked (once per process).
+    /// The model to run (a fixed one or tuned), with the worker pool sized as asked.
+    fn choice(&self) -> Result<Choice> {
+        if let Some(recipe) = &self.recipe {
+            self.threads();
+            let recipe: Recipe = serde_json::from_str(recipe).context("--recipe")?;
+            return Ok(Choice::Fixed(recipe));
+        }
+        if self.model == "auto" {
+            self.threads();
+            return Ok(Choice::Tuned(tune_options(self.budget, self.no_blend)));
+        }
+        Ok(Choice::Fixed(Recipe::Single(self.setup()?)))
+    }
+
+    fn threads(&self) {
+        if let Some(n) = self.threads {
+            // Only the first call in a process can size the pool; the CLI makes exactly one.
+            let _ = rayon::ThreadPoolBuilder::new()
+                .num_threads(n.max(1))
+                .build_global();
+        }
+    }
+
+    /// The fixed model to run, with the worker pool sized as asked (once per process).
     fn setup(&self) -> Result<ModelSpec> {
         let Some(mut spec) = ModelSpec::by_name(&self.model) else {
             bail!(
-                "unknown model {:?}; choose one of {}",
+                "unknown model {:?}; choose auto or one of {}",
                 self.model,
                 ModelSpec::NAMES.join(", ")
             );
         };
         match &mut spec {
-            ModelSpec::Als { params, bm25 } => {
+            ModelSpec::Als { params, weighting } => {
                 let d = AlsParams::default();
                 params.factors = self.factors.unwrap_or(d.factors);
                 params.iterations = self.iterations.unwrap_or(d.iterations);
                 params.regularization = self.regularization.unwrap_or(d.regularization);
                 params.alpha = self.alpha.unwrap_or(d.alpha);
-                *bm25 = !self.no_bm25;
+                if let Some(name) = &self.weighting {
+                    *weighting = Weighting::by_name(name).with_context(|| {
+                        format!("unknown weighting {name:?}; choose log, bm25 or raw")
+                    })?;
+                }
             }
             ModelSpec::Ease { lambda, dropout } => {
                 *lambda = self.lambda.unwrap_or(*lambda);
@@ -111,19 +172,58 @@ impl ModelArgs {
             }
             ModelSpec::Rp3 { params } => {
                 let d = Rp3Params::default();
+                params.alpha = self.rp3_alpha.unwrap_or(d.alpha);
                 params.beta = self.beta.unwrap_or(d.beta);
                 params.neighbours = self.neighbours.unwrap_or(d.neighbours);
             }
+            ModelSpec::Knn { params } => {
+                params.neighbours = self.neighbours.unwrap_or(params.neighbours);
+                params.shrink = self.shrink.unwrap_or(params.shrink);
+            }
             ModelSpec::Popular => {}
         }
-        if let Some(n) = self.threads {
-            // Only the first call in a process can size the pool; the CLI makes exactly one.
-            let _ = rayon::ThreadPoolBuilder::new()
-                .num_threads(n.max(1))
-                .build_global();
-        }
+        self.threads();
         Ok(spec)
     }
+}
+
+impl CfCommand {
+    /// `cf tune` without a file tunes the library's shared data.
+    pub fn needs_library(&self) -> bool {
+        matches!(self, CfCommand::Tune { train: None, .. })
+    }
+}
+
+/// `sonare cf tune`: choose, store and train the model of the library's shared data.
+pub fn tune_library(
+    app: &sonare::app::Sonare,
+    budget: Option<f64>,
+    no_blend: bool,
+    json: bool,
+    out: &mut impl Write,
+) -> Result<()> {
+    let options = tune_options(budget, no_blend);
+    let control = sonare::jobs::JobControl::default();
+    let outcome = app.tune_shared(&options, &control, |p| {
+        if !json {
+            if let Some(current) = &p.current {
+                eprintln!("[{}/{}] {current}", p.done + 1, p.total);
+            }
+        }
+    })?;
+    match outcome {
+        sonare::app::TuneOutcome::Tuned(tuned) => print_tuned(&tuned, json, out)?,
+        other if json => writeln!(out, "{}", serde_json::to_string(&other)?)?,
+        sonare::app::TuneOutcome::Default { model, reason } => {
+            writeln!(out, "{reason}: using {model}")?
+        }
+        sonare::app::TuneOutcome::NothingToTune => writeln!(
+            out,
+            "no shared co-listening data to tune on (import some first)"
+        )?,
+        sonare::app::TuneOutcome::Cancelled => writeln!(out, "cancelled")?,
+    }
+    Ok(())
 }
 
 pub fn run(command: CfCommand, out: &mut impl Write) -> Result<()> {
@@ -135,7 +235,7 @@ pub fn run(command: CfCommand, out: &mut impl Write) -> Result<()> {
             out: out_path,
             model,
         } => {
-            let spec = model.setup()?;
+            let choice = model.choice()?;
             let mut data = Interactions::default();
             eval::read_triples(&train, &mut data)?;
             let file = std::fs::File::open(&users)
@@ -148,7 +248,10 @@ pub fn run(command: CfCommand, out: &mut impl Write) -> Result<()> {
                 .map(|l| l.trim().to_owned())
                 .filter(|l| !l.is_empty())
                 .collect();
-            let recs = eval::recommend(&data, &names, k, &spec)?;
+            let (recs, tuned) = eval::recommend(&data, &names, k, &choice)?;
+            if let Some(tuned) = tuned {
+                writeln!(out, "{}", serde_json::to_string(&tuned)?)?;
+            }
             let file = std::fs::File::create(&out_path)
                 .with_context(|| format!("cannot write {}", out_path.display()))?;
             let mut w = std::io::BufWriter::new(file);
@@ -159,6 +262,26 @@ pub fn run(command: CfCommand, out: &mut impl Write) -> Result<()> {
             }
             w.flush()
                 .with_context(|| format!("cannot write {}", out_path.display()))?;
+        }
+        CfCommand::Tune {
+            train: Some(train),
+            budget,
+            no_blend,
+            json,
+        } => {
+            let mut data = Interactions::default();
+            eval::read_triples(&train, &mut data)?;
+            let options = tune_options(budget, no_blend);
+            let tuned = sonare::cf::tune::tune(
+                &data.matrix(),
+                &options,
+                &sonare::jobs::JobControl::default(),
+                |_| {},
+            )?;
+            print_tuned(&tuned, json, out)?;
+        }
+        CfCommand::Tune { train: None, .. } => {
+            unreachable!("tuning the library's shared data opens the library first")
         }
         CfCommand::Fit { train, model } => {
             let spec = model.setup()?;
@@ -196,14 +319,18 @@ pub fn run(command: CfCommand, out: &mut impl Write) -> Result<()> {
             json,
             model,
         } => {
-            let spec = model.setup()?;
-            let m = eval::evaluate(&train, &test, k, &spec)?;
+            let choice = model.choice()?;
+            let m = eval::evaluate(&train, &test, k, &choice)?;
+            let name = match &choice {
+                Choice::Fixed(recipe) => recipe.name(),
+                Choice::Tuned(_) => model.model.as_str(),
+            };
             if json {
                 let mut value = serde_json::to_value(m)?;
-                value["model"] = spec.name().into();
+                value["model"] = name.into();
                 writeln!(out, "{value}")?;
             } else {
-                writeln!(out, "model {}", spec.name())?;
+                writeln!(out, "model {name}")?;
                 writeln!(out, "Recall@{k} {:.4}", m.recall)?;
                 writeln!(out, "NDCG@{k} {:.4}", m.ndcg)?;
                 writeln!(out, "HR@{k} {:.4}", m.hit_rate)?;
@@ -215,5 +342,43 @@ pub fn run(command: CfCommand, out: &mut impl Write) -> Result<()> {
             }
         }
     }
+    Ok(())
+}
+
+/// Tuning options from the command line.
+pub fn tune_options(budget: Option<f64>, no_blend: bool) -> TuneOptions {
+    let mut options = TuneOptions {
+        blend: !no_blend,
+        ..TuneOptions::default()
+    };
+    if let Some(b) = budget {
+        options.budget = std::time::Duration::from_secs_f64(b.max(0.0));
+    }
+    options
+}
+
+/// The winner, its validation score and the runner-up (and every trial, in JSON).
+pub fn print_tuned(tuned: &Tuned, json: bool, out: &mut impl Write) -> Result<()> {
+    if json {
+        writeln!(out, "{}", serde_json::to_string(tuned)?)?;
+        return Ok(());
+    }
+    let line = |t: &sonare::cf::tune::Trial| {
+        format!(
+            "{} ({} {:.4} ± {:.4})",
+            t.params, tuned.metric, t.score, t.se
+        )
+    };
+    writeln!(out, "winner {}", line(&tuned.winner))?;
+    if let Some(r) = &tuned.runner_up {
+        writeln!(out, "runner-up {}", line(r))?;
+    }
+    writeln!(
+        out,
+        "{} candidates on {} validation listeners in {:.1} s",
+        tuned.trials.len(),
+        tuned.validation_users,
+        tuned.seconds
+    )?;
     Ok(())
 }

@@ -62,6 +62,7 @@ pub fn discover(app: &Sonare, args: DiscoverArgs, out: &mut impl Write) -> Resul
         let mut value = serde_json::to_value(&list)?;
         if args.explain {
             value["explain"] = explain_json(&list);
+            value["explain"]["taste_model"] = serde_json::to_value(app.taste_model()?)?;
         }
         writeln!(out, "{value}")?;
         return Ok(());
@@ -93,6 +94,36 @@ pub fn discover(app: &Sonare, args: DiscoverArgs, out: &mut impl Write) -> Resul
     }
     if args.explain {
         write_explain(&list, out)?;
+        write_taste_model(app.taste_model()?.as_ref(), out)?;
+    }
+    Ok(())
+}
+
+/// Which co-listening model scored the list, and how it won.
+fn write_taste_model(model: Option<&sonare::app::TasteModel>, out: &mut impl Write) -> Result<()> {
+    let Some(model) = model else {
+        writeln!(out, "\nCo-listening model: none (no shared data imported)")?;
+        return Ok(());
+    };
+    writeln!(out, "\nCo-listening model: {}", model.model)?;
+    let Some(tuning) = &model.tuning else {
+        writeln!(
+            out,
+            "not tuned (the default model; `sonare cf tune` chooses one)"
+        )?;
+        return Ok(());
+    };
+    let metric = tuning["metric"].as_str().unwrap_or("score");
+    for (label, key) in [("winner", "winner"), ("runner-up", "runner_up")] {
+        let t = &tuning[key];
+        if let (Some(params), Some(score), Some(se)) =
+            (t["params"].as_str(), t["score"].as_f64(), t["se"].as_f64())
+        {
+            writeln!(
+                out,
+                "{label}: {params} ({metric} {score:.4} ± {se:.4} on validation)"
+            )?;
+        }
     }
     Ok(())
 }

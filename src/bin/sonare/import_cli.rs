@@ -82,9 +82,26 @@ pub fn run(app: &Sonare, command: ImportCommand, out: &mut impl Write) -> Result
         } => (files, ImportKind::Shared(format), json),
     };
     let request = ImportRequest { files, kind };
-    let outcome = app.import(&request, &Arc::new(JobControl::default()), |_| {})?;
+    let outcome = app.import_and_model(
+        &request,
+        &Arc::new(JobControl::default()),
+        |_| {},
+        |p| {
+            if let (false, Some(current)) = (json, &p.current) {
+                eprintln!("choosing the model [{}/{}]: {current}", p.done + 1, p.total);
+            }
+        },
+    )?;
     for report in &outcome.reports {
         print(report, json, out)?;
+    }
+    match &outcome.tuning {
+        Some(tuning) if json => writeln!(out, "{}", serde_json::to_string(tuning)?)?,
+        Some(sonare::app::TuneOutcome::Tuned(t)) => crate::cf_cli::print_tuned(t, false, out)?,
+        Some(sonare::app::TuneOutcome::Default { model, reason }) => {
+            writeln!(out, "{reason}: using {model}")?
+        }
+        _ => {}
     }
     for error in &outcome.errors {
         eprintln!("sonare: {error}");

@@ -151,7 +151,7 @@ enum Command {
     /// Collaborative filtering on interaction files: offline evaluation of the models.
     Cf {
         #[command(subcommand)]
-        command: cf_cli::CfCommand,
+        command: Box<cf_cli::CfCommand>,
     },
     /// Today's Discover Daily (or another day's): tracks with per-model scores and the reason.
     Discover(discover_cli::DiscoverArgs),
@@ -199,7 +199,9 @@ fn run(cli: Cli) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let data = match cli.command {
-        Command::Cf { command } => return cf_cli::run(command, &mut out),
+        Command::Cf { command } if !command.needs_library() => {
+            return cf_cli::run(*command, &mut out)
+        }
         Command::Decode { files } => return analysis_cli::decode(&files, &mut out),
         Command::DiscoverEval(args) => return discover_cli::eval(args, &mut out),
         _ => DataDir::resolve(cli.data_dir.as_deref())?,
@@ -271,7 +273,16 @@ fn run(cli: Cli) -> Result<()> {
         Command::Feedback { track_id, verdict } => {
             discover_cli::feedback(&app, track_id, &verdict)?
         }
-        Command::Cf { .. } | Command::DiscoverEval(_) | Command::Decode { .. } => {
+        Command::Cf { command } => match *command {
+            cf_cli::CfCommand::Tune {
+                budget,
+                no_blend,
+                json,
+                ..
+            } => cf_cli::tune_library(&app, budget, no_blend, json, &mut out)?,
+            _ => unreachable!("the other cf commands need no library"),
+        },
+        Command::DiscoverEval(_) | Command::Decode { .. } => {
             unreachable!("handled before the library is opened")
         }
     }

@@ -132,6 +132,9 @@ pub fn hetrec(imp: &mut Importer) -> Result<()> {
     let names = id_map(imp, &artists_file, "id\tname")?;
     let mut users = Users::default();
     let mut artist_items: HashMap<String, i64> = HashMap::new();
+    // Artist ids whose names fold to one key ("Scorpions", "The Scorpions") are one item: their
+    // counts are summed here, then stored once (replacing what an earlier version of the file gave).
+    let mut counts_of: HashMap<(i64, i64), f64> = HashMap::new();
     for (n, line) in rows {
         imp.report.read += 1;
         let at = format!("line {n}");
@@ -170,8 +173,13 @@ pub fn hetrec(imp: &mut Importer) -> Result<()> {
         };
         artist_items.insert(f[1].to_owned(), item);
         let user = users.id(imp, "hetrec", f[0])?;
-        add_interaction(imp, user, item, weight, true)?;
+        *counts_of.entry((user, item)).or_default() += weight;
         imp.report.imported += 1;
+    }
+    let mut summed: Vec<((i64, i64), f64)> = counts_of.into_iter().collect();
+    summed.sort_unstable_by_key(|&(key, _)| key);
+    for ((user, item), weight) in summed {
+        add_interaction(imp, user, item, weight, true)?;
     }
     let (tagged, tag_names) = (dir.join("user_taggedartists.dat"), dir.join("tags.dat"));
     if tagged.is_file() && tag_names.is_file() {
@@ -315,6 +323,9 @@ pub fn mpd(imp: &mut Importer) -> Result<()> {
     imp.finish_stream(FORMAT, seen, result)
 }
 
+/// The largest factor rank a factor file may declare.
+pub const MAX_FACTOR_RANK: usize = 1024;
+
 /// Item factors: JSON lines, the first a header `{"format": "sonare-factors", "version": 1, "model",
 /// "rank", "regularization", "alpha", …}`, then `{"artist", "title"?, "mbid"?, "factors": [rank floats]}`
 /// (no title: an artist-level factor). Replaces earlier factors of the same model.
@@ -342,7 +353,23 @@ pub fn factors(imp: &mut Importer) -> Result<()> {
     let (Some(model), Some(rank)) = (header["model"].as_str(), header["rank"].as_u64()) else {
         return Err(imp.wrong_format(FORMAT, "the header has no \"model\" or \"rank\""));
     };
+    // A rank of 0 scores nothing; a huge one would need gigabytes per thousand items.
+    if rank == 0 || rank > MAX_FACTOR_RANK as u64 {
+        return Err(imp.broken(
+            "line 1",
+            format!("rank {rank} is outside 1..={MAX_FACTOR_RANK} (nothing was imported)"),
+        ));
+    }
     let rank = rank as usize;
+    for key in ["regularization", "alpha"] {
+        let value = &header[key];
+        if !value.is_null() && !value.as_f64().is_some_and(|v| v.is_finite() && v >= 0.0) {
+            return Err(imp.broken(
+                "line 1",
+                format!("{key} {value} is not a non-negative number (nothing was imported)"),
+            ));
+        }
+    }
     let model = model.to_owned();
     imp.conn
         .execute("DELETE FROM item_factors WHERE model = ?1", [&model])?;
@@ -374,14 +401,26 @@ pub fn factors(imp: &mut Importer) -> Result<()> {
                 continue;
             }
         };
-        let vector: Option<Vec<f32>> = row["factors"].as_array().and_then(|a| {
-            a.iter()
-                .map(|x| x.as_f64().map(|v| v as f32).filter(|v| v.is_finite()))
-                .collect()
-        });
-        let Some(vector) = vector.filter(|v| v.len() == rank) else {
-            imp.skip(at, format!("\"factors\" is not {rank} finite numbers"));
-            continue;
+        // A vector that does not fit the header means the file is not what it says: refused
+        // whole, as a model with holes or infinities would rank nonsense.
+        let Some(values) = row["factors"].as_array() else {
+            return Err(imp.broken(at, "no \"factors\" array (nothing was imported)"));
+        };
+        if values.len() != rank {
+            return Err(imp.broken(
+                at,
+                format!(
+                    "{} factors where the header's rank is {rank} (nothing was imported)",
+                    values.len()
+                ),
+            ));
+        }
+        let vector: Option<Vec<f32>> = values
+            .iter()
+            .map(|x| x.as_f64().map(|v| v as f32).filter(|v| v.is_finite()))
+            .collect();
+        let Some(vector) = vector else {
+            return Err(imp.broken(at, "a factor is not a finite number (nothing was imported)"));
         };
         let Some(artist) = row["artist"].as_str() else {
             imp.skip(at, "no \"artist\"");
