@@ -44,7 +44,10 @@ impl Sonare {
         let (recipe, outcome) = match tune::tune(&data.matrix, options, control, on_progress) {
             Ok(tuned) => {
                 shared_model::store_choice(&conn, &version, &tuned)?;
-                (tuned.winner.recipe.clone(), TuneOutcome::Tuned(Box::new(tuned)))
+                (
+                    tuned.winner.recipe.clone(),
+                    TuneOutcome::Tuned(Box::new(tuned)),
+                )
             }
             Err(TuneError::Cancelled) => return Ok(TuneOutcome::Cancelled),
             Err(e @ (TuneError::TooLittle { .. } | TuneError::NoModel)) => {

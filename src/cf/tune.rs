@@ -133,10 +133,12 @@ pub struct Tuned {
     pub seconds: f64,
 }
 
-/// The candidates, best-known first within each family, families interleaved. The orders come
-/// from the grids of `benches/cf_real.py` on HetRec and MPD (BENCHMARKS.md, "Taste models on real
-/// data"): each family's first entry was its winner or within one standard error of it on both.
-pub fn candidates(users: usize) -> Vec<ModelSpec> {
+/// The candidates for `ratings`, best-known first within each family, families interleaved. The
+/// orders come from the grids of `benches/cf_real.py` (BENCHMARKS.md, "Taste models on real
+/// data"): play counts (HetRec) want a weak EASE λ and a strong ALS L2, binary playlists (MPD) the
+/// reverse, so each kind starts from its dataset's winners and the other's come later.
+pub fn candidates(ratings: &Csr) -> Vec<ModelSpec> {
+    let users = ratings.rows;
     let ease = |lambda: f64| ModelSpec::Ease {
         lambda,
         dropout: 0.0,
@@ -162,25 +164,47 @@ pub fn candidates(users: usize) -> Vec<ModelSpec> {
     let knn = |neighbours: usize, shrink: f32| ModelSpec::Knn {
         params: KnnParams { neighbours, shrink },
     };
-    // HetRec (play counts) wants a weak EASE λ (100), ALS reg 50 α 4; MPD (binary playlists) a
-    // strong λ (1600) and ALS reg 5 α 10: both ends come first.
-    let families: Vec<Vec<ModelSpec>> = vec![
-        vec![
-            ease(150.0),
-            ease(1500.0),
-            ease(500.0),
-            ease(3000.0),
-            ease(75.0),
+    let families: Vec<Vec<ModelSpec>> = match Protocol::for_data(ratings) {
+        Protocol::HideFifth => vec![
+            vec![
+                ease(100.0),
+                ease(200.0),
+                ease(50.0),
+                ease(400.0),
+                ease(1600.0),
+            ],
+            vec![rp3(1.0, 0.2), rp3(0.8, 0.3), rp3(0.8, 0.2), rp3(0.6, 0.05)],
+            vec![
+                als(100.0, 4.0),
+                als(50.0, 4.0),
+                als(100.0, 8.0),
+                als(15.0, 40.0),
+            ],
+            vec![knn(200, 5.0), knn(400, 5.0), knn(400, 30.0)],
         ],
-        vec![rp3(0.8, 0.2), rp3(1.0, 0.2), rp3(0.8, 0.1), rp3(0.6, 0.15)],
-        vec![
-            als(5.0, 10.0),
-            als(50.0, 4.0),
-            als(5.0, 20.0),
-            als(20.0, 4.0),
+        Protocol::KeepTen => vec![
+            vec![
+                ease(1600.0),
+                ease(800.0),
+                ease(3200.0),
+                ease(400.0),
+                ease(100.0),
+            ],
+            vec![
+                rp3(0.6, 0.05),
+                rp3(0.8, 0.05),
+                rp3(0.6, 0.15),
+                rp3(1.0, 0.2),
+            ],
+            vec![
+                als(15.0, 40.0),
+                als(5.0, 20.0),
+                als(5.0, 40.0),
+                als(100.0, 4.0),
+            ],
+            vec![knn(400, 30.0), knn(200, 30.0), knn(200, 5.0)],
         ],
-        vec![knn(200, 10.0), knn(100, 10.0), knn(200, 50.0)],
-    ];
+    };
     let longest = families.iter().map(Vec::len).max().unwrap_or(0);
     (0..longest)
         .flat_map(|at| families.iter().filter_map(move |f| f.get(at).copied()))
@@ -345,13 +369,7 @@ pub fn tune(
     control: &JobControl,
     on_progress: impl FnMut(Progress),
 ) -> Result<Tuned, TuneError> {
-    tune_among(
-        ratings,
-        &candidates(ratings.rows),
-        options,
-        control,
-        on_progress,
-    )
+    tune_among(ratings, &candidates(ratings), options, control, on_progress)
 }
 
 /// [`tune`] over the given candidates (tried in order; each family's first always runs).
@@ -595,11 +613,13 @@ mod tests {
 
     #[test]
     fn the_holdout_hides_a_fifth_of_each_chosen_listeners_items() {
+        // Play counts: a listening history.
         let t: Vec<(u32, u32, f32)> = (0..50u32)
-            .flat_map(|u| (0..10).map(move |k| (u, (u + k * 3) % 40, 1.0)))
+            .flat_map(|u| (0..10).map(move |k| (u, (u + k * 3) % 40, 1.0 + k as f32)))
             .collect();
         let m = Csr::from_triples(50, 40, &t);
         let h = Holdout::cut(&m, 20, 1);
+        assert_eq!(h.protocol, Protocol::HideFifth);
         assert_eq!(h.users.len(), 20);
         for (u, hidden) in &h.users {
             assert_eq!(hidden.len(), 2);
@@ -614,5 +634,27 @@ mod tests {
             h.users,
             "deterministic for a seed"
         );
+    }
+
+    #[test]
+    fn binary_lists_keep_ten_items_and_are_judged_by_r_precision() {
+        // Playlists of 25 (validation candidates) and of 12 (too short to validate on).
+        let t: Vec<(u32, u32, f32)> = (0..40u32)
+            .flat_map(|u| {
+                let len = if u % 2 == 0 { 25 } else { 12 };
+                (0..len).map(move |k| (u, (u * 7 + k) % 60, 1.0))
+            })
+            .collect();
+        let m = Csr::from_triples(40, 60, &t);
+        let h = Holdout::cut(&m, 1000, 2);
+        assert_eq!(h.protocol, Protocol::KeepTen);
+        assert_eq!(h.users.len(), 20);
+        for (u, hidden) in &h.users {
+            assert_eq!(u % 2, 0);
+            assert_eq!((hidden.len(), h.train.row(*u).0.len()), (15, 10));
+        }
+        // R-precision: hits in the top |hidden| over |hidden|.
+        assert_eq!(Protocol::KeepTen.score(&[1, 9, 2, 3], &[1, 2]), 0.5);
+        assert_eq!(Protocol::KeepTen.depth(7), 7);
     }
 }
