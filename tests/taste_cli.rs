@@ -241,7 +241,7 @@ fn find_ranks_by_text_and_artists_like_uses_imported_tags() {
     ));
     let recs = ok(&run(Some(data), &["taste", "for-me"]));
     assert!(
-        recs.starts_with("# model: ease on 7 shared listeners"),
+        recs.starts_with("# model: ease lambda 200") && recs.contains("on 7 shared listeners"),
         "{recs}"
     );
     assert!(

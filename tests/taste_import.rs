@@ -559,10 +559,7 @@ fn a_hetrec_file_cut_short_mid_line_is_refused_whole() {
     .unwrap();
     let err = import::import_shared(&mut conn, &dir, SharedFormat::Hetrec).unwrap_err();
     let message = err.to_string();
-    assert!(
-        message.contains("user_artists.dat") && message.contains("line 3"),
-        "{message}"
-    );
+    assert!(message.contains("hetrec-cut: line 3"), "{message}");
     assert!(message.contains("cut short"), "{message}");
     assert_eq!(count(&conn, "SELECT count(*) FROM shared_interactions"), 0);
 }

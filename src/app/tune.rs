@@ -51,7 +51,7 @@ impl Sonare {
             }
             Err(TuneError::Cancelled) => return Ok(TuneOutcome::Cancelled),
             Err(e @ (TuneError::TooLittle { .. } | TuneError::NoModel)) => {
-                let recipe: Recipe = shared_model::default_recipe(&data.matrix);
+                let recipe: Recipe = tune::default_recipe(&data.matrix);
                 let outcome = TuneOutcome::Default {
                     model: recipe.describe(),
                     reason: e.to_string(),

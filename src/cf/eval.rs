@@ -46,8 +46,15 @@ impl Choice {
         match self {
             Choice::Fixed(recipe) => Ok((recipe.clone(), None)),
             Choice::Tuned(options) => {
-                let tuned = tune::tune(matrix, options, &JobControl::default(), |_| {})?;
-                Ok((tuned.winner.recipe.clone(), Some(tuned)))
+                match tune::tune(matrix, options, &JobControl::default(), |_| {}) {
+                    Ok(tuned) => Ok((tuned.winner.recipe.clone(), Some(tuned))),
+                    // As the app does: too little data to choose on gets the default model.
+                    Err(e @ (tune::TuneError::TooLittle { .. } | tune::TuneError::NoModel)) => {
+                        log::warn!("{e}: using the default model");
+                        Ok((tune::default_recipe(matrix), None))
+                    }
+                    Err(e) => Err(e.into()),
+                }
             }
         }
     }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use super::als::FoldIn;
 use super::listener::Listener;
 use super::matrix::Csr;
-use super::model::{ModelSpec, Trained};
+use super::model::Trained;
 use super::model_file::{self, ModelFileError};
 use super::tune::{Recipe, Tuned};
 use crate::text::match_key::artist_key;
@@ -150,20 +150,6 @@ pub fn shared_version(conn: &Connection) -> rusqlite::Result<String> {
     )
 }
 
-/// The model without tuning (shared data imported before tuning existed, or too little of it to
-/// tune): EASE, the most accurate family on both real datasets' validation splits after ALS (within
-/// its standard error) and far cheaper to tune around (BENCHMARKS.md, "Taste models on real data");
-/// RP3beta when both sides are too large for EASE's dense matrix.
-pub fn default_recipe(matrix: &Csr) -> Recipe {
-    if matrix.rows.min(matrix.cols) <= super::ease::MAX_SIDE {
-        Recipe::Single(ModelSpec::default())
-    } else {
-        Recipe::Single(ModelSpec::Rp3 {
-            params: super::rp3::Rp3Params::default(),
-        })
-    }
-}
-
 /// The stored choice, if it was made on the shared data as it is now.
 pub fn stored_choice(conn: &Connection, version: &str) -> rusqlite::Result<Option<Recipe>> {
     let row: Option<(String, String)> = conn
@@ -249,7 +235,8 @@ impl SharedModel {
         if data.matrix.nnz() == 0 {
             return Ok(None);
         }
-        let recipe = stored_choice(conn, &version)?.unwrap_or_else(|| default_recipe(&data.matrix));
+        let recipe = stored_choice(conn, &version)?
+            .unwrap_or_else(|| super::tune::default_recipe(&data.matrix));
         Self::train(conn, data, &recipe, &version).map(Some)
     }
 

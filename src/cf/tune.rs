@@ -277,6 +277,20 @@ impl Protocol {
     }
 }
 
+/// The model without tuning (shared data imported before tuning existed, or too little of it to
+/// tune): EASE, the most accurate family on both real datasets' validation splits after ALS (within
+/// its standard error) and far cheaper to tune around (BENCHMARKS.md, "Taste models on real data");
+/// RP3beta when both sides are too large for EASE's dense matrix.
+pub fn default_recipe(matrix: &Csr) -> Recipe {
+    if matrix.rows.min(matrix.cols) <= super::ease::MAX_SIDE {
+        Recipe::Single(ModelSpec::default())
+    } else {
+        Recipe::Single(ModelSpec::Rp3 {
+            params: Rp3Params::default(),
+        })
+    }
+}
+
 /// The validation slice: the training matrix without the hidden items, and each validation
 /// listener's hidden items (sorted).
 pub struct Holdout {
