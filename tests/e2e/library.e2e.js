@@ -335,16 +335,17 @@ test('shared listening data imported on the app\'s folder is modelled once, and 
     .trim().split('\n').map((l) => JSON.parse(l));
   const libraryArtists = [...new Set(tracks.map((t) => t.artist).filter((a) => a && a !== 'Zed'))];
   assert.ok(libraryArtists.length >= 2, JSON.stringify(libraryArtists));
-  // 60 listeners in two scenes; the library's artists are in both, so whoever played Victory is
-  // pointed at the others.
+  // 60 listeners in two scenes; every one of them also plays the library's artists, so whoever
+  // played Victory is pointed at the library's other artists.
   const dir = path.join(work, 'hetrec');
   fs.mkdirSync(dir, { recursive: true });
   const names = [...libraryArtists, ...Array.from({ length: 30 }, (_, i) => `Shared Artist ${i}`)];
   fs.writeFileSync(path.join(dir, 'artists.dat'), `id\tname\n${names.map((n, i) => `${i + 1}\t${n}`).join('\n')}\n`);
   const rows = ['userID\tartistID\tweight'];
+  const ownArtists = libraryArtists.map((_, i) => i + 1);
   for (let u = 0; u < 60; u++) {
     const scene = u % 2;
-    const artists = new Set([1, 2, ...Array.from({ length: 6 }, (_, k) => libraryArtists.length + 1 + scene * 15 + ((u + k * 4) % 15))]);
+    const artists = new Set([...ownArtists, ...Array.from({ length: 6 }, (_, k) => libraryArtists.length + 1 + scene * 15 + ((u + k * 4) % 15))]);
     for (const a of artists) rows.push(`${u}\t${a}\t${10 + ((u * 7 + a) % 50)}`);
   }
   fs.writeFileSync(path.join(dir, 'user_artists.dat'), `${rows.join('\n')}\n`);
