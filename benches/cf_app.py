@@ -12,24 +12,13 @@ import argparse
 import gzip
 import json
 import os
-import re
-import subprocess
 import sys
 import tempfile
-import time
+
+from cf_real import timed
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-
-
-def timed(cmd):
-    t = time.perf_counter()
-    p = subprocess.run(["/usr/bin/time", "-v"] + cmd, capture_output=True, text=True)
-    secs = time.perf_counter() - t
-    if p.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed:\n{p.stderr[-3000:]}")
-    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr).group(1)) / 1024
-    return p.stdout, secs, rss
 
 
 def write_hetrec(data, out):

@@ -98,7 +98,7 @@ fn every_model_finds_held_out_items_better_than_popularity_on_real_listeners() {
     // most-popular floor (the samples are small, so by a margin, not by the datasets' figures).
     for file in ["hetrec-sample.tsv", "mpd-sample.tsv"] {
         let m = sample(file).matrix();
-        let holdout = tune::Holdout::cut(&m, 1000, 3);
+        let holdout = sonare::cf::holdout::Holdout::cut(&m, 1000, 3);
         let mean = |r: &Recipe| {
             let model = r.fit(&holdout.train).unwrap();
             let v = holdout.per_user(&model);

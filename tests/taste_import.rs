@@ -514,22 +514,25 @@ fn a_cancelled_import_writes_nothing_and_progress_counts_the_bytes() {
     assert_eq!(import::input_size(&log), size);
 }
 
+/// A HetRec folder `name` holding these two files.
+fn hetrec_dir(lib: &TempLibrary, name: &str, artists: &str, user_artists: &str) -> PathBuf {
+    let dir = lib.tmp.path().join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("artists.dat"), artists).unwrap();
+    std::fs::write(dir.join("user_artists.dat"), user_artists).unwrap();
+    dir
+}
+
 #[test]
 fn hetrec_artists_whose_names_fold_together_have_their_counts_summed() {
     let lib = library();
     let mut conn = sonare::db::open(&lib.db).unwrap();
-    let dir = lib.tmp.path().join("hetrec-folds");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("artists.dat"),
+    let dir = hetrec_dir(
+        &lib,
+        "hetrec-folds",
         "id\tname\turl\tpictureURL\n1\tScorpions\t\t\n2\tThe Scorpions\t\t\n3\tBjörk\t\t\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("user_artists.dat"),
         "userID\tartistID\tweight\n7\t1\t2372\n7\t2\t768\n7\t3\t10\n",
-    )
-    .unwrap();
+    );
     import::import_shared(&mut conn, &dir, SharedFormat::Hetrec).unwrap();
     let weights: Vec<f64> = conn
         .prepare("SELECT weight FROM shared_interactions ORDER BY weight")
@@ -545,18 +548,12 @@ fn hetrec_artists_whose_names_fold_together_have_their_counts_summed() {
 fn a_hetrec_file_cut_short_mid_line_is_refused_whole() {
     let lib = library();
     let mut conn = sonare::db::open(&lib.db).unwrap();
-    let dir = lib.tmp.path().join("hetrec-cut");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("artists.dat"),
+    let dir = hetrec_dir(
+        &lib,
+        "hetrec-cut",
         "id\tname\n1\tScorpions\n2\tBjörk\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("user_artists.dat"),
         "userID\tartistID\tweight\n7\t1\t2372\n7\t2",
-    )
-    .unwrap();
+    );
     let err = import::import_shared(&mut conn, &dir, SharedFormat::Hetrec).unwrap_err();
     let message = err.to_string();
     assert!(message.contains("hetrec-cut: line 3"), "{message}");

@@ -5,6 +5,7 @@ pub mod als;
 pub mod ease;
 pub mod eval;
 pub mod for_you;
+pub mod holdout;
 pub mod import;
 pub mod items;
 pub mod linalg;

@@ -247,10 +247,19 @@ impl Trained {
     }
 }
 
+/// `(s - mean) / sd`: models' scores live on different scales.
+pub fn standardised(s: &[f32]) -> Vec<f32> {
+    let n = s.len().max(1) as f64;
+    let mean = s.iter().map(|&x| x as f64).sum::<f64>() / n;
+    let sd = (s.iter().map(|&x| (x as f64 - mean).powi(2)).sum::<f64>() / n).sqrt();
+    let sd = if sd > 0.0 { sd } else { 1.0 };
+    s.iter().map(|&x| ((x as f64 - mean) / sd) as f32).collect()
+}
+
 fn blend(parts: &[(f32, Trained)], scores: impl Fn(&Trained) -> Vec<f32>) -> Vec<f32> {
     let mut out: Vec<f32> = Vec::new();
     for (w, model) in parts {
-        let s = super::tune::standardised(&scores(model));
+        let s = standardised(&scores(model));
         if out.is_empty() {
             out = vec![0.0; s.len()];
         }

@@ -223,9 +223,9 @@ impl SharedModel {
             return Ok(Some(model));
         }
         let version = shared_version(conn)?;
-        let path = model_path(conn);
-        if let Some(path) = &path {
-            match Self::read_file(conn, path, &version) {
+        let choice = stored_choice(conn, &version)?;
+        if let Some(path) = model_path(conn) {
+            match Self::read_file(conn, &path, &version, choice.as_ref()) {
                 Ok(Some(model)) => return Ok(Some(model)),
                 Ok(None) => {}
                 Err(e) => log::warn!("{}: {e}; training the shared model again", path.display()),
@@ -235,8 +235,7 @@ impl SharedModel {
         if data.matrix.nnz() == 0 {
             return Ok(None);
         }
-        let recipe = stored_choice(conn, &version)?
-            .unwrap_or_else(|| super::tune::default_recipe(&data.matrix));
+        let recipe = choice.unwrap_or_else(|| super::tune::default_recipe(&data.matrix));
         Self::train(conn, data, &recipe, &version).map(Some)
     }
 
@@ -276,10 +275,13 @@ impl SharedModel {
         })
     }
 
+    /// The kept model, if it was trained on the shared data at `version` with the stored `choice`
+    /// (any recipe when nothing was chosen); the header decides before the model is decoded.
     fn read_file(
         conn: &Connection,
         path: &Path,
         version: &str,
+        choice: Option<&Recipe>,
     ) -> Result<Option<Self>, SharedModelError> {
         let file = match std::fs::File::open(path) {
             Ok(f) => f,
@@ -287,16 +289,12 @@ impl SharedModel {
             Err(e) => return Err(ModelFileError::Io(e).into()),
         };
         let len = file.metadata().map_err(ModelFileError::Io)?.len();
-        let Some((header, model)) =
-            model_file::read(file, len, |h: &FileHeader| h.shared_version == version)?
-        else {
+        let current =
+            |h: &FileHeader| h.shared_version == version && choice.is_none_or(|r| *r == h.recipe);
+        let Some((header, model)) = model_file::read(file, len, current)? else {
             return Ok(None);
         };
         let columns = column_ids(&header.items);
-        let recipe_matches = stored_choice(conn, version)?.is_none_or(|r| r == header.recipe);
-        if !recipe_matches {
-            return Ok(None);
-        }
         Ok(Some(SharedModel {
             name: header.name,
             trained_here: false,
@@ -305,11 +303,6 @@ impl SharedModel {
             columns,
             model,
         }))
-    }
-
-    /// How the model was chosen, for explanations: its name.
-    pub fn describe(&self) -> &str {
-        &self.name
     }
 
     fn imported_factors(conn: &Connection) -> Result<Option<Self>, SharedModelError> {
