@@ -207,6 +207,7 @@ fn main() {
     let shared = discover::shared_scores(&conn, &catalog).unwrap();
     let inputs = engine::Inputs {
         catalog: &catalog,
+        left_out: &Default::default(),
         history: &history,
         shared: &shared,
         as_of: start + 43_200,

@@ -80,3 +80,28 @@ pub fn verdicts_until(conn: &Connection, until: i64) -> rusqlite::Result<Vec<(i6
 pub fn verdicts(conn: &Connection) -> rusqlite::Result<Vec<(i64, Verdict, i64)>> {
     verdicts_until(conn, i64::MAX)
 }
+
+/// The liked tracks with when they were liked, newest first.
+pub fn liked(conn: &Connection) -> rusqlite::Result<Vec<(i64, i64)>> {
+    conn.prepare("SELECT track_id, at FROM feedback WHERE kind = 'like' ORDER BY at DESC, track_id")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect()
+}
+
+/// The verdict on each of `ids` that has one.
+pub fn verdicts_of(
+    conn: &Connection,
+    ids: &[i64],
+) -> rusqlite::Result<std::collections::HashMap<i64, Verdict>> {
+    let mut stmt = conn.prepare_cached("SELECT kind FROM feedback WHERE track_id = ?1")?;
+    let mut out = std::collections::HashMap::new();
+    for &id in ids {
+        if let Some(kind) = stmt
+            .query_row([id], |r| r.get::<_, String>(0))
+            .optional()?
+        {
+            out.insert(id, if kind == "like" { Verdict::Like } else { Verdict::Hide });
+        }
+    }
+    Ok(out)
+}

@@ -7,12 +7,14 @@ pub mod audio;
 pub mod camelot;
 pub mod cf;
 pub mod data_dir;
+pub mod exclusions;
 pub mod db;
 pub mod discover;
 pub mod feedback;
 pub mod jobs;
 pub mod library;
 pub mod playback;
+pub mod playlists;
 pub mod sandbox;
 pub mod text;
 

@@ -9,6 +9,7 @@ use super::{lock, Error, Result, Sonare, MAX_LIST};
 use crate::analysis::{cnn, similar, store};
 use crate::cf::{for_you, listener::Listener};
 use crate::discover::{self, engine::Options, DailyList, DaySummary, Feedback};
+use crate::exclusions::{names_of, LeaveOut};
 use crate::library::browse::{hydrate, track_by_id, TrackRow};
 
 /// Tracks in a Discover Daily unless asked otherwise.
@@ -118,9 +119,17 @@ impl Sonare {
         let conn = self.connection()?;
         let listener = Listener::load(&conn)?;
         let shared = self.shared_model(&conn)?;
-        let scores = for_you::scores(&conn, shared.as_deref(), &listener, list_len(k))?;
+        // Asked for more than shown: duplicates and what the listener left out are dropped here.
+        let wanted = list_len(k);
+        let scores = for_you::scores(&conn, shared.as_deref(), &listener, wanted * 2 + 20)?;
+        let not_offered = self.not_offered(&conn)?;
+        let leave_out = LeaveOut::load(&conn)?;
         Ok(hydrate(&conn, scores, |s| s.track_id)?
             .into_iter()
+            .filter(|(track, _)| {
+                !not_offered.contains(&track.id) && !leave_out.excludes(&names_of(track))
+            })
+            .take(wanted)
             .map(|(track, s)| ForYou {
                 track,
                 cf: s.cf,

@@ -10,9 +10,11 @@
 mod import;
 mod lists;
 mod pipeline;
+mod places;
 mod play;
 mod tune;
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -28,6 +30,7 @@ use crate::text::profile::LibraryText;
 pub use import::{ImportKind, ImportOutcome, ImportProgress, ImportRequest};
 pub use lists::{DiscoverRequest, ForYou, Found, SimilarTrack, TrackDetails};
 pub use pipeline::{Events, Job, JobEvent};
+pub use places::{ArtistPage, HistoryEntry, LikedTrack, MAX_HISTORY};
 pub use tune::{TasteModel, TuneOutcome};
 
 /// Longest list any operation returns (find, for you, similar, Discover Daily).
@@ -52,6 +55,10 @@ pub enum Error {
     Similar(#[from] crate::analysis::similar::SimilarError),
     #[error(transparent)]
     Analysis(#[from] crate::analysis::job::JobError),
+    #[error(transparent)]
+    Playlist(#[from] crate::playlists::PlaylistError),
+    #[error(transparent)]
+    Export(#[from] crate::playlists::export::ExportError),
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -64,6 +71,7 @@ impl Error {
     /// What kind of failure this is, for a UI that shows each differently.
     pub fn kind(&self) -> &'static str {
         use crate::analysis::similar::SimilarError;
+        use crate::playlists::PlaylistError;
         use discover::DiscoverError;
         match self {
             Error::Database(crate::db::Error::TooNew { .. }) => "database_too_new",
@@ -80,6 +88,11 @@ impl Error {
             Error::Similar(SimilarError::NotAnalysed(_)) => "not_analysed",
             Error::Similar(_) => "database",
             Error::Analysis(_) => "analysis",
+            Error::Playlist(PlaylistError::NoSuchPlaylist(_)) => "not_found",
+            Error::Playlist(PlaylistError::NoSuchTrack(_)) => "unknown_track",
+            Error::Playlist(PlaylistError::Sql(_)) => "database",
+            Error::Playlist(_) => "bad_argument",
+            Error::Export(_) => "export",
             Error::NotFound(_) => "not_found",
             Error::BadArgument(_) => "bad_argument",
             Error::UnknownFormat(_) => "format",
@@ -102,6 +115,8 @@ pub struct Sonare {
     discover: Mutex<Option<Prepared>>,
     /// The library's text index for "find by words".
     search: Mutex<Option<(DataVersion, Arc<LibraryText>)>>,
+    /// Tracks not offered for their song (duplicates, stems), for lists made outside Discover.
+    not_offered: Mutex<Option<(DataVersion, Arc<HashSet<i64>>)>>,
     shared: Mutex<ModelCache>,
     /// Times the shared model was trained here (not read from imported factors).
     trainings: AtomicUsize,
@@ -126,6 +141,7 @@ impl Sonare {
             reader: Mutex::new(reader),
             discover: Mutex::default(),
             search: Mutex::default(),
+            not_offered: Mutex::default(),
             shared: Mutex::default(),
             trainings: AtomicUsize::new(0),
             tuning: Default::default(),
@@ -218,6 +234,20 @@ impl Sonare {
                 let text = Arc::new(LibraryText::load_tracks(conn)?);
                 *kept = Some((version, text.clone()));
                 Ok(text)
+            }
+        }
+    }
+
+    /// The present tracks that are not offered for their song (see `library::duplicates`).
+    pub fn not_offered(&self, conn: &Connection) -> Result<Arc<HashSet<i64>>> {
+        let version = DataVersion::read(conn)?;
+        let mut kept = lock(&self.not_offered);
+        match kept.as_ref() {
+            Some((v, ids)) if *v == version => Ok(ids.clone()),
+            _ => {
+                let ids = Arc::new(crate::library::duplicates::not_offered(conn)?);
+                *kept = Some((version, ids.clone()));
+                Ok(ids)
             }
         }
     }

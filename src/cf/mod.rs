@@ -2,6 +2,7 @@
 //! history and from optional shared co-listening data, plus the importers that bring both in.
 
 pub mod als;
+pub mod artists;
 pub mod ease;
 pub mod eval;
 pub mod for_you;

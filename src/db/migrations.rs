@@ -26,6 +26,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration::Sql(include_str!("migrations/0007_taste.sql")),
     Migration::Sql(include_str!("migrations/0008_discover.sql")),
     Migration::Sql(include_str!("migrations/0009_cf_choice.sql")),
+    Migration::Sql(include_str!("migrations/0010_playlists.sql")),
 ];
 
 /// The schema version this build writes.

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use rusqlite::Connection;
 
+use crate::library::duplicates::{self, SongFile};
 use crate::text::match_key::artist_key;
 use crate::text::profile::LibraryText;
 use crate::text::vectors::TermVector;
@@ -21,6 +22,63 @@ pub struct TrackFacts {
     /// `Camelot::order`: 2 × wheel number, + 1 for major.
     pub camelot: Option<u8>,
     pub loudness_lufs: Option<f32>,
+    pub album_artist: Option<String>,
+    pub genre: Option<String>,
+    pub path: String,
+    pub duration_ms: Option<i64>,
+    pub codec: String,
+    pub bitrate_kbps: Option<u32>,
+    pub sample_rate: Option<u32>,
+}
+
+impl TrackFacts {
+    /// The names the listener's exclusions are tested on.
+    pub fn names(&self) -> crate::exclusions::TrackNames<'_> {
+        crate::exclusions::TrackNames {
+            artist: &self.artist,
+            album_artist: self.album_artist.as_deref(),
+            genre: self.genre.as_deref(),
+            path: &self.path,
+        }
+    }
+
+    fn song_file(&self) -> SongFile {
+        SongFile {
+            path: self.path.clone(),
+            artist: self.artist.clone(),
+            title: self.title.clone(),
+            duration_ms: self.duration_ms,
+            codec: self.codec.clone(),
+            bitrate_kbps: self.bitrate_kbps,
+            sample_rate: self.sample_rate,
+        }
+    }
+}
+
+/// Who an album belongs to, for the per-album cap: its album artist when tagged, else its folder
+/// ("CD 2" folders counted with their parent), so a soundtrack of many composers is one album.
+fn album_owner(meta: &TrackFacts, artist_group: u32) -> String {
+    if meta.album.trim().is_empty() {
+        return format!("artist {artist_group}");
+    }
+    if let Some(aa) = meta.album_artist.as_deref().filter(|a| !a.trim().is_empty()) {
+        return format!("album artist {}", artist_key(aa));
+    }
+    let mut folder = std::path::Path::new(&meta.path).parent();
+    if let Some(f) = folder {
+        let name = f.file_name().unwrap_or_default().to_string_lossy().to_lowercase();
+        let disc = ["cd", "disc", "disk"].iter().any(|p| {
+            name.strip_prefix(p)
+                .is_some_and(|rest| rest.trim().chars().all(|c| c.is_ascii_digit()))
+        });
+        if disc {
+            folder = f.parent();
+        }
+    }
+    match folder {
+        Some(f) => format!("folder {}", f.display()),
+        None => format!("artist {artist_group}"),
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -28,8 +86,11 @@ pub struct CatalogTrack {
     pub meta: TrackFacts,
     /// Same artist (by match key: case, diacritics and "feat." do not split an artist).
     pub artist_group: u32,
-    /// Same album of the same artist.
+    /// Same album (of one album artist or in one folder: a compilation is one album).
     pub album_group: u32,
+    /// Whether this file is offered for its song: `false` for a worse copy or a stem of a song
+    /// another file of the library holds (see `library::duplicates`).
+    pub offered: bool,
 }
 
 #[derive(Debug, Default)]
@@ -52,21 +113,24 @@ impl Catalog {
         text: Vec<(i64, TermVector)>,
     ) -> Self {
         let mut artists: HashMap<String, u32> = HashMap::new();
-        let mut albums: HashMap<(u32, String), u32> = HashMap::new();
+        let mut albums: HashMap<(String, String), u32> = HashMap::new();
         let mut tracks = Vec::with_capacity(metas.len());
         let mut index = HashMap::with_capacity(metas.len());
-        for meta in metas {
+        let files: Vec<SongFile> = metas.iter().map(TrackFacts::song_file).collect();
+        let offered = duplicates::offered(&files);
+        for (i, meta) in metas.into_iter().enumerate() {
             let next = artists.len() as u32;
             let artist_group = *artists.entry(artist_key(&meta.artist)).or_insert(next);
             let next = albums.len() as u32;
             let album_group = *albums
-                .entry((artist_group, meta.album.to_lowercase()))
+                .entry((album_owner(&meta, artist_group), meta.album.to_lowercase()))
                 .or_insert(next);
             index.insert(meta.id, tracks.len());
             tracks.push(CatalogTrack {
                 meta,
                 artist_group,
                 album_group,
+                offered: offered[i] == i,
             });
         }
         let dim = embeddings
@@ -170,7 +234,8 @@ impl Catalog {
 /// Present tracks with the analysis fields the recommender uses, by id.
 fn track_metas(conn: &Connection) -> rusqlite::Result<Vec<TrackFacts>> {
     conn.prepare(
-        "SELECT t.id, t.title, t.artist, t.album, a.tempo_bpm, a.key_camelot, a.loudness_lufs
+        "SELECT t.id, t.title, t.artist, t.album, a.tempo_bpm, a.key_camelot, a.loudness_lufs,
+                t.album_artist, t.genre, t.path, t.duration_ms, t.codec, t.bitrate_kbps, t.sample_rate
          FROM tracks t LEFT JOIN track_analysis a ON a.track_id = t.id
          WHERE t.missing = 0 ORDER BY t.id",
     )?
@@ -183,6 +248,13 @@ fn track_metas(conn: &Connection) -> rusqlite::Result<Vec<TrackFacts>> {
             tempo_bpm: r.get::<_, Option<f64>>(4)?.map(|v| v as f32),
             camelot: r.get::<_, Option<i64>>(5)?.map(|v| v as u8),
             loudness_lufs: r.get::<_, Option<f64>>(6)?.map(|v| v as f32),
+            album_artist: r.get(7)?,
+            genre: r.get(8)?,
+            path: r.get(9)?,
+            duration_ms: r.get(10)?,
+            codec: r.get(11)?,
+            bitrate_kbps: r.get(12)?,
+            sample_rate: r.get(13)?,
         })
     })?
     .collect()

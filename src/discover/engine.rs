@@ -3,6 +3,8 @@
 //! flow) → reasons. Pure: the same inputs and seed give the same list (the app stores it; the offline
 //! evaluation replays it day by day).
 
+use std::collections::HashSet;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -126,6 +128,8 @@ pub struct Generated {
 
 pub struct Inputs<'a> {
     pub catalog: &'a Catalog,
+    /// Catalog indices the listener left out (their exclusions): never offered.
+    pub left_out: &'a HashSet<usize>,
     pub history: &'a History,
     pub shared: &'a SharedScores,
     /// Unix seconds: history from this moment on is not used.
@@ -144,6 +148,8 @@ pub fn candidates(inputs: &Inputs, taste: &Taste, fresh_days: u32) -> Vec<(usize
     (0..catalog.len())
         // A hide is for good, whenever it was given (even for a past day's list made again).
         .filter(|i| !matches!(inputs.history.feedback.get(i), Some((Verdict::Hide, _))))
+        // One file per song, and nothing the listener left out.
+        .filter(|&i| catalog.tracks[i].offered && !inputs.left_out.contains(&i))
         .filter_map(|i| match last.get(&i) {
             Some(&(_, Outcome::Failed)) => None,
             Some(&(at, _)) if at >= fresh_since => None,

@@ -21,7 +21,7 @@ pub mod shape;
 pub mod store;
 pub mod taste;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{Days, Local, NaiveDate, TimeZone};
@@ -216,8 +216,10 @@ pub fn daily_cached(
         popular: ready.popular.clone(),
     };
     let blend = learned_blend(conn, catalog, &history, &key, as_of)?;
+    let left_out = left_out_of(conn, catalog)?;
     let inputs = Inputs {
         catalog,
+        left_out: &left_out,
         history: &history,
         shared: &shared,
         as_of,
@@ -230,6 +232,18 @@ pub fn daily_cached(
     store::forget_logged(&tx, learning_since(as_of))?;
     tx.commit()?;
     Ok(load(conn, day)?.expect("the list was just stored"))
+}
+
+/// The catalog tracks the listener's exclusions leave out (read for every list: an exclusion
+/// applies from the next list on).
+fn left_out_of(conn: &Connection, catalog: &Catalog) -> Result<HashSet<usize>> {
+    let leave_out = crate::exclusions::LeaveOut::load(conn)?;
+    if leave_out.is_empty() {
+        return Ok(HashSet::new());
+    }
+    Ok((0..catalog.len())
+        .filter(|&i| leave_out.excludes(&catalog.tracks[i].meta.names()))
+        .collect())
 }
 
 /// How many days of logged candidates the blend learns from.

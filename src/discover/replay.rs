@@ -99,6 +99,7 @@ impl World {
                 tempo_bpm: f.get(5).and_then(|v| v.parse().ok()),
                 camelot: f.get(6).and_then(|v| v.parse().ok()),
                 loudness_lufs: f.get(7).and_then(|v| v.parse().ok()),
+                ..Default::default()
             };
             let mut bag = Bag::default();
             bag.add_text(&meta.artist, 1.5);
@@ -311,6 +312,7 @@ pub fn replay(world: &World, options: &ReplayOptions) -> Result<Vec<Score>, Repl
         let shared = shared_scores(world, &model, start, start);
         let inputs = Inputs {
             catalog: &world.catalog,
+            left_out: &HashSet::new(),
             history: &world.history,
             shared: &shared,
             as_of: start,

@@ -248,6 +248,7 @@ mod tests {
                 tempo_bpm: Some(80.0 + 10.0 * ((i * 7) % 12) as f32),
                 camelot: Some(2 + (i % 12) as u8 * 2),
                 loudness_lufs: Some(-20.0 + i as f32),
+                ..Default::default()
             })
             .collect();
         Catalog::new(metas, Vec::new(), Vec::new())

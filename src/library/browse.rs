@@ -36,14 +36,14 @@ pub struct TrackRow {
     pub camelot: Option<String>,
 }
 
-const TRACK_COLUMNS: &str = "t.id, t.path, t.title, t.artist, t.album, t.album_artist, t.track_no, t.disc_no,
+pub(super) const TRACK_COLUMNS: &str = "t.id, t.path, t.title, t.artist, t.album, t.album_artist, t.track_no, t.disc_no,
     t.year, t.genre, t.duration_ms, t.codec, t.sample_rate, t.channels, t.bitrate_kbps, c.file, t.missing,
     a.tempo_bpm, a.key, a.key_camelot";
 /// The tables behind TRACK_COLUMNS.
-const TRACK_FROM: &str = "tracks t LEFT JOIN covers c ON c.id = t.cover_id
+pub(super) const TRACK_FROM: &str = "tracks t LEFT JOIN covers c ON c.id = t.cover_id
     LEFT JOIN track_analysis a ON a.track_id = t.id";
 
-fn track_row(r: &Row) -> rusqlite::Result<TrackRow> {
+pub(super) fn track_row(r: &Row) -> rusqlite::Result<TrackRow> {
     Ok(TrackRow {
         id: r.get(0)?,
         path: r.get(1)?,
@@ -166,7 +166,7 @@ pub struct TrackQuery {
 }
 
 /// A LIKE pattern matching `word` anywhere, with LIKE's wildcards escaped.
-fn like_pattern(search: &str) -> String {
+pub(super) fn like_pattern(search: &str) -> String {
     let folded = super::meta::fold(search);
     let mut pattern = String::from("%");
     for word in folded.split_whitespace() {

@@ -2,9 +2,11 @@
 //! rescan incrementally (unchanged files are not re-read; moved files keep their identity and history).
 
 mod aifc;
+pub mod artists;
 pub mod browse;
 mod covers;
 pub mod demo;
+pub mod duplicates;
 pub mod meta;
 pub mod path_guess;
 pub mod path_text;

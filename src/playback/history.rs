@@ -65,6 +65,10 @@ pub enum PlayContext {
     Discover,
     /// "More like this sound".
     Similar,
+    Playlist,
+    Artist,
+    Liked,
+    History,
     Cli,
 }
 
@@ -77,6 +81,10 @@ impl PlayContext {
             PlayContext::Queue => "queue",
             PlayContext::Discover => "discover",
             PlayContext::Similar => "similar",
+            PlayContext::Playlist => "playlist",
+            PlayContext::Artist => "artist",
+            PlayContext::Liked => "liked",
+            PlayContext::History => "history",
             PlayContext::Cli => "cli",
         }
     }

@@ -7,10 +7,15 @@ import { initPlayer, player } from './player.js';
 import { initAnalysis, keyCell, onAnalysisEvent, showTrack } from './analysis.js';
 import { initForYou, onImportEvent, refreshForYou } from './for-you.js';
 import { initDiscover, refreshDiscover } from './discover.js';
+import { initTrackMenu, openTrackMenu, draggableTracks } from './track-menu.js';
+import { initPlaylists, refreshPlaylists, saveAsPlaylist } from './places/playlists.js';
+import { initArtists, openArtist, refreshArtists, searchArtists } from './places/artists.js';
+import { initHistory, refreshHistory, refreshLiked } from './places/history.js';
+import { initExclusions, refreshExclusions } from './places/exclusions.js';
 
 const ROW_HEIGHT = 34;
 
-const VIEWS = ['discover', 'tracks', 'albums', 'failures', 'folders', 'taste'];
+const VIEWS = ['discover', 'tracks', 'albums', 'failures', 'folders', 'taste', 'artists', 'playlists', 'history', 'liked', 'exclusions'];
 
 const state = {
   // The home view is Discover Daily; a link to another view (index.html#tracks) opens that one.
@@ -42,7 +47,7 @@ function playRow(index) {
 
 function renderTrackRow(track, index) {
   const playing = player.track && player.track.id === track.id;
-  return el('div', {
+  const row = el('div', {
     class: `track-row${index % 2 ? ' odd' : ''}${playing ? ' playing' : ''}`,
     role: 'row',
     dataset: { id: track.id, index },
@@ -68,6 +73,14 @@ function renderTrackRow(track, index) {
       text: 'i',
     }),
   ]);
+  // The song's menu (right-click) and dragging it onto a playlist.
+  row.addEventListener('contextmenu', (event) => {
+    event.preventDefault();
+    openTrackMenu([track], { x: event.clientX, y: event.clientY, returnTo: $('track-viewport') })
+      .catch((e) => showMessage(errorText(e), 'error'));
+  });
+  draggableTracks(row, () => [track.id]);
+  return row;
 }
 
 function updateCount(total) {
@@ -137,13 +150,18 @@ async function show(view, { keepScroll = false } = {}) {
   const empty = overview.tracks === 0 && overview.folders === 0 && !state.scanning;
   const visible = empty && ['tracks', 'albums', 'discover'].includes(view) ? 'empty' : view;
   for (const section of document.querySelectorAll('.view')) section.hidden = section.id !== `view-${visible}`;
-  $('search').disabled = !(view === 'tracks' || view === 'albums');
+  $('search').disabled = !(view === 'tracks' || view === 'albums' || view === 'artists');
   if (visible === 'tracks') await refreshTracks({ keepScroll });
   else if (visible === 'albums') await refreshAlbums();
   else if (visible === 'failures') await refreshFailures();
   else if (visible === 'folders') await refreshFolders();
   else if (visible === 'taste') await refreshForYou();
   else if (visible === 'discover') await refreshDiscover();
+  else if (visible === 'playlists') await refreshPlaylists();
+  else if (visible === 'artists') await refreshArtists();
+  else if (visible === 'history') await refreshHistory();
+  else if (visible === 'liked') await refreshLiked();
+  else if (visible === 'exclusions') await refreshExclusions();
   if (empty) $('count').textContent = '';
 }
 
@@ -216,6 +234,21 @@ function onJobEvent(event) {
   onImportEvent(event);
 }
 
+/** The player bar's heart, for the song playing. */
+function refreshPlayerLike() {
+  const button = $('np-like');
+  const track = player.track;
+  button.disabled = !track;
+  if (!track) return;
+  api.likedAmong([track.id]).then((liked) => {
+    if (player.track?.id !== track.id) return;
+    const on = liked.includes(track.id);
+    button.setAttribute('aria-pressed', String(on));
+    button.textContent = on ? '♥' : '♡';
+    button.setAttribute('aria-label', on ? `Unlike ${track.title}` : `Like ${track.title}`);
+  }).catch(() => {});
+}
+
 async function addFolder(path) {
   if (!path) return;
   try {
@@ -274,6 +307,10 @@ function init() {
     });
   }
   const search = debounce(() => {
+    if (state.view === 'artists') {
+      searchArtists(state.search);
+      return;
+    }
     const refresh = state.view === 'albums' ? refreshAlbums : refreshTracks;
     refresh().catch((e) => showMessage(errorText(e), 'error'));
   }, 120);
@@ -290,13 +327,45 @@ function init() {
   bindPathForm('path-form-2', 'path-input-2');
   initForYou({ showMessage });
   initDiscover({ showMessage });
+  initPlaylists({ showMessage });
+  initArtists({ showMessage });
+  initHistory({ showMessage });
+  initExclusions({ showMessage });
+  initTrackMenu({
+    notify: showMessage,
+    openArtist: (name) => show('artists').then(() => openArtist(name)).catch((e) => showMessage(errorText(e), 'error')),
+    changed: (what) => {
+      const views = { playlists: 'playlists', likes: 'liked', exclusions: 'exclusions' };
+      if (state.view === views[what]) show(state.view, { keepScroll: true }).catch(() => {});
+      if (what === 'likes') refreshPlayerLike();
+    },
+  });
+  $('discover-save').addEventListener('click', () => {
+    const day = $('discover-day').value || null;
+    api.saveDiscoverPlaylist(day)
+      .then(() => showMessage(`Saved Discover Daily${day ? ` of ${day}` : ''} as a playlist (under Playlists).`))
+      .catch((e) => showMessage(errorText(e), 'error'));
+  });
+  $('queue-save').addEventListener('click', () => {
+    if (!player.queue.length) { showMessage('The queue is empty.'); return; }
+    const name = `Queue ${new Date().toLocaleString()}`;
+    saveAsPlaylist(name, player.queue).catch((e) => showMessage(errorText(e), 'error'));
+  });
+  $('np-like').addEventListener('click', () => {
+    const track = player.track;
+    if (!track) return;
+    const on = $('np-like').getAttribute('aria-pressed') === 'true';
+    api.discoverFeedback(track.id, on ? 'unlike' : 'like')
+      .then(() => { refreshPlayerLike(); if (state.view === 'liked') refreshLiked(); })
+      .catch((e) => showMessage(errorText(e), 'error'));
+  });
   initAnalysis({
     showMessage,
     onAnalysisProgress: () => {
       if (state.view === 'tracks' && !state.scanning) refreshTracks({ keepScroll: true }).catch(() => {});
     },
   });
-  initPlayer({ showMessage, trackChanged: () => list.rerender() })
+  initPlayer({ showMessage, trackChanged: () => { list.rerender(); refreshPlayerLike(); } })
     .catch((e) => showMessage(errorText(e), 'error'));
   // Jobs are the app's: it rescans and analyses at start by itself; the window shows them.
   api.onJobEvent(onJobEvent)

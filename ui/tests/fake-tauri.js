@@ -84,7 +84,7 @@
   const sendTrack = () => emit('player', { event: 'track_changed', track: pl.current === null ? null : nowPlaying(pl.queue[pl.current]), index: pl.current });
   const sendPosition = () => emit('player', { event: 'position', position_ms: pl.position * 1000, duration_ms: pl.current === null ? null : (trackById(pl.queue[pl.current])?.duration_s || 0) * 1000 });
   function playQueue(ids, start) {
-    Object.assign(pl, { queue: ids, current: start, status: 'playing', position: 0 });
+    Object.assign(pl, { queue: [...ids], current: start, status: 'playing', position: 0 });
     sendQueue();
     sendState();
     sendTrack();
@@ -103,6 +103,7 @@
     set_repeat: ({ repeat }) => { pl.repeat = repeat; sendState(); },
     play_index: ({ index }) => { pl.current = index; sendTrack(); },
     remove: ({ index }) => { pl.queue.splice(index, 1); if (index < pl.current) pl.current -= 1; sendQueue(); },
+    enqueue: ({ tracks }) => { pl.queue.push(...tracks); if (pl.current === null) pl.current = 0; sendQueue(); },
     move: ({ from, to }) => {
       const [id] = pl.queue.splice(from, 1);
       pl.queue.splice(to, 0, id);
@@ -291,13 +292,155 @@
     discover_days: () => [...discover.lists.keys()].sort().reverse()
       .map((day) => ({ day, generated_at: 0, tracks: discover.lists.get(day).tracks.length })),
     discover_feedback: ({ trackId, verdict }) => {
-      if (!['like', 'hide', 'unhide'].includes(verdict)) throw { kind: 'bad_feedback', message: `unknown feedback "${verdict}"` };
+      if (!['like', 'hide', 'unhide', 'unlike', 'clear'].includes(verdict)) throw { kind: 'bad_feedback', message: `unknown feedback "${verdict}"` };
       if (!trackById(trackId)) throw { kind: 'unknown_track', message: `no track with id ${trackId} in the library` };
-      if (verdict === 'unhide') discover.feedback.delete(trackId);
+      if (['unhide', 'unlike', 'clear'].includes(verdict)) discover.feedback.delete(trackId);
       else discover.feedback.set(trackId, verdict);
       return null;
     },
   });
+
+  // The listener's places, as the Rust side keeps them: `config.playlists` = [{id, name, source,
+  // entries: [{track_id} | {artist, title, location}]}], `config.plays` = [{track_id, started_at,
+  // heard_ms, end, source}], exclusions in memory.
+  const places = {
+    playlists: (config.playlists || []).map((p) => ({ source: null, ...p, entries: p.entries.map((e) => ({ ...e })) })),
+    nextId: 100,
+    exclusions: [],
+  };
+  const playlistById = (id) => {
+    const p = places.playlists.find((x) => x.id === id);
+    if (!p) throw { kind: 'not_found', message: `no playlist with id ${id}` };
+    return p;
+  };
+  const checkName = (name) => {
+    const n = String(name ?? '').trim();
+    if (!n || n.length > 200) throw { kind: 'bad_argument', message: 'a playlist needs a name (1 to 200 characters)' };
+    return n;
+  };
+  const entriesOf = (ids) => ids.map((id) => {
+    if (!trackById(id)) throw { kind: 'unknown_track', message: `no track with id ${id}` };
+    return { track_id: id };
+  });
+  const showPlaylist = (p) => {
+    const entries = p.entries.map((e, position) => {
+      const track = e.track_id ? trackById(e.track_id) || null : null;
+      return { position, track, artist: track ? track.artist : e.artist, title: track ? track.title : e.title, location: e.location ?? null };
+    });
+    return {
+      id: p.id, name: p.name, source: p.source, updated_at: 0,
+      entries: entries.length, unmatched: entries.filter((e) => !e.track).length,
+      duration_s: entries.reduce((sum, e) => sum + (e.track?.duration_s || 0), 0),
+      covers: [...new Set(entries.map((e) => e.track?.cover).filter(Boolean))].slice(0, 4),
+      entriesList: entries,
+    };
+  };
+  const summary = (p) => { const { entriesList, ...rest } = showPlaylist(p); void entriesList; return rest; };
+  const owner = (t) => (t.album_artist && t.album_artist.trim()) || t.artist;
+  const playCount = (id) => (config.plays || []).filter((p) => p.track_id === id).length;
+  const albumsOf = (tracks) => {
+    const albums = new Map();
+    for (const t of tracks) {
+      const key = `${t.album}\u0000${t.album_artist || ''}`;
+      const a = albums.get(key) || { album: t.album, album_artist: t.album_artist || null, artist: owner(t), tracks: 0, year: t.year, cover: t.cover };
+      a.tracks += 1;
+      albums.set(key, a);
+    }
+    return [...albums.values()];
+  };
+  Object.assign(handlers, {
+    list_playlists: () => [...places.playlists].sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id).map(summary),
+    show_playlist: ({ id }) => { const { entriesList, ...rest } = showPlaylist(playlistById(id)); return { ...rest, entries: entriesList }; },
+    create_playlist: ({ name, trackIds }) => {
+      const p = { id: places.nextId++, name: checkName(name), source: null, entries: entriesOf(trackIds) };
+      places.playlists.push(p);
+      return p.id;
+    },
+    rename_playlist: ({ id, name }) => { playlistById(id).name = checkName(name); return null; },
+    delete_playlist: ({ id }) => { playlistById(id); places.playlists = places.playlists.filter((p) => p.id !== id); return null; },
+    duplicate_playlist: ({ id }) => {
+      const p = playlistById(id);
+      const copy = { id: places.nextId++, name: `${p.name} (copy)`, source: null, entries: p.entries.map((e) => ({ ...e })) };
+      places.playlists.push(copy);
+      return copy.id;
+    },
+    add_to_playlist: ({ id, trackIds, at }) => {
+      const p = playlistById(id);
+      p.entries.splice(at ?? p.entries.length, 0, ...entriesOf(trackIds));
+      return p.entries.length;
+    },
+    remove_from_playlist: ({ id, positions }) => {
+      const p = playlistById(id);
+      p.entries = p.entries.filter((_, i) => !positions.includes(i));
+      return p.entries.length;
+    },
+    move_in_playlist: ({ id, from, to }) => {
+      const p = playlistById(id);
+      const [e] = p.entries.splice(from, 1);
+      p.entries.splice(to, 0, e);
+      return null;
+    },
+    export_playlist: ({ id }) => {
+      const p = playlistById(id);
+      if (!config.exportPath) return null;
+      return { path: config.exportPath, written: p.entries.filter((e) => e.track_id).length, left_out: p.entries.filter((e) => !e.track_id && !e.location).length };
+    },
+    save_discover_playlist: ({ day }) => {
+      const list = handlers.discover_daily({ day, refresh: false });
+      return handlers.create_playlist({ name: `Discover Daily ${list.day}`, trackIds: list.tracks.map((t) => t.track.id) });
+    },
+    list_artists: ({ search, sort }) => {
+      const byName = new Map();
+      for (const t of lib.tracks.filter((x) => !x.missing)) {
+        const name = owner(t);
+        const a = byName.get(fold(name)) || { name, songs: 0, albumSet: new Set(), plays: 0, covers: [] };
+        a.songs += 1;
+        a.albumSet.add(fold(t.album));
+        a.plays += playCount(t.id);
+        if (t.cover && a.covers.length < 4 && !a.covers.includes(t.cover)) a.covers.push(t.cover);
+        byName.set(fold(name), a);
+      }
+      const words = fold(search).split(/\s+/).filter(Boolean);
+      const rows = [...byName.values()].filter((a) => words.every((w) => fold(a.name).includes(w)))
+        .map(({ albumSet, ...a }) => ({ ...a, albums: albumSet.size }));
+      const by = { name: (a, b) => a.name.localeCompare(b.name), songs: (a, b) => b.songs - a.songs || a.name.localeCompare(b.name),
+        albums: (a, b) => b.albums - a.albums || a.name.localeCompare(b.name), plays: (a, b) => b.plays - a.plays || a.name.localeCompare(b.name) };
+      return rows.sort(by[sort] || by.name);
+    },
+    artist_page: ({ name }) => {
+      const mine = lib.tracks.filter((t) => !t.missing && (fold(owner(t)) === fold(name) || fold(t.artist) === fold(name)));
+      if (!mine.length) throw { kind: 'not_found', message: `no artist "${name}" in the library` };
+      const owned = mine.filter((t) => fold(owner(t)) === fold(name));
+      const most = mine.map((t) => ({ track: t, plays: playCount(t.id) })).filter((m) => m.plays > 0).sort((a, b) => b.plays - a.plays).slice(0, 10);
+      return {
+        name: owner(owned[0] || mine[0]) === name ? name : (owned[0] ? owner(owned[0]) : mine[0].artist),
+        albums: albumsOf(owned), appears_on: albumsOf(mine.filter((t) => fold(owner(t)) !== fold(name))),
+        most_played: most, tracks: mine,
+        like_by_text: (config.artistsLike?.[name]?.text) || [], like_by_listeners: (config.artistsLike?.[name]?.listeners) || [],
+      };
+    },
+    recent_plays: ({ limit }) => (config.plays || []).slice().sort((a, b) => b.started_at - a.started_at).slice(0, limit)
+      .map((p, i) => ({ track: trackById(p.track_id), play_id: i + 1, started_at: p.started_at, heard_ms: p.heard_ms ?? 0, end: p.end ?? null, source: p.source || 'local', context: 'library' }))
+      .filter((p) => p.track),
+    liked_tracks: () => [...discover.feedback.entries()].filter(([, v]) => v === 'like').reverse()
+      .map(([id]) => ({ track: trackById(id), liked_at: 1764400000 })).filter((l) => l.track),
+    liked_among: ({ ids }) => ids.filter((id) => discover.feedback.get(id) === 'like'),
+    list_exclusions: () => [...places.exclusions].reverse(),
+    exclude: ({ kind, label }) => {
+      if (!['artist', 'genre', 'folder'].includes(kind)) throw { kind: 'bad_argument', message: `unknown kind ${kind}` };
+      const found = places.exclusions.find((e) => e.kind === kind && fold(e.label) === fold(label));
+      if (found) return found.id;
+      const e = { id: places.nextId++, kind, label: label.trim(), at: 0 };
+      places.exclusions.push(e);
+      return e.id;
+    },
+    include: ({ id }) => {
+      if (!places.exclusions.some((e) => e.id === id)) throw { kind: 'not_found', message: `no exclusion with id ${id}` };
+      places.exclusions = places.exclusions.filter((e) => e.id !== id);
+      return null;
+    },
+  });
+  window.__FAKE_PLACES__ = places;
 
   async function invoke(command, args = {}) {
     window.__FAKE_CALLS__.push({ command, args });

@@ -5,5 +5,6 @@ pub mod discover;
 pub mod import;
 pub mod jobs;
 pub mod library;
+pub mod places;
 pub mod player;
 pub mod search;

@@ -157,7 +157,7 @@ pub fn play(app: &Sonare, tracks: &[String], seconds: Option<f64>, json: bool) -
 }
 
 /// A track id, or the path of a file in the library.
-fn resolve_track(conn: &Connection, arg: &str) -> Result<i64> {
+pub(crate) fn resolve_track(conn: &Connection, arg: &str) -> Result<i64> {
     if let Ok(id) = arg.parse::<i64>() {
         if browse::track_by_id(conn, id)?.is_some() {
             return Ok(id);

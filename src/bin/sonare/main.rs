@@ -18,6 +18,7 @@ mod cf_cli;
 mod discover_cli;
 mod import_cli;
 mod library_cli;
+mod places_cli;
 mod search_cli;
 
 #[derive(Parser)]
@@ -170,6 +171,36 @@ enum Command {
         #[arg(long, default_value_t = 100)]
         limit: u32,
     },
+    /// Playlists: list, show, create, add, remove, move, rename, duplicate, delete, export.
+    Playlist {
+        #[command(subcommand)]
+        command: places_cli::PlaylistCommand,
+    },
+    /// The liked songs, most recently liked first.
+    Likes {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The library's artists (album artists: a compilation stands under its album artist).
+    Artists {
+        #[arg(long, default_value = "")]
+        search: String,
+        #[arg(long, value_enum, default_value = "name")]
+        sort: sonare::library::artists::ArtistSort,
+        #[arg(long)]
+        json: bool,
+    },
+    /// An artist's page: albums, most played songs, artists like them (by text, by co-listening).
+    Artist {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Keep artists, genres or folders out of Discover Daily, For you and mixes.
+    Exclude {
+        #[command(subcommand)]
+        command: places_cli::ExcludeCommand,
+    },
 }
 
 fn main() {
@@ -236,6 +267,13 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::History { json, limit } => library_cli::history(&app, json, limit, &mut out)?,
         Command::DataDir => library_cli::data_dir(&app, &mut out)?,
+        Command::Playlist { command } => places_cli::playlist(&app, command, &mut out)?,
+        Command::Likes { json } => places_cli::likes(&app, json, &mut out)?,
+        Command::Artists { search, sort, json } => {
+            places_cli::artists(&app, &search, sort, json, &mut out)?
+        }
+        Command::Artist { name, json } => places_cli::artist(&app, &name, json, &mut out)?,
+        Command::Exclude { command } => places_cli::exclude(&app, command, &mut out)?,
         Command::Analyze {
             json,
             limit,

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::params;
 
 use super::lines::Lines;
+use crate::playlists::StoredEntry;
 use super::store::{ItemKind, MAX_NAME_BYTES};
 use super::{ImportError, Importer, Result};
 
@@ -63,6 +64,8 @@ fn add_playlist_entries(imp: &mut Importer, entries: Vec<(String, Entry)>) -> Re
         [&playlist_name],
     )?;
     let mut position = 0;
+    // The playlist as the listener sees it: every entry, matched or not.
+    let mut listed: Vec<StoredEntry> = Vec::with_capacity(entries.len());
     for (at, entry) in entries {
         imp.report.read += 1;
         let location_too_long = entry
@@ -93,6 +96,9 @@ fn add_playlist_entries(imp: &mut Importer, entries: Vec<(String, Entry)>) -> Re
                 .ok(),
             None => entry.artist.clone().zip(entry.title.clone()),
         };
+        if let Some(shown) = listed_entry(&playlist, &entry, track, names.as_ref()) {
+            listed.push(shown);
+        }
         let Some((artist, title)) = names else {
             let what = entry.location.as_deref().unwrap_or("entry");
             imp.skip(
@@ -114,6 +120,9 @@ fn add_playlist_entries(imp: &mut Importer, entries: Vec<(String, Entry)>) -> Re
                 continue;
             }
         };
+        if let Some(shown) = listed.last_mut() {
+            shown.item_id = Some(item);
+        }
         imp.conn.execute(
             "INSERT INTO playlist_entries (playlist, position, item_id) VALUES (?1, ?2, ?3)",
             params![playlist_name, position, item],
@@ -121,7 +130,46 @@ fn add_playlist_entries(imp: &mut Importer, entries: Vec<(String, Entry)>) -> Re
         position += 1;
         imp.report.imported += 1;
     }
+    let name = playlist
+        .file_stem()
+        .map(|n| n.to_string_lossy().replace('_', " "))
+        .unwrap_or_default();
+    crate::playlists::save_imported(imp.conn, &playlist_name, &name, &listed).map_err(|e| {
+        match e {
+            crate::playlists::PlaylistError::Sql(e) => ImportError::from(e),
+            other => imp.broken("playlist", other.to_string()),
+        }
+    })?;
     Ok(())
+}
+
+/// How an entry is kept in the listener's playlist: its library track, or what it names (greyed
+/// until the song arrives). An entry with neither names nor a location is not kept.
+fn listed_entry(
+    playlist: &Path,
+    entry: &Entry,
+    track: Option<i64>,
+    names: Option<&(String, String)>,
+) -> Option<StoredEntry> {
+    let location = entry
+        .location
+        .as_deref()
+        .map(|loc| crate::library::path_text::to_text(&resolve_location(playlist, loc)));
+    let (artist, title) = match (names, &location) {
+        (Some((artist, title)), _) => (artist.clone(), title.clone()),
+        (None, Some(location)) => {
+            let stem = Path::new(location).file_stem()?;
+            (String::new(), stem.to_string_lossy().into_owned())
+        }
+        (None, None) => return None,
+    };
+    Some(StoredEntry {
+        track_id: track,
+        item_id: None,
+        location,
+        artist,
+        title,
+    })
 }
 
 /// M3U / M3U8: one location per line; `#EXTINF:seconds,Artist - Title` names the next entry.
@@ -260,7 +308,14 @@ pub fn xspf(imp: &mut Importer) -> Result<()> {
                 } else if let (Some(entry), Some((f, value))) = (current.as_mut(), field.take()) {
                     let value = value.trim().to_owned();
                     match f.as_str() {
-                        "location" if entry.location.is_none() => entry.location = Some(value),
+                        // A location is a URI: a relative one is percent-encoded too.
+                        "location" if entry.location.is_none() => {
+                            entry.location = Some(if value.contains("://") {
+                                value
+                            } else {
+                                percent_decode(&value)
+                            })
+                        }
                         "creator" => entry.artist = Some(value),
                         "title" => entry.title = Some(value),
                         "identifier" => entry.mbid = value.rsplit('/').next().map(str::to_owned),

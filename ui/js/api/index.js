@@ -50,6 +50,36 @@ export const api = {
   discoverDays: () => call('discover_days'),
   /** verdict: 'like' | 'hide' | 'unhide'. */
   discoverFeedback: (trackId, verdict) => call('discover_feedback', { trackId, verdict }),
+  /** → [{id, name, entries, unmatched, duration_s, covers, source, updated_at}] by name. */
+  playlists: () => call('list_playlists'),
+  /** → the summary with entries: [{position, track (null: not in the library), artist, title, location}]. */
+  playlist: (id) => call('show_playlist', { id }),
+  createPlaylist: (name, trackIds) => call('create_playlist', { name, trackIds }),
+  renamePlaylist: (id, name) => call('rename_playlist', { id, name }),
+  deletePlaylist: (id) => call('delete_playlist', { id }),
+  duplicatePlaylist: (id) => call('duplicate_playlist', { id }),
+  /** at: position (null: the end) → the new length. */
+  addToPlaylist: (id, trackIds, at = null) => call('add_to_playlist', { id, trackIds, at }),
+  removeFromPlaylist: (id, positions) => call('remove_from_playlist', { id, positions }),
+  moveInPlaylist: (id, from, to) => call('move_in_playlist', { id, from, to }),
+  /** Opens a save dialog and writes M3U8 or XSPF → {path, written, left_out}, or null if cancelled. */
+  exportPlaylist: (id, name) => call('export_playlist', { id, name }),
+  /** Saves a day's Discover Daily (null: today) as a playlist → its id. */
+  saveDiscoverPlaylist: (day = null) => call('save_discover_playlist', { day }),
+  /** sort: name | songs | albums | plays → [{name, songs, albums, plays, covers}]. */
+  artists: (search = '', sort = 'name') => call('list_artists', { search, sort }),
+  /** → {name, albums, appears_on, most_played: [{track, plays}], tracks, like_by_text, like_by_listeners}. */
+  artist: (name) => call('artist_page', { name }),
+  /** → [{track, play_id, started_at, heard_ms, end, source, context}], newest first. */
+  recentPlays: (limit = 500) => call('recent_plays', { limit }),
+  /** → [{track, liked_at}], most recently liked first. */
+  likedTracks: () => call('liked_tracks'),
+  /** → the ids among `ids` that are liked. */
+  likedAmong: (ids) => call('liked_among', { ids }),
+  /** → [{id, kind: artist | genre | folder, label, at}]. */
+  exclusions: () => call('list_exclusions'),
+  exclude: (kind, label) => call('exclude', { kind, label }),
+  include: (id) => call('include', { id }),
   /** Calls `onEvent` with every player event ({event: 'state' | 'track_changed' | …}). */
   onPlayerEvent: (onEvent) => window.__TAURI__.event.listen('player', (e) => onEvent(e.payload)),
   /** Calls `onEvent` with every job event, in order: fetching | scanning | importing (progress),

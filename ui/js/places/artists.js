@@ -1,0 +1,134 @@
+// Artists: a sortable, searchable grid (name, songs, albums, a cover mosaic) and an artist's page
+// (play, shuffle, albums, most played, all songs, artists like this by text and by co-listening).
+
+import { api, coverUrl, errorText } from '../api/index.js';
+import { $, el } from '../dom.js';
+import { renderTrackList } from '../track-list.js';
+import { mosaic } from './playlists.js';
+
+let notify = () => {};
+let openName = null;
+let page = null;
+const liked = new Set();
+const state = { search: '', sort: 'name' };
+
+function shuffled(ids) {
+  const out = [...ids];
+  for (let i = out.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+async function renderGrid() {
+  const artists = await api.artists(state.search, state.sort);
+  $('count').textContent = `${artists.length.toLocaleString()} ${artists.length === 1 ? 'artist' : 'artists'}`;
+  const cards = artists.map((a) => el('li', {}, [
+    el('button', { class: 'artist-card', dataset: { name: a.name }, onclick: () => openArtist(a.name) }, [
+      mosaic(a.covers, [a.name.slice(0, 1)]),
+      el('span', { class: 'pl-name', text: a.name }),
+      el('small', { text: `${a.songs} ${a.songs === 1 ? 'song' : 'songs'} · ${a.albums} ${a.albums === 1 ? 'album' : 'albums'}${a.plays ? ` · ${a.plays} plays` : ''}` }),
+    ]),
+  ]));
+  if (!cards.length) cards.push(el('li', { class: 'none', text: state.search ? 'No artist matches.' : 'No artists yet.' }));
+  $('artist-cards').replaceChildren(...cards);
+}
+
+function albumCard(album) {
+  const play = () => api.playAlbum(album.album, album.album_artist).catch((e) => notify(errorText(e), 'error'));
+  return el('li', {}, [el('button', { class: 'album-mini', title: 'Play this album', onclick: play }, [
+    album.cover ? el('img', { src: coverUrl(album.cover), alt: '', width: 96, height: 96, loading: 'lazy' })
+      : el('div', { class: 'cover-placeholder', 'aria-hidden': 'true', text: (album.album || '?').slice(0, 1) }),
+    el('span', { text: album.album || 'Unknown album' }),
+    el('small', { text: `${album.year ?? ''}${album.artist && album.artist !== page.name ? ` · ${album.artist}` : ''}` }),
+  ])]);
+}
+
+function likeList(id, items, label) {
+  const list = $(id);
+  const rows = items.map(([name, score]) => el('li', {}, [el('button', {
+    class: 'chip-button',
+    title: `${label}: ${score.toFixed(2)}`,
+    onclick: () => openArtist(name),
+    text: name,
+  })]));
+  if (!rows.length) rows.push(el('li', { class: 'none', text: id === 'ar-like-listeners' ? 'Import shared co-listening data (For you) to see these.' : 'Nothing close enough yet.' }));
+  list.replaceChildren(...rows);
+}
+
+function renderPage() {
+  const p = page;
+  const ids = p.tracks.map((t) => t.id);
+  $('ar-mosaic').replaceChildren(mosaic([...new Set(p.tracks.map((t) => t.cover).filter(Boolean))], [p.name.slice(0, 1)]));
+  $('ar-name').textContent = p.name;
+  $('ar-facts').textContent = `${p.tracks.length} ${p.tracks.length === 1 ? 'song' : 'songs'} · ${p.albums.length} ${p.albums.length === 1 ? 'album' : 'albums'}`;
+  $('ar-play').onclick = () => api.playTracks(ids, 0, 'artist').catch((e) => notify(errorText(e), 'error'));
+  $('ar-shuffle').onclick = () => api.playTracks(shuffled(ids), 0, 'artist').catch((e) => notify(errorText(e), 'error'));
+  $('ar-albums').replaceChildren(...p.albums.map(albumCard));
+  $('ar-appears-head').hidden = !p.appears_on.length;
+  $('ar-appears').replaceChildren(...p.appears_on.map(albumCard));
+  const playFrom = (list) => (index) => {
+    const order = list.map((t) => t.id);
+    api.playTracks(order, index, 'artist').catch((e) => notify(errorText(e), 'error'));
+  };
+  const top = p.most_played.map((m) => m.track);
+  $('ar-top-head').hidden = !top.length;
+  renderTrackList($('ar-top'), p.most_played, {
+    track: (m) => m.track,
+    detail: (m) => `${m.plays} ${m.plays === 1 ? 'play' : 'plays'}`,
+    play: playFrom(top), liked, notify, empty: '',
+  });
+  if (!top.length) $('ar-top').replaceChildren();
+  renderTrackList($('ar-tracks'), p.tracks, { play: playFrom(p.tracks), liked, notify, empty: 'No songs.' });
+  likeList('ar-like-text', p.like_by_text, 'By tags and names');
+  likeList('ar-like-listeners', p.like_by_listeners, 'By co-listening');
+}
+
+export async function openArtist(name) {
+  const p = await api.artist(name);
+  openName = p.name;
+  page = p;
+  liked.clear();
+  for (const id of await api.likedAmong(p.tracks.map((t) => t.id))) liked.add(id);
+  $('artists-index').hidden = true;
+  $('artist-page').hidden = false;
+  renderPage();
+  $('count').textContent = '';
+  $('ar-name').focus();
+}
+
+async function closeArtist() {
+  openName = null;
+  page = null;
+  $('artist-page').hidden = true;
+  $('artists-index').hidden = false;
+  await renderGrid();
+}
+
+export async function refreshArtists() {
+  if (openName !== null) {
+    try {
+      await openArtist(openName);
+      return;
+    } catch {
+      openName = null;
+    }
+  }
+  await closeArtist();
+}
+
+/** The toolbar's search box, while the Artists view is shown. */
+export function searchArtists(text) {
+  state.search = text;
+  if (openName === null) renderGrid().catch((e) => notify(errorText(e), 'error'));
+}
+
+export function initArtists({ showMessage }) {
+  notify = showMessage;
+  $('ar-back').addEventListener('click', () => closeArtist().catch((e) => notify(errorText(e), 'error')));
+  $('artist-sort').addEventListener('change', (event) => {
+    state.sort = event.target.value;
+    renderGrid().catch((e) => notify(errorText(e), 'error'));
+  });
+}

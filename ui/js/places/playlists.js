@@ -1,0 +1,189 @@
+// Playlists: the list of playlists (make one, drop songs on one) and a playlist's page (play,
+// shuffle, queue, rename, duplicate, export, delete; entries reordered by drag or Alt+↑/↓, removed
+// from the menu; entries not in the library greyed).
+
+import { api, coverUrl, errorText } from '../api/index.js';
+import { $, el, formatDuration } from '../dom.js';
+import { DRAG_TYPE } from '../track-menu.js';
+import { renderTrackList } from '../track-list.js';
+
+let notify = () => {};
+let openId = null;
+let shown = null;
+const liked = new Set();
+
+export function mosaic(covers, letters) {
+  const cells = covers.slice(0, 4).map((file) => el('img', { src: coverUrl(file), alt: '', width: 60, height: 60 }));
+  while (cells.length < 4) cells.push(el('div', { class: 'cover-placeholder', 'aria-hidden': 'true', text: letters[cells.length] || '♪' }));
+  return el('div', { class: 'mosaic small', 'aria-hidden': 'true' }, cells);
+}
+
+function shuffled(ids) {
+  const out = [...ids];
+  for (let i = out.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+function playableIds() {
+  return shown.entries.filter((e) => e.track && !e.track.missing).map((e) => e.track.id);
+}
+
+function acceptTracks(target, playlist) {
+  target.addEventListener('dragover', (event) => {
+    if (event.dataTransfer.types.includes(DRAG_TYPE)) {
+      event.preventDefault();
+      target.classList.add('drop-target');
+    }
+  });
+  target.addEventListener('dragleave', () => target.classList.remove('drop-target'));
+  target.addEventListener('drop', (event) => {
+    target.classList.remove('drop-target');
+    const ids = JSON.parse(event.dataTransfer.getData(DRAG_TYPE) || '[]');
+    if (!ids.length) return;
+    event.preventDefault();
+    api.addToPlaylist(playlist.id, ids, null)
+      .then(() => { notify(`Added ${ids.length === 1 ? 'one song' : `${ids.length} songs`} to ${playlist.name}.`); return refreshPlaylists(); })
+      .catch((e) => notify(errorText(e), 'error'));
+  });
+}
+
+async function renderIndex() {
+  const playlists = await api.playlists();
+  const cards = playlists.map((p) => {
+    const card = el('li', { class: 'playlist-card' }, [
+      el('button', { class: 'playlist-open', dataset: { id: p.id }, onclick: () => openPlaylist(p.id) }, [
+        mosaic(p.covers, [p.name.slice(0, 1)]),
+        el('span', { class: 'pl-name', text: p.name }),
+        el('small', { text: `${p.entries} ${p.entries === 1 ? 'song' : 'songs'}${p.unmatched ? ` · ${p.unmatched} not in the library` : ''}` }),
+      ]),
+    ]);
+    acceptTracks(card, p);
+    return card;
+  });
+  if (!cards.length) cards.push(el('li', { class: 'none', text: 'No playlists yet. Make one above, save a Discover Daily, or import an M3U or XSPF file under For you.' }));
+  $('playlist-cards').replaceChildren(...cards);
+  $('count').textContent = `${playlists.length} ${playlists.length === 1 ? 'playlist' : 'playlists'}`;
+}
+
+function actionsFor(p) {
+  const ids = () => playableIds();
+  const guard = (fn) => () => fn().catch((e) => notify(errorText(e), 'error'));
+  return [
+    el('button', { class: 'primary', id: 'pl-play', text: 'Play', disabled: !ids().length, onclick: guard(() => api.playTracks(ids(), 0, 'playlist')) }),
+    el('button', { id: 'pl-shuffle', text: 'Shuffle', disabled: !ids().length, onclick: guard(() => api.playTracks(shuffled(ids()), 0, 'playlist')) }),
+    el('button', { id: 'pl-queue', text: 'Add to queue', disabled: !ids().length, onclick: guard(() => api.control({ action: 'enqueue', tracks: ids() })) }),
+    el('button', { id: 'pl-rename', text: 'Rename', onclick: () => startRename(p) }),
+    el('button', { id: 'pl-duplicate', text: 'Duplicate', onclick: guard(async () => { const id = await api.duplicatePlaylist(p.id); await openPlaylist(id); }) }),
+    el('button', { id: 'pl-export', text: 'Export…', onclick: guard(async () => {
+      const report = await api.exportPlaylist(p.id, p.name);
+      if (report) notify(`Exported ${report.written} songs to ${report.path}${report.left_out ? ` (${report.left_out} with no file left out)` : ''}.`);
+    }) }),
+    el('button', { id: 'pl-delete', class: 'danger', text: 'Delete', onclick: () => confirmDelete(p) }),
+  ];
+}
+
+function startRename(p) {
+  const input = el('input', { id: 'pl-name-input', type: 'text', value: p.name, 'aria-label': 'Playlist name', maxlength: 200 });
+  const form = el('form', { class: 'inline-form', onsubmit: (event) => {
+    event.preventDefault();
+    api.renamePlaylist(p.id, input.value).then(() => openPlaylist(p.id)).catch((e) => notify(errorText(e), 'error'));
+  } }, [input, el('button', { class: 'primary', text: 'Save' }), el('button', { type: 'button', text: 'Cancel', onclick: () => openPlaylist(p.id) })]);
+  $('pl-title').replaceChildren(form);
+  input.focus();
+  input.select();
+}
+
+function confirmDelete(p) {
+  const box = $('pl-actions');
+  const keep = el('button', { text: 'Keep it', onclick: () => renderPage() });
+  box.replaceChildren(
+    el('span', { role: 'alert', text: `Delete ${p.name}? The songs stay in your library.` }),
+    el('button', { id: 'pl-confirm-delete', class: 'danger', text: 'Delete', onclick: () => {
+      api.deletePlaylist(p.id).then(() => { notify(`Deleted ${p.name}.`); return closePlaylist(); }).catch((e) => notify(errorText(e), 'error'));
+    } }),
+    keep,
+  );
+  keep.focus();
+}
+
+function renderPage() {
+  const p = shown;
+  $('pl-mosaic').replaceChildren(mosaic(p.covers, p.entries.map((e) => (e.track?.artist || e.artist || '♪').slice(0, 1))));
+  $('pl-title').replaceChildren(el('h2', { id: 'pl-name', text: p.name }));
+  const playable = playableIds().length;
+  $('pl-facts').textContent = `${p.entries.length} ${p.entries.length === 1 ? 'song' : 'songs'} · ${formatDuration(p.duration_s)}`
+    + `${p.unmatched ? ` · ${p.unmatched} not in the library` : ''}${p.source ? ` · imported from ${p.source}` : ''}`;
+  $('pl-actions').replaceChildren(...actionsFor(p));
+  if (!playable) $('pl-play').title = 'Nothing in this playlist is in the library yet';
+  renderTrackList($('pl-entries'), p.entries, {
+    track: (e) => e.track,
+    label: (e) => ({ title: e.title, artist: e.artist }),
+    play: (index) => {
+      const ids = playableIds();
+      api.playTracks(ids, Math.max(0, ids.indexOf(p.entries[index].track.id)), 'playlist').catch((e) => notify(errorText(e), 'error'));
+    },
+    liked,
+    notify,
+    extraMenu: (e, index) => [{ label: 'Remove from this playlist', action: () => api.removeFromPlaylist(p.id, [index]).then(() => openPlaylist(p.id)) }],
+    reorder: (from, to) => api.moveInPlaylist(p.id, from, to).then(() => openPlaylist(p.id)),
+    empty: 'This playlist is empty: add songs from any list with right-click, ⋯, or by dragging them onto the playlist.',
+  });
+}
+
+export async function openPlaylist(id) {
+  openId = id;
+  const p = await api.playlist(id);
+  const ids = p.entries.filter((e) => e.track).map((e) => e.track.id);
+  liked.clear();
+  for (const likedId of await api.likedAmong(ids)) liked.add(likedId);
+  shown = p;
+  $('playlists-index').hidden = true;
+  $('playlist-page').hidden = false;
+  renderPage();
+  $('count').textContent = '';
+}
+
+async function closePlaylist() {
+  openId = null;
+  shown = null;
+  $('playlist-page').hidden = true;
+  $('playlists-index').hidden = false;
+  await renderIndex();
+}
+
+/** Shows the open playlist again, or the list of playlists. */
+export async function refreshPlaylists() {
+  if (openId !== null) {
+    try {
+      await openPlaylist(openId);
+      return;
+    } catch {
+      openId = null;
+    }
+  }
+  await closePlaylist();
+}
+
+export function initPlaylists({ showMessage }) {
+  notify = showMessage;
+  $('pl-back').addEventListener('click', () => closePlaylist().catch((e) => notify(errorText(e), 'error')));
+  $('new-playlist-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const input = $('new-playlist-name');
+    const name = input.value.trim();
+    if (!name) { input.focus(); return; }
+    api.createPlaylist(name, [])
+      .then((id) => { input.value = ''; return openPlaylist(id); })
+      .catch((e) => notify(errorText(e), 'error'));
+  });
+}
+
+/** Saves a list of track ids as a new playlist named `name`, and says so. */
+export async function saveAsPlaylist(name, ids) {
+  const id = await api.createPlaylist(name, ids);
+  notify(`Saved as the playlist ${name}.`);
+  return id;
+}

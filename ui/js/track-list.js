@@ -1,0 +1,118 @@
+// A plain list of track rows for the listener's own places (playlists, artists, history, likes):
+// focusable rows (Enter plays, Shift+F10 opens the menu, Alt+↑/↓ reorders where allowed), a heart,
+// the ⋯ menu, dragging out to a playlist, and optional reordering by drag.
+
+import { api, errorText } from './api/index.js';
+import { el, formatDuration } from './dom.js';
+import { draggableTracks, DRAG_TYPE, menuButton, withMenu } from './track-menu.js';
+
+const ENTRY_TYPE = 'application/x-sonare-entry';
+
+/** A heart that likes or unlikes `track` (its state in `liked`, a Set of ids). */
+export function likeButton(track, liked, notify, onChange = () => {}) {
+  const render = (button) => {
+    const on = liked.has(track.id);
+    button.setAttribute('aria-pressed', String(on));
+    button.setAttribute('aria-label', on ? `Unlike ${track.title}` : `Like ${track.title}`);
+    button.title = on ? 'Liked' : 'Like';
+    button.textContent = on ? '♥' : '♡';
+  };
+  const button = el('button', {
+    class: 'like',
+    onclick: async (event) => {
+      event.stopPropagation();
+      const on = liked.has(track.id);
+      try {
+        await api.discoverFeedback(track.id, on ? 'unlike' : 'like');
+        if (on) liked.delete(track.id); else liked.add(track.id);
+        render(button);
+        onChange();
+      } catch (err) {
+        notify(errorText(err), 'error');
+      }
+    },
+  });
+  render(button);
+  return button;
+}
+
+/**
+ * Renders `items` into the list element `list`.
+ * options: {
+ *   track(item) → the item's track row or null (an unmatched playlist entry),
+ *   label(item) → {title, artist} for items with no track,
+ *   detail(item) → text of the right-hand detail column (default: the duration),
+ *   play(index), liked (Set), notify, onLikes,
+ *   extraMenu(item, index) → [{label, action}],
+ *   reorder(from, to) → Promise (turns on drag and Alt+↑/↓ reordering),
+ *   empty: text when there are no items }
+ */
+export function renderTrackList(list, items, options) {
+  const trackOf = options.track || ((item) => item);
+  const rows = items.map((item, index) => {
+    const track = trackOf(item);
+    const names = track || options.label(item);
+    const detail = options.detail ? options.detail(item) : formatDuration(track?.duration_s);
+    const row = el('li', {
+      class: `track-item${track ? '' : ' unmatched'}${track?.missing ? ' missing' : ''}`,
+      tabindex: '0',
+      dataset: { index, id: track?.id ?? '' },
+      'aria-label': `${names.title} by ${names.artist || 'unknown artist'}${track ? '' : ' (not in the library)'}`,
+      title: track ? 'Double-click or Enter to play from here' : 'Not in the library yet: it plays once the song is added',
+      ondblclick: () => { if (track) options.play(index); },
+    }, [
+      el('span', { class: 'ti-pos', 'aria-hidden': 'true', text: String(index + 1) }),
+      el('div', { class: 'q-text' }, [
+        el('div', { class: 'q-title', text: names.title }),
+        el('div', { class: 'q-artist', text: [names.artist, track?.album].filter(Boolean).join(' · ') }),
+      ]),
+      el('span', { class: 'ti-detail', text: detail }),
+      track ? likeButton(track, options.liked, options.notify, options.onLikes) : el('span'),
+      track ? menuButton(() => [track], { extra: () => options.extraMenu?.(item, index) || [] }) : (options.extraMenu
+        ? el('button', { class: 'row-remove', 'aria-label': `Remove ${names.title}`, title: 'Remove', text: '✕', onclick: () => options.extraMenu(item, index)[0]?.action() })
+        : el('span')),
+    ]);
+    row.addEventListener('keydown', (event) => {
+      if (event.target !== row) return;
+      if (event.key === 'Enter' && track) options.play(index);
+      else if (event.key === 'ArrowDown' && !event.altKey) row.nextElementSibling?.focus();
+      else if (event.key === 'ArrowUp' && !event.altKey) row.previousElementSibling?.focus();
+      else if (options.reorder && event.altKey && (event.key === 'ArrowUp' || event.key === 'ArrowDown')) {
+        const to = index + (event.key === 'ArrowUp' ? -1 : 1);
+        if (to >= 0 && to < items.length) {
+          options.reorder(index, to).then(() => list.querySelector(`[data-index="${to}"]`)?.focus());
+        }
+      } else return;
+      event.preventDefault();
+    });
+    if (track) {
+      withMenu(row, () => [track], { extra: () => options.extraMenu?.(item, index) || [] });
+      if (!options.reorder) draggableTracks(row, () => [track.id]);
+    }
+    if (options.reorder) {
+      row.draggable = true;
+      row.addEventListener('dragstart', (event) => {
+        event.dataTransfer.setData(ENTRY_TYPE, String(index));
+        if (track) event.dataTransfer.setData(DRAG_TYPE, JSON.stringify([track.id]));
+        event.dataTransfer.effectAllowed = 'move';
+      });
+      row.addEventListener('dragover', (event) => {
+        if (event.dataTransfer.types.includes(ENTRY_TYPE)) {
+          event.preventDefault();
+          row.classList.add('drop-target');
+        }
+      });
+      row.addEventListener('dragleave', () => row.classList.remove('drop-target'));
+      row.addEventListener('drop', (event) => {
+        row.classList.remove('drop-target');
+        const from = Number(event.dataTransfer.getData(ENTRY_TYPE));
+        if (!Number.isInteger(from) || from === index) return;
+        event.preventDefault();
+        options.reorder(from, index).catch((e) => options.notify(errorText(e), 'error'));
+      });
+    }
+    return row;
+  });
+  if (!rows.length) rows.push(el('li', { class: 'none', text: options.empty }));
+  list.replaceChildren(...rows);
+}
