@@ -83,9 +83,11 @@ pub fn verdicts(conn: &Connection) -> rusqlite::Result<Vec<(i64, Verdict, i64)>>
 
 /// The liked tracks with when they were liked, newest first.
 pub fn liked(conn: &Connection) -> rusqlite::Result<Vec<(i64, i64)>> {
-    conn.prepare("SELECT track_id, at FROM feedback WHERE kind = 'like' ORDER BY at DESC, track_id")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect()
+    conn.prepare(
+        "SELECT track_id, at FROM feedback WHERE kind = 'like' ORDER BY at DESC, track_id",
+    )?
+    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+    .collect()
 }
 
 /// The verdict on each of `ids` that has one.
@@ -96,11 +98,15 @@ pub fn verdicts_of(
     let mut stmt = conn.prepare_cached("SELECT kind FROM feedback WHERE track_id = ?1")?;
     let mut out = std::collections::HashMap::new();
     for &id in ids {
-        if let Some(kind) = stmt
-            .query_row([id], |r| r.get::<_, String>(0))
-            .optional()?
-        {
-            out.insert(id, if kind == "like" { Verdict::Like } else { Verdict::Hide });
+        if let Some(kind) = stmt.query_row([id], |r| r.get::<_, String>(0)).optional()? {
+            out.insert(
+                id,
+                if kind == "like" {
+                    Verdict::Like
+                } else {
+                    Verdict::Hide
+                },
+            );
         }
     }
     Ok(out)

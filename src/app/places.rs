@@ -202,7 +202,9 @@ impl Sonare {
     /// Takes an exclusion back.
     pub fn include(&self, exclusion_id: i64) -> Result<()> {
         if !exclusions::remove(&self.db(), exclusion_id)? {
-            return Err(Error::NotFound(format!("no exclusion with id {exclusion_id}")));
+            return Err(Error::NotFound(format!(
+                "no exclusion with id {exclusion_id}"
+            )));
         }
         Ok(())
     }

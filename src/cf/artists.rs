@@ -17,7 +17,11 @@ fn artist_of_item(key: &str) -> Option<&str> {
 
 /// Up to `k` library artists (display names) most co-listened with `artist` in the shared data,
 /// with a 0–1 score; empty without shared data or when no shared listener plays the artist.
-pub fn co_listened(conn: &Connection, artist: &str, k: usize) -> rusqlite::Result<Vec<(String, f32)>> {
+pub fn co_listened(
+    conn: &Connection,
+    artist: &str,
+    k: usize,
+) -> rusqlite::Result<Vec<(String, f32)>> {
     let me = artist_key(artist);
     if me.is_empty() {
         return Ok(Vec::new());

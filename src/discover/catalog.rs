@@ -61,12 +61,20 @@ fn album_owner(meta: &TrackFacts, artist_group: u32) -> String {
     if meta.album.trim().is_empty() {
         return format!("artist {artist_group}");
     }
-    if let Some(aa) = meta.album_artist.as_deref().filter(|a| !a.trim().is_empty()) {
+    if let Some(aa) = meta
+        .album_artist
+        .as_deref()
+        .filter(|a| !a.trim().is_empty())
+    {
         return format!("album artist {}", artist_key(aa));
     }
     let mut folder = std::path::Path::new(&meta.path).parent();
     if let Some(f) = folder {
-        let name = f.file_name().unwrap_or_default().to_string_lossy().to_lowercase();
+        let name = f
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_lowercase();
         let disc = ["cd", "disc", "disk"].iter().any(|p| {
             name.strip_prefix(p)
                 .is_some_and(|rest| rest.trim().chars().all(|c| c.is_ascii_digit()))

@@ -179,7 +179,14 @@ pub fn generate(inputs: &Inputs, ranking: &Ranking, options: &Options) -> Genera
     let scorer = Scorer::new(catalog, &taste, inputs.shared, inputs.seed);
     let mut scored: Vec<(usize, Features)> = pool
         .par_iter()
-        .map(|&(i, played)| (i, scorer.features(i, played)))
+        .map(|&(i, played)| {
+            let mut x = scorer.features(i, played);
+            // A score no model could make (NaN, ∞) counts as no evidence, never as a dropped track.
+            x.iter_mut()
+                .filter(|v| !v.is_finite())
+                .for_each(|v| *v = 0.0);
+            (i, x)
+        })
         .collect();
     // Dense scores become percentiles among today's candidates: the blend's weights then mean the
     // same on every day and library (a raw cosine's scale shifts with the library; in the offline

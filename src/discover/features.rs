@@ -100,8 +100,11 @@ impl<'a> Scorer<'a> {
             .get(&track.artist_group)
             .copied()
             .unwrap_or(0.0);
-        if self.max_artist > 0.0 {
-            x[2] = (1.0 + artist).ln() / (1.0 + self.max_artist).ln();
+        // ln_1p: plays decayed over decades leave weights so small that ln(1 + w) rounds to 0
+        // (0 / 0 made the score NaN, and a NaN score dropped the track from the stored list).
+        let scale = self.max_artist.ln_1p();
+        if scale > 0.0 {
+            x[2] = artist.ln_1p() / scale;
         }
         x[3] = self.audio(i);
         x[4] = self.text(i);

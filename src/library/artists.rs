@@ -152,7 +152,12 @@ pub fn artist_library(conn: &Connection, name: &str) -> rusqlite::Result<Option<
     }
     let canonical = played
         .iter()
-        .map(|p| p.track.album_artist.clone().filter(|a| !a.trim().is_empty()))
+        .map(|p| {
+            p.track
+                .album_artist
+                .clone()
+                .filter(|a| !a.trim().is_empty())
+        })
         .find_map(|a| a.filter(|a| a.eq_ignore_ascii_case(name)))
         .unwrap_or_else(|| {
             played

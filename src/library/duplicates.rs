@@ -174,7 +174,9 @@ pub fn offered(files: &[SongFile]) -> Vec<usize> {
 
 /// Ids of present tracks that are not offered for their song (a worse copy, or a stem beside its
 /// full mix).
-pub fn not_offered(conn: &rusqlite::Connection) -> rusqlite::Result<std::collections::HashSet<i64>> {
+pub fn not_offered(
+    conn: &rusqlite::Connection,
+) -> rusqlite::Result<std::collections::HashSet<i64>> {
     let mut stmt = conn.prepare(
         "SELECT id, path, artist, title, duration_ms, codec, bitrate_kbps, sample_rate
          FROM tracks WHERE missing = 0 ORDER BY id",
@@ -221,10 +223,38 @@ mod tests {
     #[test]
     fn a_stem_beside_its_full_mix_stands_for_nothing() {
         let files = [
-            file("/m/chaos_god/song.ogg", "Muldjord", "Chaos God", 200, "vorbis", 160),
-            file("/m/chaos_god/guitar.ogg", "Muldjord", "Chaos God", 200, "vorbis", 160),
-            file("/m/feelings/guitar.ogg", "Sectoid", "guitar", 100, "vorbis", 160),
-            file("/m/feelings/song.ogg", "Sectoid", "song", 100, "vorbis", 160),
+            file(
+                "/m/chaos_god/song.ogg",
+                "Muldjord",
+                "Chaos God",
+                200,
+                "vorbis",
+                160,
+            ),
+            file(
+                "/m/chaos_god/guitar.ogg",
+                "Muldjord",
+                "Chaos God",
+                200,
+                "vorbis",
+                160,
+            ),
+            file(
+                "/m/feelings/guitar.ogg",
+                "Sectoid",
+                "guitar",
+                100,
+                "vorbis",
+                160,
+            ),
+            file(
+                "/m/feelings/song.ogg",
+                "Sectoid",
+                "song",
+                100,
+                "vorbis",
+                160,
+            ),
         ];
         assert_eq!(offered(&files), vec![0, 0, 3, 3]);
     }
@@ -232,7 +262,14 @@ mod tests {
     #[test]
     fn the_same_song_in_two_files_is_offered_once_in_the_better_file() {
         let files = [
-            file("/a/1.mp3", "The Band", "Song - Remastered 2009", 181, "mp3", 320),
+            file(
+                "/a/1.mp3",
+                "The Band",
+                "Song - Remastered 2009",
+                181,
+                "mp3",
+                320,
+            ),
             file("/b/1.flac", "Band", "Song", 180, "flac", 900),
             file("/c/1.mp3", "Band", "Song", 240, "mp3", 320),
             file("/d/1.ogg", "Band", "Song (Live)", 181, "vorbis", 320),
@@ -248,9 +285,23 @@ mod tests {
         assert!(!is_stem_name("/m/x/Bass Odyssey (Extended Club Mix).flac"));
         // A song whose name ends like a part, beside another song, stays a song of its own.
         let files = [
-            file("/m/al/01 Moonlight Bass.flac", "A", "Moonlight Bass", 100, "flac", 900),
+            file(
+                "/m/al/01 Moonlight Bass.flac",
+                "A",
+                "Moonlight Bass",
+                100,
+                "flac",
+                900,
+            ),
             file("/m/al/02 Other.flac", "A", "Other", 200, "flac", 900),
-            file("/m/al/Other - Drums.flac", "A", "Other (drums)", 200, "flac", 900),
+            file(
+                "/m/al/Other - Drums.flac",
+                "A",
+                "Other (drums)",
+                200,
+                "flac",
+                900,
+            ),
         ];
         assert_eq!(offered(&files), vec![0, 1, 1]);
     }

@@ -74,7 +74,12 @@ fn located(playlist: &Playlist) -> Vec<(Option<&str>, &str, &str, Option<f64>)> 
                 t.title.as_str(),
                 t.duration_s,
             ),
-            None => (e.location.as_deref(), e.artist.as_str(), e.title.as_str(), None),
+            None => (
+                e.location.as_deref(),
+                e.artist.as_str(),
+                e.title.as_str(),
+                None,
+            ),
         })
         .collect()
 }
@@ -146,21 +151,33 @@ fn xspf(playlist: &Playlist, base: &Path) -> (String, usize, usize) {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<playlist version=\"1\" xmlns=\"http://xspf.org/ns/0/\">\n",
     );
-    let _ = writeln!(out, "  <title>{}</title>", xml_escape(&playlist.summary.name));
+    let _ = writeln!(
+        out,
+        "  <title>{}</title>",
+        xml_escape(&playlist.summary.name)
+    );
     out.push_str("  <trackList>\n");
     let (mut written, left_out) = (0, 0);
     for (location, artist, title, duration) in located(playlist) {
         out.push_str("    <track>\n");
         if let Some(location) = location {
             let path = relative_to(base, Path::new(location));
-            let _ = writeln!(out, "      <location>{}</location>", xml_escape(&uri_path(&path)));
+            let _ = writeln!(
+                out,
+                "      <location>{}</location>",
+                xml_escape(&uri_path(&path))
+            );
         }
         if !artist.is_empty() {
             let _ = writeln!(out, "      <creator>{}</creator>", xml_escape(artist));
         }
         let _ = writeln!(out, "      <title>{}</title>", xml_escape(title));
         if let Some(d) = duration {
-            let _ = writeln!(out, "      <duration>{}</duration>", (d * 1000.0).round() as i64);
+            let _ = writeln!(
+                out,
+                "      <duration>{}</duration>",
+                (d * 1000.0).round() as i64
+            );
         }
         out.push_str("    </track>\n");
         written += 1;
@@ -170,7 +187,11 @@ fn xspf(playlist: &Playlist, base: &Path) -> (String, usize, usize) {
 }
 
 /// Writes `playlist` to `path` (replacing it atomically: a failed export leaves no half file).
-pub fn write(playlist: &Playlist, path: &Path, format: Format) -> Result<ExportReport, ExportError> {
+pub fn write(
+    playlist: &Playlist,
+    path: &Path,
+    format: Format,
+) -> Result<ExportReport, ExportError> {
     let err = |source| ExportError {
         path: path.to_owned(),
         source,

@@ -224,7 +224,9 @@ pub fn delete(conn: &Connection, id: i64) -> Result<()> {
 pub fn duplicate(conn: &Connection, id: i64, name: Option<&str>) -> Result<i64> {
     let tx = conn.unchecked_transaction()?;
     let original: String = tx
-        .query_row("SELECT name FROM playlists WHERE id = ?1", [id], |r| r.get(0))
+        .query_row("SELECT name FROM playlists WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
         .optional()?
         .ok_or(PlaylistError::NoSuchPlaylist(id))?;
     let name = match name {
@@ -306,9 +308,11 @@ pub fn save_imported(
 ) -> Result<i64> {
     let name = checked_name(name).unwrap_or_else(|_| "Imported playlist".to_owned());
     let existing: Option<i64> = conn
-        .query_row("SELECT id FROM playlists WHERE source = ?1", [source], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT id FROM playlists WHERE source = ?1",
+            [source],
+            |r| r.get(0),
+        )
         .optional()?;
     let id = match existing {
         Some(id) => {
@@ -365,7 +369,10 @@ fn summary_of(
         })
         .collect();
     let mut covers: Vec<String> = Vec::new();
-    for cover in entries.iter().filter_map(|e| e.track.as_ref()?.cover.clone()) {
+    for cover in entries
+        .iter()
+        .filter_map(|e| e.track.as_ref()?.cover.clone())
+    {
         if covers.len() < 4 && !covers.contains(&cover) {
             covers.push(cover);
         }

@@ -369,3 +369,104 @@ test('shared listening data imported on the app\'s folder is modelled once, and 
   assert.equal(model.tuning.winner.params, tuning.winner.params, JSON.stringify(model));
   assert.ok(model.model.startsWith(tuning.winner.params), JSON.stringify(model));
 });
+
+test('playlists, artists, history, likes and leaving out, in the real window', async () => {
+  const cli = path.join(repo, 'target/debug/sonare');
+  const data = path.join(work, 'data');
+  const sonare = (...args) => execFileSync(cli, ['--data-dir', data, ...args]).toString();
+  // More music: a rhythm-game song with its guitar stem, and a folder to leave out.
+  const demo = path.join(repo, 'target/test-cache/demo-music');
+  const chaos = path.join(work, 'music/chaos_god');
+  const spoken = path.join(work, 'music/spoken');
+  fs.mkdirSync(chaos, { recursive: true });
+  fs.mkdirSync(spoken, { recursive: true });
+  for (const name of ['song.ogg', 'guitar.ogg']) {
+    fs.copyFileSync(path.join(demo, 'fretsonfire-songs-muldjord/usr/share/games/fretsonfire/data/songs/muldjord/chaos_god', name), path.join(chaos, name));
+  }
+  for (const name of ['time_to_strike.mp3', 'machine_wars.mp3']) fs.copyFileSync(findFile(demo, name), path.join(spoken, name));
+  await browser.$('.nav[data-view="tracks"]').click();
+  await browser.$('#rescan').click();
+  await browser.waitUntil(async () => /Scan finished: 4 added/.test(await text('#message') ?? ''),
+    { timeout: 60000, timeoutMsg: `rescan: ${await text('#message')}` });
+
+  // An M3U playlist, imported on the app's folder (the window's import opens a native file picker
+  // WebDriver cannot drive): two library songs and one that is not in the library.
+  const lists = path.join(work, 'lists');
+  fs.mkdirSync(lists, { recursive: true });
+  const m3u = path.join(lists, 'e2e_mix.m3u');
+  fs.writeFileSync(m3u, '#EXTM3U\n../music/victory.ogg\n#EXTINF:100,Nobody - Not Here Yet\n/nowhere/not-here.ogg\n../music/defeat.ogg\n');
+  assert.match(sonare('import', 'history', m3u, '--format', 'm3u'), /3 read, 3 imported/);
+  await browser.$('.nav[data-view="playlists"]').click();
+  await browser.waitUntil(async () => /e2e mix/.test(await text('#playlist-cards') ?? ''), { timeout: 10000, timeoutMsg: `playlists: ${await text('#playlist-cards')}` });
+  await screenshot('playlists.png');
+  await browser.execute(() => [...document.querySelectorAll('#playlist-cards .playlist-open')].find((b) => b.textContent.includes('e2e mix')).click());
+  await browser.$('#pl-entries li.unmatched').waitForExist({ timeout: 10000 });
+  const entries = () => browser.execute(() => [...document.querySelectorAll('#pl-entries li .q-title')].map((n) => n.textContent));
+  assert.deepEqual(await entries(), ['Victory', 'Not Here Yet', 'Defeat']);
+  // Edit it in the window: rename, and move the first song down by keyboard (Alt+↓).
+  await browser.$('#pl-rename').click();
+  await browser.$('#pl-name-input').setValue('Battle songs');
+  await browser.execute(() => document.querySelector('#pl-title form').requestSubmit());
+  await browser.waitUntil(async () => (await text('#pl-name')) === 'Battle songs', { timeout: 5000, timeoutMsg: 'not renamed' });
+  await browser.execute(() => document.querySelector('#pl-entries li[data-index="0"]')
+    .dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', altKey: true, bubbles: true })));
+  await browser.waitUntil(async () => (await entries())[1] === 'Victory', { timeout: 5000, timeoutMsg: `not moved: ${await entries()}` });
+  await screenshot('playlist.png');
+  // Export it (the window's export opens a native save dialog: the same core export runs through
+  // the CLI on the app's folder) and read the file back.
+  const { id } = sonare('playlist', 'list', '--json').trim().split('\n').map((l) => JSON.parse(l))
+    .find((p) => p.name === 'Battle songs');
+  const exported = path.join(lists, 'battle.m3u8');
+  assert.match(sonare('playlist', 'export', String(id), exported), /3 entries written/);
+  const lines = fs.readFileSync(exported, 'utf8').trim().split('\n');
+  assert.equal(lines[0], '#EXTM3U');
+  assert.deepEqual(lines.filter((l) => !l.startsWith('#')), ['/nowhere/not-here.ogg', '../music/victory.ogg', '../music/defeat.ogg']);
+  assert.match(sonare('import', 'history', exported, '--format', 'm3u'), /3 read, 3 imported/);
+  assert.match(sonare('playlist', 'list'), /battle\t3 entries \(1 not in the library\)/);
+
+  // Discover Daily: saved as a playlist; one entry for the song and its stem; then a folder left
+  // out from a song's menu leaves the next list.
+  await browser.$('.nav[data-view="discover"]').click();
+  await browser.$('#discover-refresh').click();
+  await browser.waitUntil(async () => (await browser.execute(() => document.querySelectorAll('#discover-list li[data-id]').length)) > 0, { timeout: 30000 });
+  const today = () => JSON.parse(sonare('discover', '--json'));
+  const paths = (list) => list.tracks.map((t) => t.track.path);
+  let list = today();
+  assert.ok(paths(list).filter((p) => p.includes('/chaos_god/')).length <= 1, `song and stem: ${paths(list)}`);
+  assert.ok(!paths(list).some((p) => p.endsWith('/chaos_god/guitar.ogg')), `the stem is not offered: ${paths(list)}`);
+  await browser.$('#discover-save').click();
+  await browser.waitUntil(async () => /Saved Discover Daily/.test(await text('#message') ?? ''), { timeout: 10000 });
+  assert.match(sonare('playlist', 'list'), new RegExp(`Discover Daily ${list.day}\\t${list.tracks.length} entries`));
+  const leaving = paths(list).find((p) => p.includes('/spoken/') || p.includes('/chaos_god/')) || paths(list)[0];
+  const folder = path.dirname(leaving);
+  const leavingId = list.tracks.find((t) => t.track.path === leaving).track.id;
+  await browser.execute((rowId) => {
+    const row = document.querySelector(`#discover-list li[data-id="${rowId}"]`);
+    row.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true, clientX: 300, clientY: 200 }));
+  }, leavingId);
+  await browser.$('.context-menu [data-leave="folder"]').waitForExist({ timeout: 5000 });
+  await screenshot('track-menu.png');
+  await browser.execute(() => document.querySelector('.context-menu [data-leave="folder"]').click());
+  await browser.waitUntil(async () => /Left out of your lists/.test(await text('#message') ?? ''), { timeout: 5000 });
+  await browser.$('#discover-refresh').click();
+  await browser.waitUntil(async () => !paths(today()).some((p) => p.startsWith(`${folder}/`)), { timeout: 30000, timeoutMsg: `still from ${folder}: ${paths(today())}` });
+  await browser.$('.nav[data-view="exclusions"]').click();
+  await browser.waitUntil(async () => (await text('#exclusion-list .ex-label')) === folder, { timeout: 5000, timeoutMsg: `exclusions: ${await text('#exclusion-list')}` });
+  await screenshot('leave-out.png');
+
+  // Artists, an artist page, recently played and liked songs.
+  await browser.$('.nav[data-view="artists"]').click();
+  await browser.$('#artist-cards .artist-card').waitForExist({ timeout: 10000 });
+  await screenshot('artists.png');
+  await browser.execute(() => document.querySelector('#artist-cards .artist-card').click());
+  await browser.$('#artist-page:not([hidden]) #ar-tracks li').waitForExist({ timeout: 10000 });
+  await screenshot('artist.png');
+  await browser.$('.nav[data-view="history"]').click();
+  await browser.waitUntil(async () => /Victory/.test(await text('#history-days') ?? ''), { timeout: 10000, timeoutMsg: `history: ${await text('#history-days')}` });
+  assert.match(await text('.history-day h3'), /Today/);
+  await screenshot('recently-played.png');
+  await browser.$('.nav[data-view="liked"]').click();
+  await browser.waitUntil(async () => (await browser.execute(() => document.querySelectorAll('#liked-list li[data-id]').length)) >= 1, { timeout: 10000, timeoutMsg: `liked: ${await text('#liked-list')}` });
+  assert.match(sonare('likes'), /\t/);
+  await screenshot('liked.png');
+});

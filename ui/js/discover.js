@@ -3,6 +3,7 @@
 
 import { api, coverUrl, errorText } from './api/index.js';
 import { $, el } from './dom.js';
+import { draggableTracks, withMenu } from './track-menu.js';
 
 let notify = () => {};
 /** The list on screen: {day, mode, tracks: [...]} as the command returns it. */
@@ -80,6 +81,12 @@ function renderRow(item, index) {
       }),
     ]),
   ]);
+  if (!hidden) {
+    // The song's menu (right-click, Shift+F10): queue, playlists, leave out its artist or folder.
+    row.tabIndex = 0;
+    withMenu(row, () => [item.track]);
+    draggableTracks(row, () => [item.track.id]);
+  }
   return row;
 }
 

@@ -330,3 +330,21 @@ test('the new views have list and menu roles, visible focus, and fit at 200 % zo
   assert.ok(box[0] >= 0 && box[1] <= 600 && box[2] >= 0 && box[3] <= 390, `the menu fits the window: ${box}`);
   assert.deepEqual(problems, []);
 });
+
+test('a Discover Daily song has the same menu: leave its folder out, add it to a playlist', async () => {
+  const { page, problems } = await openApp(browser, url, library(), { view: null });
+  await page.waitForSelector('#discover-list li[data-id="4"]');
+  await page.click('#discover-list li[data-id="4"]', { button: 'right' });
+  await page.waitForSelector('.context-menu [data-leave="folder"]');
+  assert.match(await page.textContent('.context-menu [data-leave="folder"]'), /Folder: \/music$/);
+  await page.click('.context-menu [data-playlist="1"]');
+  await page.waitForFunction(() => /Added one song to Evening/.test(document.querySelector('#message').textContent));
+  await page.focus('#discover-list li[data-id="6"]');
+  await page.keyboard.press('Shift+F10');
+  await page.waitForSelector('.context-menu');
+  await page.click('.context-menu [data-leave="artist"]');
+  await page.waitForFunction(() => /Left out of your lists .*少女時代/.test(document.querySelector('#message').textContent));
+  assert.deepEqual((await calls(page, 'add_to_playlist')).map((c) => [c.args.id, c.args.trackIds]), [[1, [4]]]);
+  assert.deepEqual((await calls(page, 'exclude')).map((c) => [c.args.kind, c.args.label]), [['artist', '少女時代']]);
+  assert.deepEqual(problems, []);
+});

@@ -1,7 +1,5 @@
 //! The listener's own places: playlists, artists, recently played, liked songs, exclusions.
 
-use std::path::PathBuf;
-
 use sonare::app::{ArtistPage, HistoryEntry, LikedTrack};
 use sonare::exclusions::{Exclusion, ExclusionKind};
 use sonare::library::artists::{ArtistRow, ArtistSort};
@@ -99,7 +97,7 @@ pub async fn export_playlist<R: Runtime>(
     let Some(path) = picked.and_then(|p| p.into_path().ok()) else {
         return Ok(None);
     };
-    Ok(Some(state.export_playlist(id, &PathBuf::from(path), None)?))
+    Ok(Some(state.export_playlist(id, &path, None)?))
 }
 
 /// Saves a day's Discover Daily (today when `None`) as a playlist → its id.

@@ -48,15 +48,24 @@ pub enum PlaylistCommand {
         positions: Vec<usize>,
     },
     /// Move the entry at FROM to position TO.
-    Move { id: i64, from: usize, to: usize },
-    Rename { id: i64, name: String },
+    Move {
+        id: i64,
+        from: usize,
+        to: usize,
+    },
+    Rename {
+        id: i64,
+        name: String,
+    },
     /// A copy (named "<name> (copy)" unless --name); prints its id.
     Duplicate {
         id: i64,
         #[arg(long)]
         name: Option<String>,
     },
-    Delete { id: i64 },
+    Delete {
+        id: i64,
+    },
     /// Write it as M3U8 or XSPF (default: by the file's extension), paths relative where possible.
     Export {
         id: i64,
@@ -115,7 +124,11 @@ pub fn playlist(app: &Sonare, command: PlaylistCommand, out: &mut impl Write) ->
                         0 => String::new(),
                         n => format!(" ({n} not in the library)"),
                     };
-                    writeln!(out, "{}\t{}\t{} entries{unmatched}", p.id, p.name, p.entries)?;
+                    writeln!(
+                        out,
+                        "{}\t{}\t{} entries{unmatched}",
+                        p.id, p.name, p.entries
+                    )?;
                 }
             }
         }
@@ -164,11 +177,16 @@ pub fn playlist(app: &Sonare, command: PlaylistCommand, out: &mut impl Write) ->
             writeln!(out, "{len} entries")?;
         }
         PlaylistCommand::Remove { id, positions } => {
-            let positions = positions.into_iter().map(index).collect::<Result<Vec<_>>>()?;
+            let positions = positions
+                .into_iter()
+                .map(index)
+                .collect::<Result<Vec<_>>>()?;
             let len = app.remove_from_playlist(id, &positions)?;
             writeln!(out, "{len} entries")?;
         }
-        PlaylistCommand::Move { id, from, to } => app.move_in_playlist(id, index(from)?, index(to)?)?,
+        PlaylistCommand::Move { id, from, to } => {
+            app.move_in_playlist(id, index(from)?, index(to)?)?
+        }
         PlaylistCommand::Rename { id, name } => app.rename_playlist(id, &name)?,
         PlaylistCommand::Duplicate { id, name } => {
             writeln!(out, "{}", app.duplicate_playlist(id, name.as_deref())?)?
@@ -180,7 +198,11 @@ pub fn playlist(app: &Sonare, command: PlaylistCommand, out: &mut impl Write) ->
                 0 => String::new(),
                 n => format!(" ({n} with no file left out)"),
             };
-            writeln!(out, "{} entries written to {}{left_out}", report.written, report.path)?;
+            writeln!(
+                out,
+                "{} entries written to {}{left_out}",
+                report.written, report.path
+            )?;
         }
     }
     Ok(())
@@ -230,7 +252,11 @@ pub fn artist(app: &Sonare, name: &str, json: bool, out: &mut impl Write) -> Res
         writeln!(out, "album\t{}\t{} songs", a.album, a.tracks)?;
     }
     for a in &lib.appears_on {
-        writeln!(out, "appears on\t{} ({})\t{} songs", a.album, a.artist, a.tracks)?;
+        writeln!(
+            out,
+            "appears on\t{} ({})\t{} songs",
+            a.album, a.artist, a.tracks
+        )?;
     }
     for p in &lib.most_played {
         writeln!(out, "most played\t{}\t{} plays", p.track.title, p.plays)?;

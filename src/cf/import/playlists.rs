@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use rusqlite::params;
 
 use super::lines::Lines;
-use crate::playlists::StoredEntry;
 use super::store::{ItemKind, MAX_NAME_BYTES};
 use super::{ImportError, Importer, Result};
+use crate::playlists::StoredEntry;
 
 /// A playlist entry: a file path (or URL) and/or the artist and title it names.
 #[derive(Default)]
@@ -53,7 +53,39 @@ fn resolve_location(playlist: &Path, location: &str) -> PathBuf {
     } else {
         playlist.parent().unwrap_or(Path::new(".")).join(path)
     };
-    joined.canonicalize().unwrap_or(joined)
+    joined
+        .canonicalize()
+        .unwrap_or_else(|_| normalised(&joined))
+}
+
+/// A path that does not exist (yet), as the scan will store it once it does: `..` and `.` resolved
+/// lexically, and the deepest folder that exists canonicalised (symbolic links followed).
+fn normalised(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    let mut rest = Vec::new();
+    let mut base = out.clone();
+    while !base.exists() {
+        match (base.file_name().map(|n| n.to_owned()), base.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                base = parent.to_owned();
+            }
+            _ => return out,
+        }
+    }
+    let mut resolved = base.canonicalize().unwrap_or(base);
+    resolved.extend(rest.iter().rev());
+    resolved
 }
 
 fn add_playlist_entries(imp: &mut Importer, entries: Vec<(String, Entry)>) -> Result<()> {
@@ -134,12 +166,12 @@ fn add_playlist_entries(imp: &mut Importer, entries: Vec<(String, Entry)>) -> Re
         .file_stem()
         .map(|n| n.to_string_lossy().replace('_', " "))
         .unwrap_or_default();
-    crate::playlists::save_imported(imp.conn, &playlist_name, &name, &listed).map_err(|e| {
-        match e {
+    crate::playlists::save_imported(imp.conn, &playlist_name, &name, &listed).map_err(
+        |e| match e {
             crate::playlists::PlaylistError::Sql(e) => ImportError::from(e),
             other => imp.broken("playlist", other.to_string()),
-        }
-    })?;
+        },
+    )?;
     Ok(())
 }
 
