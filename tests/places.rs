@@ -572,3 +572,87 @@ fn exclusions_leave_the_next_list_and_for_you_and_taking_one_back_restores_it() 
         .collect();
     assert!(for_you.iter().any(|&id| id <= 10), "{for_you:?}");
 }
+
+#[test]
+fn the_command_line_edits_playlists_and_lists_likes_artists_and_exclusions() {
+    use common::{sonare_cli, stdout_ok};
+    let lib = library();
+    let data = lib.db.parent().unwrap().to_owned();
+    let run = |args: &[&str]| stdout_ok(&sonare_cli(Some(&data), args));
+    let fails = |args: &[&str]| {
+        let out = sonare_cli(Some(&data), args);
+        assert!(!out.status.success(), "{args:?} should fail");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let a = lib.music.join("a.flac").canonicalize().unwrap();
+    let c = lib.track_id("c.flac").to_string();
+    let d = lib.track_id("d.flac").to_string();
+    let id = run(&["playlist", "create", "Mix", a.to_str().unwrap(), &c])
+        .trim()
+        .to_owned();
+    assert_eq!(
+        run(&["playlist", "add", &id, &d, "--at", "1"]).trim(),
+        "3 entries"
+    );
+    run(&["playlist", "move", &id, "1", "3"]);
+    assert_eq!(
+        run(&["playlist", "show", &id]),
+        "Mix\n1\tNina Simone - Feeling Good\n2\tBjörk - Jóga\n3\tSigur Rós - Hoppípolla\n"
+    );
+    assert_eq!(run(&["playlist", "remove", &id, "2"]).trim(), "2 entries");
+    run(&["playlist", "rename", &id, "Night mix"]);
+    let copy = run(&["playlist", "duplicate", &id]).trim().to_owned();
+    let listed = run(&["playlist", "list"]);
+    assert_eq!(
+        listed,
+        format!("{id}\tNight mix\t2 entries\n{copy}\tNight mix (copy)\t2 entries\n")
+    );
+    let shown: serde_json::Value =
+        serde_json::from_str(&run(&["playlist", "show", &id, "--json"])).unwrap();
+    assert_eq!(shown["name"], "Night mix");
+    assert_eq!(shown["entries"][1]["track"]["title"], "Hoppípolla");
+    let out = lib.tmp.path().join("night.xspf");
+    assert!(
+        run(&["playlist", "export", &id, out.to_str().unwrap()]).starts_with("2 entries written")
+    );
+    assert!(std::fs::read_to_string(&out)
+        .unwrap()
+        .contains("<creator>Sigur Rós</creator>"));
+    run(&["playlist", "delete", &copy]);
+    // Bad arguments name what is wrong, and change nothing.
+    assert!(fails(&["playlist", "move", &id, "0", "1"]).contains("positions start at 1"));
+    assert!(fails(&["playlist", "add", &id, "/no/such/file.flac"]).contains("/no/such/file.flac"));
+    assert!(fails(&["playlist", "show", "999"]).contains("no playlist with id 999"));
+    assert!(fails(&["playlist", "export", &id, "/tmp/x.txt"]).contains("m3u8 or xspf"));
+    assert_eq!(
+        run(&["playlist", "list"]),
+        format!("{id}\tNight mix\t2 entries\n")
+    );
+
+    run(&["feedback", &c, "like"]);
+    assert!(run(&["likes"]).contains("Björk - Jóga"));
+    let artists = run(&["artists"]);
+    assert_eq!(
+        artists, "Various Artists\t4 songs\t1 albums\t0 plays\n",
+        "a compilation: one album artist"
+    );
+    let page = run(&["artist", "Various Artists"]);
+    assert!(
+        page.starts_with("Various Artists: 4 songs\nalbum\tMixed\t4 songs\n"),
+        "{page}"
+    );
+    let bjork: serde_json::Value =
+        serde_json::from_str(&run(&["artist", "björk", "--json"])).unwrap();
+    assert_eq!(bjork["name"], "Björk");
+    assert_eq!(bjork["appears_on"][0]["album"], "Mixed");
+    let ex = run(&["exclude", "add", "genre", "Audiobook"])
+        .trim()
+        .to_owned();
+    assert_eq!(
+        run(&["exclude", "list"]),
+        format!("{ex}\tGenre\tAudiobook\n")
+    );
+    run(&["exclude", "remove", &ex]);
+    assert_eq!(run(&["exclude", "list"]), "");
+    assert!(fails(&["exclude", "remove", &ex]).contains(&format!("no exclusion with id {ex}")));
+}

@@ -427,11 +427,22 @@ test('playlists, artists, history, likes and leaving out, in the real window', a
   // Discover Daily: saved as a playlist; one entry for the song and its stem; then a folder left
   // out from a song's menu leaves the next list.
   await browser.$('.nav[data-view="discover"]').click();
-  await browser.$('#discover-refresh').click();
-  await browser.waitUntil(async () => (await browser.execute(() => document.querySelectorAll('#discover-list li[data-id]').length)) > 0, { timeout: 30000 });
   const today = () => JSON.parse(sonare('discover', '--json'));
   const paths = (list) => list.tracks.map((t) => t.track.path);
-  let list = today();
+  const shownIds = () => browser.execute(() => [...document.querySelectorAll('#discover-list li[data-id]')].map((li) => Number(li.dataset.id)));
+  /** Makes today's list again in the window, and reads it back once the window shows it. */
+  const refreshed = async () => {
+    await browser.$('#discover-refresh').click();
+    let stored;
+    await browser.waitUntil(async () => {
+      if (await browser.execute(() => document.querySelector('#discover-list').hasAttribute('aria-busy'))) return false;
+      stored = today();
+      return JSON.stringify(await shownIds()) === JSON.stringify(stored.tracks.map((t) => t.track.id));
+    }, { timeout: 30000, timeoutMsg: 'the window never showed the stored list' });
+    return stored;
+  };
+  const list = await refreshed();
+  assert.ok(list.tracks.length > 0);
   assert.ok(paths(list).filter((p) => p.includes('/chaos_god/')).length <= 1, `song and stem: ${paths(list)}`);
   assert.ok(!paths(list).some((p) => p.endsWith('/chaos_god/guitar.ogg')), `the stem is not offered: ${paths(list)}`);
   await browser.$('#discover-save').click();
@@ -448,8 +459,8 @@ test('playlists, artists, history, likes and leaving out, in the real window', a
   await screenshot('track-menu.png');
   await browser.execute(() => document.querySelector('.context-menu [data-leave="folder"]').click());
   await browser.waitUntil(async () => /Left out of your lists/.test(await text('#message') ?? ''), { timeout: 5000 });
-  await browser.$('#discover-refresh').click();
-  await browser.waitUntil(async () => !paths(today()).some((p) => p.startsWith(`${folder}/`)), { timeout: 30000, timeoutMsg: `still from ${folder}: ${paths(today())}` });
+  const next = await refreshed();
+  assert.ok(!paths(next).some((p) => p.startsWith(`${folder}/`)), `still from ${folder}: ${paths(next)}`);
   await browser.$('.nav[data-view="exclusions"]').click();
   await browser.waitUntil(async () => (await text('#exclusion-list .ex-label')) === folder, { timeout: 5000, timeoutMsg: `exclusions: ${await text('#exclusion-list')}` });
   await screenshot('leave-out.png');
