@@ -485,7 +485,7 @@ fn exclusions_leave_the_next_list_and_for_you_and_taking_one_back_restores_it() 
     let artist = app.exclude(ExclusionKind::Artist, "artist 3").unwrap();
     let after = daily_ids(&db, 30);
     assert!(after.len() >= 10, "{after:?}");
-    let mut conn = sonare::db::open(&db).unwrap();
+    let conn = sonare::db::open(&db).unwrap();
     let day = discover::parse_day("2026-06-15").unwrap();
     let stored = discover::load(&conn, day).unwrap().unwrap();
     assert_eq!(
