@@ -43,12 +43,45 @@ export function likeButton(track, liked, notify, onChange = () => {}) {
  *   label(item) → {title, artist} for items with no track,
  *   detail(item) → text of the right-hand detail column (default: the duration),
  *   play(index), liked (Set), notify, onLikes,
- *   extraMenu(item, index) → [{label, action}],
+ *   extraMenu(item, index, selectedIndices) → [{label, action}] (selectedIndices: the selection
+ *     when the row is in it, else just the row),
  *   reorder(from, to) → Promise (turns on drag and Alt+↑/↓ reordering),
  *   empty: text when there are no items }
  */
 export function renderTrackList(list, items, options) {
   const trackOf = options.track || ((item) => item);
+  // The selection (indices of rows with a track): click picks one, Ctrl+click adds or removes,
+  // Shift+click (or Shift+↑/↓) extends from the last picked; Space toggles the focused row. The menu
+  // and dragging act on the whole selection when the row they start from is in it.
+  const selection = { picked: new Set(), anchor: null };
+  const playable = (i) => Boolean(trackOf(items[i]));
+  const selectedIndices = (index) => (selection.picked.has(index) ? [...selection.picked].sort((a, b) => a - b) : [index]);
+  const selectedTracks = (index) => selectedIndices(index).filter(playable).map((i) => trackOf(items[i]));
+  const paint = () => {
+    for (const li of list.querySelectorAll('li[data-index]')) {
+      const on = selection.picked.has(Number(li.dataset.index));
+      li.classList.toggle('selected', on);
+      li.setAttribute('aria-selected', String(on));
+    }
+  };
+  const pick = (index, { add = false, range = false } = {}) => {
+    if (range && selection.anchor !== null) {
+      const [lo, hi] = [Math.min(selection.anchor, index), Math.max(selection.anchor, index)];
+      if (!add) selection.picked.clear();
+      for (let i = lo; i <= hi; i += 1) if (playable(i)) selection.picked.add(i);
+    } else if (add) {
+      if (selection.picked.has(index)) selection.picked.delete(index);
+      else if (playable(index)) selection.picked.add(index);
+      selection.anchor = index;
+    } else {
+      selection.picked.clear();
+      if (playable(index)) selection.picked.add(index);
+      selection.anchor = index;
+    }
+    paint();
+  };
+  list.setAttribute('role', 'listbox');
+  list.setAttribute('aria-multiselectable', 'true');
   const rows = items.map((item, index) => {
     const track = trackOf(item);
     const names = track || options.label(item);
@@ -56,7 +89,13 @@ export function renderTrackList(list, items, options) {
     const row = el('li', {
       class: `track-item${track ? '' : ' unmatched'}${track?.missing ? ' missing' : ''}`,
       tabindex: '0',
+      role: 'option',
+      'aria-selected': 'false',
       dataset: { index, id: track?.id ?? '' },
+      onclick: (event) => {
+        if (event.target.closest('button')) return;
+        pick(index, { add: event.ctrlKey || event.metaKey, range: event.shiftKey });
+      },
       'aria-label': `${names.title} by ${names.artist || 'unknown artist'}${track ? '' : ' (not in the library)'}`,
       title: track ? 'Double-click or Enter to play from here' : 'Not in the library yet: it plays once the song is added',
       ondblclick: () => { if (track) options.play(index); },
@@ -68,15 +107,21 @@ export function renderTrackList(list, items, options) {
       ]),
       el('span', { class: 'ti-detail', text: detail }),
       track ? likeButton(track, options.liked, options.notify, options.onLikes) : el('span'),
-      track ? menuButton(() => [track], { extra: () => options.extraMenu?.(item, index) || [] }) : (options.extraMenu
+      track ? menuButton(() => selectedTracks(index), { extra: () => options.extraMenu?.(item, index, selectedIndices(index)) || [] }) : (options.extraMenu
         ? el('button', { class: 'row-remove', 'aria-label': `Remove ${names.title}`, title: 'Remove', text: '✕', onclick: () => options.extraMenu(item, index)[0]?.action() })
         : el('span')),
     ]);
     row.addEventListener('keydown', (event) => {
       if (event.target !== row) return;
+      const step = (next) => {
+        if (!next) return;
+        next.focus();
+        if (event.shiftKey) pick(Number(next.dataset.index), { range: true });
+      };
       if (event.key === 'Enter' && track) options.play(index);
-      else if (event.key === 'ArrowDown' && !event.altKey) row.nextElementSibling?.focus();
-      else if (event.key === 'ArrowUp' && !event.altKey) row.previousElementSibling?.focus();
+      else if (event.key === ' ') pick(index, { add: true });
+      else if (event.key === 'ArrowDown' && !event.altKey) step(row.nextElementSibling);
+      else if (event.key === 'ArrowUp' && !event.altKey) step(row.previousElementSibling);
       else if (options.reorder && event.altKey && (event.key === 'ArrowUp' || event.key === 'ArrowDown')) {
         const to = index + (event.key === 'ArrowUp' ? -1 : 1);
         if (to >= 0 && to < items.length) {
@@ -86,8 +131,8 @@ export function renderTrackList(list, items, options) {
       event.preventDefault();
     });
     if (track) {
-      withMenu(row, () => [track], { extra: () => options.extraMenu?.(item, index) || [] });
-      if (!options.reorder) draggableTracks(row, () => [track.id]);
+      withMenu(row, () => selectedTracks(index), { extra: () => options.extraMenu?.(item, index, selectedIndices(index)) || [] });
+      if (!options.reorder) draggableTracks(row, () => selectedTracks(index).map((t) => t.id));
     }
     if (options.reorder) {
       row.draggable = true;

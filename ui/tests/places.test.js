@@ -348,3 +348,33 @@ test('a Discover Daily song has the same menu: leave its folder out, add it to a
   assert.deepEqual((await calls(page, 'exclude')).map((c) => [c.args.kind, c.args.label]), [['artist', '少女時代']]);
   assert.deepEqual(problems, []);
 });
+
+test('several songs are picked with Ctrl/Shift (or Space) and added, dragged or removed together', async () => {
+  const { page, problems } = await openApp(browser, url, library());
+  await page.click('.nav[data-view="artists"]');
+  await page.click('#artist-cards [data-name="Game Team"]');
+  await page.waitForSelector('#ar-tracks li[data-index="1"]');
+  await page.click('#ar-tracks li[data-index="0"] .q-text');
+  await page.click('#ar-tracks li[data-index="1"] .q-text', { modifiers: ['Control'] });
+  assert.deepEqual(await page.$$eval('#ar-tracks li[aria-selected="true"]', (n) => n.map((x) => Number(x.dataset.id))), [10, 11]);
+  assert.equal(await page.getAttribute('#ar-tracks', 'aria-multiselectable'), 'true');
+  await page.click('#ar-tracks li[data-index="1"]', { button: 'right' });
+  await page.click('.context-menu [data-playlist="1"]');
+  await page.waitForFunction(() => /Added 2 songs to Evening/.test(document.querySelector('#message').textContent));
+  assert.deepEqual((await calls(page, 'add_to_playlist')).map((c) => c.args.trackIds), [[10, 11]]);
+  // In a playlist: Shift+click picks a range (the unmatched entry is left out), one menu removes it.
+  await openPlaylist(page, 'Evening');
+  await page.click('#pl-entries li[data-index="0"] .q-text');
+  await page.click('#pl-entries li[data-index="2"] .q-text', { modifiers: ['Shift'] });
+  assert.deepEqual(await page.$$eval('#pl-entries li[aria-selected="true"]', (n) => n.map((x) => Number(x.dataset.index))), [0, 2]);
+  // Space adds the focused row to the selection.
+  await page.focus('#pl-entries li[data-index="3"]');
+  await page.keyboard.press(' ');
+  assert.deepEqual(await page.$$eval('#pl-entries li[aria-selected="true"]', (n) => n.map((x) => Number(x.dataset.index))), [0, 2, 3]);
+  await page.click('#pl-entries li[data-index="2"]', { button: 'right' });
+  await page.click('.context-menu .menu-item:has-text("Remove 3 songs from this playlist")');
+  await page.waitForFunction(() => document.querySelectorAll('#pl-entries li[data-index]').length === 3);
+  assert.deepEqual(await entryTitles(page), ['Not Here Yet', 'Song 000009', 'Song 000010']);
+  assert.deepEqual((await calls(page, 'remove_from_playlist')).pop().args.positions, [0, 2, 3]);
+  assert.deepEqual(problems, []);
+});

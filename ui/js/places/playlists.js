@@ -127,7 +127,10 @@ function renderPage() {
     },
     liked,
     notify,
-    extraMenu: (e, index) => [{ label: 'Remove from this playlist', action: () => api.removeFromPlaylist(p.id, [index]).then(() => openPlaylist(p.id)) }],
+    extraMenu: (e, index, picked = [index]) => [{
+      label: picked.length > 1 ? `Remove ${picked.length} songs from this playlist` : 'Remove from this playlist',
+      action: () => api.removeFromPlaylist(p.id, picked).then(() => openPlaylist(p.id)),
+    }],
     reorder: (from, to) => api.moveInPlaylist(p.id, from, to).then(() => openPlaylist(p.id)),
     empty: 'This playlist is empty: add songs from any list with right-click, ⋯, or by dragging them onto the playlist.',
   });
