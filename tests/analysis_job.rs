@@ -137,8 +137,16 @@ fn workers_run_at_idle_priority_pause_and_cancel_and_a_later_run_resumes() {
                 .unwrap()
                 .1
         };
-        let (mut last, mut since) = (done(), std::time::Instant::now());
         let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        // First the pause itself (the first track must finish, at idle priority).
+        while control.state() != JobState::Paused {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the first track never finished"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let (mut last, mut since) = (done(), std::time::Instant::now());
         while since.elapsed() < Duration::from_millis(2000) {
             assert!(
                 std::time::Instant::now() < deadline,
@@ -156,7 +164,15 @@ fn workers_run_at_idle_priority_pause_and_cancel_and_a_later_run_resumes() {
         }
         assert_eq!(control.state(), JobState::Paused);
         std::thread::sleep(Duration::from_millis(1000));
-        assert_eq!(done(), last, "no progress while paused");
+        // Only the tracks already started when the pause came (the first, and one per worker
+        // thread) may still finish: idle-priority workers on a busy machine can be starved past
+        // any settling time, so this bounds what moved rather than timing it.
+        let bound = 1 + options.threads as u64;
+        assert!(
+            done() <= bound,
+            "the pause did not hold: {} done, at most {bound} were under way",
+            done()
+        );
         control.cancel();
         job.join().unwrap()
     });

@@ -8,7 +8,7 @@ import { initAnalysis, keyCell, onAnalysisEvent, showTrack } from './analysis.js
 import { initForYou, onImportEvent, refreshForYou } from './for-you.js';
 import { initDiscover, refreshDiscover } from './discover.js';
 import { initTrackMenu, openTrackMenu, draggableTracks } from './track-menu.js';
-import { initPlaylists, refreshPlaylists, saveAsPlaylist } from './places/playlists.js';
+import { initPlaylists, refreshPlaylists, refreshSidebarPlaylists, saveAsPlaylist } from './places/playlists.js';
 import { initArtists, openArtist, refreshArtists, searchArtists } from './places/artists.js';
 import { initHistory, refreshHistory, refreshLiked } from './places/history.js';
 import { initExclusions, refreshExclusions } from './places/exclusions.js';
@@ -327,7 +327,7 @@ function init() {
   bindPathForm('path-form-2', 'path-input-2');
   initForYou({ showMessage });
   initDiscover({ showMessage });
-  initPlaylists({ showMessage });
+  initPlaylists({ showMessage, show: (view) => show(view) });
   initArtists({ showMessage });
   initHistory({ showMessage });
   initExclusions({ showMessage });
@@ -337,19 +337,20 @@ function init() {
     changed: (what) => {
       const views = { playlists: 'playlists', likes: 'liked', exclusions: 'exclusions' };
       if (state.view === views[what]) show(state.view, { keepScroll: true }).catch(() => {});
+      if (what === 'playlists') refreshSidebarPlaylists().catch(() => {});
       if (what === 'likes') refreshPlayerLike();
     },
   });
   $('discover-save').addEventListener('click', () => {
     const day = $('discover-day').value || null;
     api.saveDiscoverPlaylist(day)
-      .then(() => showMessage(`Saved Discover Daily${day ? ` of ${day}` : ''} as a playlist (under Playlists).`))
+      .then(() => { showMessage(`Saved Discover Daily${day ? ` of ${day}` : ''} as a playlist (under Playlists).`); return refreshSidebarPlaylists(); })
       .catch((e) => showMessage(errorText(e), 'error'));
   });
   $('queue-save').addEventListener('click', () => {
     if (!player.queue.length) { showMessage('The queue is empty.'); return; }
     const name = `Queue ${new Date().toLocaleString()}`;
-    saveAsPlaylist(name, player.queue).catch((e) => showMessage(errorText(e), 'error'));
+    saveAsPlaylist(name, player.queue).then(() => refreshSidebarPlaylists()).catch((e) => showMessage(errorText(e), 'error'));
   });
   $('np-like').addEventListener('click', () => {
     const track = player.track;
@@ -369,7 +370,7 @@ function init() {
     .catch((e) => showMessage(errorText(e), 'error'));
   // Jobs are the app's: it rescans and analyses at start by itself; the window shows them.
   api.onJobEvent(onJobEvent)
-    .then(() => show(state.view))
+    .then(() => Promise.all([show(state.view), refreshSidebarPlaylists()]))
     .catch((e) => showMessage(errorText(e), 'error'));
 }
 

@@ -101,22 +101,26 @@ test('making a playlist, adding from a song\'s menu and by dragging, and names s
   await page.click('.context-menu .menu-item:has-text("Road trip")');
   await page.waitForFunction(() => !document.querySelector('.context-menu'));
   assert.match(await page.textContent('#message'), /Added one song to Road trip/);
-  // Drag a song onto the playlist's card.
-  await page.click('.nav[data-view="playlists"]');
-  await page.click('#pl-back');
-  await page.waitForSelector('#playlist-cards .playlist-open');
-  await page.click('.nav[data-view="tracks"]');
+  // Drag a song from the Songs view onto the playlist in the sidebar.
+  await page.waitForSelector('#sidebar-playlists .sidebar-playlist:has-text("Road trip")');
   await page.waitForSelector('#track-viewport .track-row[data-id="6"]');
   const dataTransfer = await page.evaluateHandle(() => new DataTransfer());
   await page.dispatchEvent('#track-viewport .track-row[data-id="6"]', 'dragstart', { dataTransfer });
-  await page.click('.nav[data-view="playlists"]');
+  await page.dispatchEvent('#sidebar-playlists li:has-text("Road trip")', 'dragover', { dataTransfer });
+  await page.dispatchEvent('#sidebar-playlists li:has-text("Road trip")', 'drop', { dataTransfer });
+  await page.waitForFunction(() => /Added one song to Road trip/.test(document.querySelector('#message').textContent)
+    && (document.querySelector('#sidebar-playlists .sidebar-playlist[title^="Road trip"]')?.title || '').includes('2 songs'));
+  // The sidebar's playlist opens its page; a song dropped on its card in the Playlists view is added too.
+  await page.click('#sidebar-playlists .sidebar-playlist:has-text("Road trip")');
+  await page.waitForFunction(() => document.querySelector('#pl-name')?.textContent === 'Road trip');
+  await page.click('#pl-back');
   await page.waitForSelector('#playlist-cards li:has-text("Road trip")');
-  await page.dispatchEvent('#playlist-cards li:has-text("Road trip")', 'dragover', { dataTransfer });
-  await page.dispatchEvent('#playlist-cards li:has-text("Road trip")', 'drop', { dataTransfer });
-  await page.waitForFunction(() => document.querySelector('#playlist-cards li:has(.pl-name)')
-    && [...document.querySelectorAll('#playlist-cards li')].some((li) => li.textContent.includes('Road trip') && li.textContent.includes('2 songs')));
+  const drag2 = await page.evaluateHandle(() => { const d = new DataTransfer(); d.setData('application/x-sonare-tracks', '[7]'); return d; });
+  await page.dispatchEvent('#playlist-cards li:has-text("Road trip")', 'dragover', { dataTransfer: drag2 });
+  await page.dispatchEvent('#playlist-cards li:has-text("Road trip")', 'drop', { dataTransfer: drag2 });
+  await page.waitForFunction(() => [...document.querySelectorAll('#playlist-cards li')].some((li) => li.textContent.includes('Road trip') && li.textContent.includes('3 songs')));
   const added = await calls(page, 'add_to_playlist');
-  assert.deepEqual(added.map((c) => c.args.trackIds), [[5], [6]]);
+  assert.deepEqual(added.map((c) => c.args.trackIds), [[5], [6], [7]]);
   assert.deepEqual(problems, []);
 });
 

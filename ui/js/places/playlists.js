@@ -45,13 +45,36 @@ function acceptTracks(target, playlist) {
     if (!ids.length) return;
     event.preventDefault();
     api.addToPlaylist(playlist.id, ids, null)
-      .then(() => { notify(`Added ${ids.length === 1 ? 'one song' : `${ids.length} songs`} to ${playlist.name}.`); return refreshPlaylists(); })
+      .then(() => {
+        notify(`Added ${ids.length === 1 ? 'one song' : `${ids.length} songs`} to ${playlist.name}.`);
+        return $('view-playlists').hidden ? refreshSidebarPlaylists() : refreshPlaylists();
+      })
       .catch((e) => notify(errorText(e), 'error'));
   });
 }
 
+let showView = async () => {};
+
+/** The playlists under the sidebar's views: each opens its page, and takes songs dropped on it
+ *  from any view. */
+export async function refreshSidebarPlaylists(playlists = null) {
+  const list = playlists || await api.playlists();
+  $('sidebar-playlists').replaceChildren(...list.map((p) => {
+    const item = el('li', {}, [el('button', {
+      class: 'nav sidebar-playlist',
+      dataset: { id: p.id },
+      title: `${p.name}: ${p.entries} ${p.entries === 1 ? 'song' : 'songs'}`,
+      text: p.name,
+      onclick: () => showView('playlists').then(() => openPlaylist(p.id)).catch((e) => notify(errorText(e), 'error')),
+    })]);
+    acceptTracks(item, p);
+    return item;
+  }));
+}
+
 async function renderIndex() {
   const playlists = await api.playlists();
+  await refreshSidebarPlaylists(playlists);
   const cards = playlists.map((p) => {
     const card = el('li', { class: 'playlist-card' }, [
       el('button', { class: 'playlist-open', dataset: { id: p.id }, onclick: () => openPlaylist(p.id) }, [
@@ -139,6 +162,7 @@ function renderPage() {
 export async function openPlaylist(id) {
   openId = id;
   const p = await api.playlist(id);
+  refreshSidebarPlaylists().catch(() => {});
   const ids = p.entries.filter((e) => e.track).map((e) => e.track.id);
   liked.clear();
   for (const likedId of await api.likedAmong(ids)) liked.add(likedId);
@@ -170,8 +194,9 @@ export async function refreshPlaylists() {
   await closePlaylist();
 }
 
-export function initPlaylists({ showMessage }) {
+export function initPlaylists({ showMessage, show }) {
   notify = showMessage;
+  showView = show;
   $('pl-back').addEventListener('click', () => closePlaylist().catch((e) => notify(errorText(e), 'error')));
   $('new-playlist-form').addEventListener('submit', (event) => {
     event.preventDefault();
