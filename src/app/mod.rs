@@ -132,6 +132,24 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// What `slot` keeps for the data as it is now on `conn`, made by `load` when the data changed.
+fn kept_for_version<T>(
+    slot: &Mutex<Option<(DataVersion, Arc<T>)>>,
+    conn: &Connection,
+    load: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+) -> Result<Arc<T>> {
+    let version = DataVersion::read(conn)?;
+    let mut kept = lock(slot);
+    match kept.as_ref() {
+        Some((v, value)) if *v == version => Ok(value.clone()),
+        _ => {
+            let value = Arc::new(load(conn)?);
+            *kept = Some((version, value.clone()));
+            Ok(value)
+        }
+    }
+}
+
 impl Sonare {
     /// Opens (creating and migrating if needed) the library in `data`.
     pub fn open(data: DataDir) -> Result<Self> {
@@ -226,30 +244,16 @@ impl Sonare {
 
     /// The text index of the library as it is now, built when the library changed.
     pub fn search_index(&self, conn: &Connection) -> Result<Arc<LibraryText>> {
-        let version = DataVersion::read(conn)?;
-        let mut kept = lock(&self.search);
-        match kept.as_ref() {
-            Some((v, text)) if *v == version => Ok(text.clone()),
-            _ => {
-                let text = Arc::new(LibraryText::load_tracks(conn)?);
-                *kept = Some((version, text.clone()));
-                Ok(text)
-            }
-        }
+        kept_for_version(&self.search, conn, LibraryText::load_tracks)
     }
 
     /// The present tracks that are not offered for their song (see `library::duplicates`).
     pub fn not_offered(&self, conn: &Connection) -> Result<Arc<HashSet<i64>>> {
-        let version = DataVersion::read(conn)?;
-        let mut kept = lock(&self.not_offered);
-        match kept.as_ref() {
-            Some((v, ids)) if *v == version => Ok(ids.clone()),
-            _ => {
-                let ids = Arc::new(crate::library::duplicates::not_offered(conn)?);
-                *kept = Some((version, ids.clone()));
-                Ok(ids)
-            }
-        }
+        kept_for_version(
+            &self.not_offered,
+            conn,
+            crate::library::duplicates::not_offered,
+        )
     }
 
     /// Whether what Discover Daily is made from has been read (and is kept).

@@ -5,7 +5,9 @@
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
-use super::browse::{like_pattern, track_row, AlbumRow, TrackRow, TRACK_COLUMNS, TRACK_FROM};
+use super::browse::{
+    album_row, like_pattern, track_row, AlbumRow, TrackRow, TRACK_COLUMNS, TRACK_FROM,
+};
 
 /// Who a track is listed under: its album artist when tagged, else its artist.
 const OWNER: &str = "COALESCE(NULLIF(TRIM(t.album_artist), ''), t.artist)";
@@ -117,16 +119,7 @@ fn albums_where(conn: &Connection, filter: &str, name: &str) -> rusqlite::Result
          ORDER BY MIN(t.year), t.album COLLATE NOCASE"
     );
     let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map([name], |r| {
-        Ok(AlbumRow {
-            album: r.get(0)?,
-            album_artist: r.get(1)?,
-            artist: r.get(2)?,
-            tracks: r.get(3)?,
-            year: r.get(4)?,
-            cover: r.get(5)?,
-        })
-    })?;
+    let rows = stmt.query_map([name], album_row)?;
     rows.collect()
 }
 

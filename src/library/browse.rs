@@ -326,15 +326,18 @@ pub fn list_albums(conn: &Connection, search: &str) -> rusqlite::Result<Vec<Albu
          ORDER BY 3 COLLATE NOCASE, t.album COLLATE NOCASE"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(words.iter()), |r| {
-        Ok(AlbumRow {
-            album: r.get(0)?,
-            album_artist: r.get(1)?,
-            artist: r.get(2)?,
-            tracks: r.get(3)?,
-            year: r.get(4)?,
-            cover: r.get(5)?,
-        })
-    })?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(words.iter()), album_row)?;
     rows.collect()
+}
+
+/// An album row from `album, album_artist, shown artist, count, year, cover`.
+pub(super) fn album_row(r: &Row) -> rusqlite::Result<AlbumRow> {
+    Ok(AlbumRow {
+        album: r.get(0)?,
+        album_artist: r.get(1)?,
+        artist: r.get(2)?,
+        tracks: r.get(3)?,
+        year: r.get(4)?,
+        cover: r.get(5)?,
+    })
 }

@@ -8,6 +8,16 @@ import { draggableTracks, DRAG_TYPE, menuButton, withMenu } from './track-menu.j
 
 const ENTRY_TYPE = 'application/x-sonare-entry';
 
+/** A copy of `ids` in random order (Fisher–Yates), for Shuffle buttons. */
+export function shuffled(ids) {
+  const out = [...ids];
+  for (let i = out.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
 /** A heart that likes or unlikes `track` (its state in `liked`, a Set of ids). */
 export function likeButton(track, liked, notify, onChange = () => {}) {
   const render = (button) => {

@@ -3,7 +3,7 @@
 
 import { api, coverUrl, errorText } from '../api/index.js';
 import { $, el } from '../dom.js';
-import { renderTrackList } from '../track-list.js';
+import { renderTrackList, shuffled } from '../track-list.js';
 import { mosaic } from './playlists.js';
 
 let notify = () => {};
@@ -11,15 +11,6 @@ let openName = null;
 let page = null;
 const liked = new Set();
 const state = { search: '', sort: 'name' };
-
-function shuffled(ids) {
-  const out = [...ids];
-  for (let i = out.length - 1; i > 0; i -= 1) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
 
 async function renderGrid() {
   const artists = await api.artists(state.search, state.sort);

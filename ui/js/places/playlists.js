@@ -5,7 +5,7 @@
 import { api, coverUrl, errorText } from '../api/index.js';
 import { $, el, formatDuration } from '../dom.js';
 import { DRAG_TYPE } from '../track-menu.js';
-import { renderTrackList } from '../track-list.js';
+import { renderTrackList, shuffled } from '../track-list.js';
 
 let notify = () => {};
 let openId = null;
@@ -16,15 +16,6 @@ export function mosaic(covers, letters) {
   const cells = covers.slice(0, 4).map((file) => el('img', { src: coverUrl(file), alt: '', width: 60, height: 60 }));
   while (cells.length < 4) cells.push(el('div', { class: 'cover-placeholder', 'aria-hidden': 'true', text: letters[cells.length] || '♪' }));
   return el('div', { class: 'mosaic small', 'aria-hidden': 'true' }, cells);
-}
-
-function shuffled(ids) {
-  const out = [...ids];
-  for (let i = out.length - 1; i > 0; i -= 1) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
 }
 
 function playableIds() {
