@@ -13,6 +13,7 @@ pub mod exclusions;
 pub mod feedback;
 pub mod jobs;
 pub mod library;
+pub mod mixes;
 pub mod playback;
 pub mod playlists;
 pub mod sandbox;

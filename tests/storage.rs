@@ -141,7 +141,8 @@ fn upgrading_refolds_stored_search_text_so_diacritics_no_longer_matter() {
              DROP TABLE history_events; DROP INDEX plays_imported; DROP TABLE imports;
              DROP TABLE ext_items; DROP TABLE discover_items; DROP TABLE discover_lists;
              DROP TABLE feedback; DROP TABLE cf_choice; DROP TABLE playlist_tracks;
-             DROP TABLE playlists; DROP TABLE exclusions;
+             DROP TABLE playlists; DROP TABLE exclusions; DROP TABLE mix_tracks;
+             DROP TABLE mixes;
              PRAGMA user_version = 5;",
         )
         .unwrap();

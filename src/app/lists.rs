@@ -2,6 +2,8 @@
 //! "more like this sound", a track's details and artists alike. Each scores ids, then joins the rows
 //! by id ([`hydrate`]), so a track that left the library meanwhile is dropped, never mislabelled.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -89,6 +91,31 @@ impl Sonare {
             day,
             &options,
             regenerate,
+            &mut prepared,
+            &model,
+        )?)
+    }
+
+    /// The day's list made by each evaluation variant (the app's blend, unshaped, each model alone,
+    /// popularity), nothing stored: for comparing them on a real listener.
+    pub fn discover_ablation(
+        &self,
+        request: &DiscoverRequest,
+    ) -> Result<BTreeMap<String, discover::ablation::VariantList>> {
+        let day = request.day.unwrap_or_else(discover::today);
+        let conn = self.connection()?;
+        let defaults = Options::default();
+        let options = Options {
+            size: list_len(request.size.unwrap_or(DISCOVER_SIZE)),
+            fresh_days: request.fresh_days.unwrap_or(defaults.fresh_days),
+            ..defaults
+        };
+        let mut prepared = lock(&self.discover);
+        let model = |c: &rusqlite::Connection| self.model_for_discover(c);
+        Ok(discover::ablation::ablation(
+            &conn,
+            day,
+            &options,
             &mut prepared,
             &model,
         )?)

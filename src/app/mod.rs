@@ -9,6 +9,7 @@
 
 mod import;
 mod lists;
+mod mixes;
 mod pipeline;
 mod places;
 mod play;
@@ -29,6 +30,7 @@ use crate::text::profile::LibraryText;
 
 pub use import::{ImportKind, ImportOutcome, ImportProgress, ImportRequest};
 pub use lists::{DiscoverRequest, ForYou, Found, SimilarTrack, TrackDetails};
+pub use mixes::{Mix, MixTrack, RadioBatch, RadioSession, Seed, RADIO_BATCH};
 pub use pipeline::{Events, Job, JobEvent};
 pub use places::{ArtistPage, HistoryEntry, LikedTrack, MAX_HISTORY};
 pub use tune::{TasteModel, TuneOutcome};
@@ -118,6 +120,8 @@ pub struct Sonare {
     /// Tracks not offered for their song (duplicates, stems), for lists made outside Discover.
     not_offered: Mutex<Option<(DataVersion, Arc<HashSet<i64>>)>>,
     shared: Mutex<ModelCache>,
+    /// The radio playing now, if any.
+    radio: Mutex<Option<RadioSession>>,
     /// Times the shared model was trained here (not read from imported factors).
     trainings: AtomicUsize,
     /// Tuning runs: views use the model they have instead of training one for data in flux.
@@ -161,6 +165,7 @@ impl Sonare {
             search: Mutex::default(),
             not_offered: Mutex::default(),
             shared: Mutex::default(),
+            radio: Mutex::default(),
             trainings: AtomicUsize::new(0),
             tuning: Default::default(),
             analysis_worker: None,

@@ -56,6 +56,40 @@ impl Listener {
             }
         }
         per_track.retain(|_, w| *w > 0.0);
+        me.add_tracks(conn, per_track)?;
+        // Imported plays of songs not in the library still tell taste (they are bridges in the
+        // shared data); matched ones are already counted through `plays`.
+        let mut stmt = conn.prepare(
+            "SELECT h.item_id, count(*) FROM history_events h JOIN ext_items e ON e.id = h.item_id
+             WHERE e.track_id IS NULL AND coalesce(h.skipped, 0) = 0 AND h.played_at < ?1
+             GROUP BY h.item_id",
+        )?;
+        let mut rows = stmt.query([until])?;
+        while let Some(r) = rows.next()? {
+            *me.items.entry(r.get(0)?).or_default() += r.get::<_, i64>(1)? as f32;
+        }
+        let mut stmt = conn.prepare("SELECT item_id FROM playlist_entries")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            *me.items.entry(r.get(0)?).or_default() += 1.0;
+        }
+        Ok(me)
+    }
+
+    /// A listener who played only these library tracks (a radio's seeds, to score what goes with
+    /// them).
+    pub fn of_tracks(conn: &Connection, tracks: &[(i64, f32)]) -> rusqlite::Result<Self> {
+        let mut me = Listener::default();
+        me.add_tracks(conn, tracks.iter().copied().collect())?;
+        Ok(me)
+    }
+
+    /// Adds library tracks with weights, and their song and artist items.
+    fn add_tracks(
+        &mut self,
+        conn: &Connection,
+        per_track: HashMap<i64, f32>,
+    ) -> rusqlite::Result<()> {
         let mut key_of = conn.prepare("SELECT artist, title FROM tracks WHERE id = ?1")?;
         let mut item_by_key = conn.prepare("SELECT id FROM ext_items WHERE key = ?1")?;
         // In track order: an artist's item sums the weights of its tracks, and the same sum in
@@ -79,27 +113,11 @@ impl Listener {
                     .query_row([&key], |r| r.get::<_, i64>(0))
                     .optional()?
                 {
-                    *me.items.entry(id).or_default() += w;
+                    *self.items.entry(id).or_default() += w;
                 }
             }
         }
-        me.tracks = per_track;
-        // Imported plays of songs not in the library still tell taste (they are bridges in the
-        // shared data); matched ones are already counted through `plays`.
-        let mut stmt = conn.prepare(
-            "SELECT h.item_id, count(*) FROM history_events h JOIN ext_items e ON e.id = h.item_id
-             WHERE e.track_id IS NULL AND coalesce(h.skipped, 0) = 0 AND h.played_at < ?1
-             GROUP BY h.item_id",
-        )?;
-        let mut rows = stmt.query([until])?;
-        while let Some(r) = rows.next()? {
-            *me.items.entry(r.get(0)?).or_default() += r.get::<_, i64>(1)? as f32;
-        }
-        let mut stmt = conn.prepare("SELECT item_id FROM playlist_entries")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            *me.items.entry(r.get(0)?).or_default() += 1.0;
-        }
-        Ok(me)
+        self.tracks.extend(per_track);
+        Ok(())
     }
 }

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use rusqlite::Connection;
 
 use crate::library::duplicates::{self, SongFile};
+use crate::library::path_guess::UNKNOWN_ALBUM;
 use crate::text::match_key::artist_key;
 use crate::text::profile::LibraryText;
 use crate::text::vectors::TermVector;
@@ -58,7 +59,9 @@ impl TrackFacts {
 /// Who an album belongs to, for the per-album cap: its album artist when tagged, else its folder
 /// ("CD 2" folders counted with their parent), so a soundtrack of many composers is one album.
 fn album_owner(meta: &TrackFacts, artist_group: u32) -> String {
-    if meta.album.trim().is_empty() {
+    // Loose files with no album tag are the scanner's "Unknown album": each artist's own, not one
+    // album of the whole folder (whose cap of two would leave two tracks of a library of singles).
+    if meta.album.trim().is_empty() || meta.album == UNKNOWN_ALBUM {
         return format!("artist {artist_group}");
     }
     if let Some(aa) = meta
@@ -99,6 +102,8 @@ pub struct CatalogTrack {
     /// Whether this file is offered for its song: `false` for a worse copy or a stem of a song
     /// another file of the library holds (see `library::duplicates`).
     pub offered: bool,
+    /// Catalog index of the file offered for this track's song (its own index when offered).
+    pub song: usize,
 }
 
 #[derive(Debug, Default)]
@@ -139,6 +144,7 @@ impl Catalog {
                 artist_group,
                 album_group,
                 offered: offered[i] == i,
+                song: offered[i],
             });
         }
         let dim = embeddings

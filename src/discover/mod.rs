@@ -8,6 +8,7 @@
 //! `engine` ties them together (pure, also used by the offline evaluation in `replay`); `store`
 //! persists lists and feedback.
 
+pub mod ablation;
 pub mod blend;
 pub mod catalog;
 pub mod clusters;
@@ -156,6 +157,14 @@ pub fn load_model(conn: &Connection) -> Result<Option<Arc<SharedModel>>> {
 }
 
 impl Prepared {
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    pub fn model(&self) -> Option<&SharedModel> {
+        self.model.as_deref()
+    }
+
     /// Reads everything for the library as it is at `version`.
     fn load(conn: &Connection, version: DataVersion, model: ModelSource) -> Result<Self> {
         // The shared model is read (or trained) beside the catalog: neither needs the other.
@@ -204,39 +213,70 @@ pub fn daily_cached(
     prepare(conn, prepared, model)?;
     let ready = prepared.as_ref().expect("just prepared");
     let key = day.format("%Y-%m-%d").to_string();
-    let day_start = local_start(day);
-    let next = local_start(day + Days::new(1));
-    let as_of = crate::db::now_unix().min(next);
-    let catalog = &ready.catalog;
-    let history = History::load(conn, catalog)?;
-    let (cf, because) = cf_scores(conn, catalog, ready.model.as_deref(), as_of)?;
-    let shared = SharedScores {
-        cf,
-        because,
-        popular: ready.popular.clone(),
-    };
-    let blend = learned_blend(conn, catalog, &history, &key, as_of)?;
-    let left_out = left_out_of(conn, catalog)?;
-    let inputs = Inputs {
-        catalog,
-        left_out: &left_out,
-        history: &history,
-        shared: &shared,
-        as_of,
-        day_start,
-        seed: rng::seed_of(&[&key]),
-    };
+    let day_inputs = DayInputs::read(conn, ready, day)?;
+    let inputs = day_inputs.inputs(ready);
+    let (as_of, blend, catalog) = (day_inputs.as_of, &day_inputs.blend, &ready.catalog);
     let generated = generate(&inputs, &Ranking::Blend(blend.clone()), options);
     let tx = conn.transaction()?;
-    store::save(&tx, &key, as_of, &blend, catalog, &generated)?;
+    store::save(&tx, &key, as_of, blend, catalog, &generated)?;
     store::forget_logged(&tx, learning_since(as_of))?;
     tx.commit()?;
     Ok(load(conn, day)?.expect("the list was just stored"))
 }
 
+/// Everything a day's list is made from besides the prepared library: the listener as of the day,
+/// their shared-model scores, the learned blend and what they left out.
+pub struct DayInputs {
+    pub history: History,
+    pub shared: SharedScores,
+    pub blend: Blend,
+    pub left_out: HashSet<usize>,
+    pub as_of: i64,
+    pub day_start: i64,
+    pub seed: u64,
+}
+
+impl DayInputs {
+    pub fn read(conn: &Connection, ready: &Prepared, day: NaiveDate) -> Result<Self> {
+        let key = day.format("%Y-%m-%d").to_string();
+        let next = local_start(day + Days::new(1));
+        let as_of = crate::db::now_unix().min(next);
+        let catalog = &ready.catalog;
+        let history = History::load(conn, catalog)?;
+        let (cf, because) = cf_scores(conn, catalog, ready.model.as_deref(), as_of)?;
+        let shared = SharedScores {
+            cf,
+            because,
+            popular: ready.popular.clone(),
+        };
+        let blend = learned_blend(conn, catalog, &history, &key, as_of)?;
+        Ok(DayInputs {
+            left_out: left_out_of(conn, catalog)?,
+            history,
+            shared,
+            blend,
+            as_of,
+            day_start: local_start(day),
+            seed: rng::seed_of(&[&key]),
+        })
+    }
+
+    pub fn inputs<'a>(&'a self, ready: &'a Prepared) -> Inputs<'a> {
+        Inputs {
+            catalog: &ready.catalog,
+            left_out: &self.left_out,
+            history: &self.history,
+            shared: &self.shared,
+            as_of: self.as_of,
+            day_start: self.day_start,
+            seed: self.seed,
+        }
+    }
+}
+
 /// The catalog tracks the listener's exclusions leave out (read for every list: an exclusion
 /// applies from the next list on).
-fn left_out_of(conn: &Connection, catalog: &Catalog) -> Result<HashSet<usize>> {
+pub fn left_out_of(conn: &Connection, catalog: &Catalog) -> Result<HashSet<usize>> {
     let leave_out = crate::exclusions::LeaveOut::load(conn)?;
     if leave_out.is_empty() {
         return Ok(HashSet::new());

@@ -38,7 +38,7 @@ pub fn fill_from_path(meta: &mut TrackMeta, path: &Path, root: &Path) {
         meta.title = clean_text(&title.replace('_', " ")).unwrap_or_else(|| stem.clone());
     }
     if meta.album.is_empty() {
-        meta.album = album_dir.unwrap_or_else(|| "Unknown album".into());
+        meta.album = album_dir.unwrap_or_else(|| UNKNOWN_ALBUM.into());
     }
     if meta.artist.is_empty() {
         meta.artist = name_artist
@@ -47,6 +47,9 @@ pub fn fill_from_path(meta: &mut TrackMeta, path: &Path, root: &Path) {
             .unwrap_or_else(|| "Unknown artist".into());
     }
 }
+
+/// The album of a file with no album tag in no folder of its own.
+pub const UNKNOWN_ALBUM: &str = "Unknown album";
 
 /// "01 Title", "01. Title", "01 - Title", "1-03 Title" → (Some(n), "Title").
 fn split_track_number(stem: &str) -> (Option<u32>, &str) {

@@ -69,6 +69,10 @@ pub enum PlayContext {
     Artist,
     Liked,
     History,
+    /// A radio from seed songs, albums, artists or playlists.
+    Radio,
+    /// A Daily Mix, Rediscover or a path from one song to another.
+    Mix,
     Cli,
 }
 
@@ -85,6 +89,8 @@ impl PlayContext {
             PlayContext::Artist => "artist",
             PlayContext::Liked => "liked",
             PlayContext::History => "history",
+            PlayContext::Radio => "radio",
+            PlayContext::Mix => "mix",
             PlayContext::Cli => "cli",
         }
     }

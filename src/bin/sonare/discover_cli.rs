@@ -29,6 +29,10 @@ pub struct DiscoverArgs {
     /// List the stored days instead.
     #[arg(long)]
     days: bool,
+    /// Print the day's list of every evaluation variant (the app's blend, unshaped, each model
+    /// alone, popularity) as one JSON object, nothing stored (the real-data replay uses it).
+    #[arg(long)]
+    ablation: bool,
     /// One JSON object.
     #[arg(long)]
     json: bool,
@@ -55,6 +59,11 @@ pub fn discover(app: &Sonare, args: DiscoverArgs, out: &mut impl Write) -> Resul
         fresh_days: args.fresh_days,
         refresh: args.refresh,
     };
+    if args.ablation {
+        let lists = app.discover_ablation(&request)?;
+        writeln!(out, "{}", serde_json::to_string(&lists)?)?;
+        return Ok(());
+    }
     let list = app
         .discover_daily(&request)
         .with_context(|| format!("making the Discover Daily of {day}"))?;

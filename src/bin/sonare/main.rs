@@ -18,6 +18,7 @@ mod cf_cli;
 mod discover_cli;
 mod import_cli;
 mod library_cli;
+mod mixes_cli;
 mod places_cli;
 mod search_cli;
 
@@ -196,6 +197,38 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Today's Daily Mixes (one per taste cluster) and Rediscover, with each track's reason.
+    Mixes {
+        /// The local day (YYYY-MM-DD); default today.
+        #[arg(long)]
+        date: Option<String>,
+        /// One JSON object per mix.
+        #[arg(long)]
+        json: bool,
+    },
+    /// A radio from seeds (track:ID or ID, album:NAME[@ALBUM ARTIST], artist:NAME, playlist:ID):
+    /// prints its first tracks, extended as the app extends it.
+    Radio {
+        #[arg(required = true)]
+        seeds: Vec<String>,
+        #[arg(long, default_value_t = 20)]
+        count: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A list that moves from one song to another in small steps of sound.
+    Path {
+        from: i64,
+        to: i64,
+        /// Songs in the list, both ends included.
+        #[arg(long, default_value_t = 12)]
+        length: usize,
+        /// Also save it as a playlist of this name.
+        #[arg(long)]
+        save: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Keep artists, genres or folders out of Discover Daily, For you and mixes.
     Exclude {
         #[command(subcommand)]
@@ -274,6 +307,17 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Artist { name, json } => places_cli::artist(&app, &name, json, &mut out)?,
         Command::Exclude { command } => places_cli::exclude(&app, command, &mut out)?,
+        Command::Mixes { date, json } => mixes_cli::mixes(&app, date, json, &mut out)?,
+        Command::Radio { seeds, count, json } => {
+            mixes_cli::radio(&app, &seeds, count, json, &mut out)?
+        }
+        Command::Path {
+            from,
+            to,
+            length,
+            save,
+            json,
+        } => mixes_cli::path(&app, from, to, length, save, json, &mut out)?,
         Command::Analyze {
             json,
             limit,

@@ -32,6 +32,9 @@ pub enum PlaylistCommand {
         /// Fill it with Discover Daily of this day (YYYY-MM-DD, or "today").
         #[arg(long, value_name = "DAY")]
         from_discover: Option<String>,
+        /// Fill it with today's mix number N (as `sonare mixes` numbers them).
+        #[arg(long, value_name = "N")]
+        from_mix: Option<usize>,
     },
     /// Add tracks (ids or library paths), at the end or before position --at.
     Add {
@@ -105,7 +108,7 @@ fn index(position: usize) -> Result<usize> {
         .context("positions start at 1 (as `playlist show` prints them)")
 }
 
-fn track_ids(app: &Sonare, tracks: &[String]) -> Result<Vec<i64>> {
+pub fn track_ids(app: &Sonare, tracks: &[String]) -> Result<Vec<i64>> {
     let conn = app.db();
     tracks
         .iter()
@@ -155,8 +158,16 @@ pub fn playlist(app: &Sonare, command: PlaylistCommand, out: &mut impl Write) ->
             name,
             tracks,
             from_discover,
+            from_mix,
         } => {
+            if from_mix.is_some() && (from_discover.is_some() || !tracks.is_empty()) {
+                bail!("give tracks, --from-discover or --from-mix, one of them");
+            }
             let id = match from_discover {
+                None if from_mix.is_some() => {
+                    let slot = index(from_mix.expect("checked"))?;
+                    app.save_mix_as_playlist(None, slot as i64, Some(&name))?
+                }
                 Some(day) => {
                     if !tracks.is_empty() {
                         bail!("give tracks or --from-discover, not both");

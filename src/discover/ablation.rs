@@ -1,0 +1,85 @@
+//! Today's list made by every variant of the evaluation (the app's blend, unshaped, each model
+//! alone, popularity) from the listener's real database, nothing stored: the real-data replay
+//! (`benches/discover_real.py`) compares them on the same listener and day.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use serde::Serialize;
+
+use super::blend::{Blend, AUDIO_MODEL, CF_MODEL, NLP_MODEL};
+use super::engine::{generate, Options, Ranking};
+use super::{prepare, DayInputs, ModelSource, Prepared, Result};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VariantList {
+    /// Library track ids, in the list's order.
+    pub tracks: Vec<i64>,
+    pub reasons: Vec<String>,
+    pub cold_start: bool,
+}
+
+/// Each variant's list of `day` for the listener as stored, by variant name.
+pub fn ablation(
+    conn: &Connection,
+    day: NaiveDate,
+    options: &Options,
+    prepared: &mut Option<Prepared>,
+    model: ModelSource,
+) -> Result<BTreeMap<String, VariantList>> {
+    prepare(conn, prepared, model)?;
+    let ready = prepared.as_ref().expect("just prepared");
+    let day_inputs = DayInputs::read(conn, ready, day)?;
+    let inputs = day_inputs.inputs(ready);
+    let unshaped = Options {
+        shape: false,
+        ..options.clone()
+    };
+    let blend = Ranking::Blend(day_inputs.blend.clone());
+    let variants: [(&str, Ranking, &Options); 7] = [
+        ("discover (the app)", blend.clone(), options),
+        ("blend, unshaped", blend, &unshaped),
+        (
+            "co-listening model alone (cf, session, artist)",
+            Ranking::Blend(Blend::only(CF_MODEL)),
+            options,
+        ),
+        (
+            "shared co-listening score alone",
+            Ranking::Blend(Blend::only(&[0])),
+            options,
+        ),
+        (
+            "audio alone",
+            Ranking::Blend(Blend::only(AUDIO_MODEL)),
+            options,
+        ),
+        (
+            "text alone",
+            Ranking::Blend(Blend::only(NLP_MODEL)),
+            options,
+        ),
+        ("most popular (shared data)", Ranking::Popular, options),
+    ];
+    Ok(variants
+        .into_iter()
+        .map(|(name, ranking, options)| {
+            let generated = generate(&inputs, &ranking, options);
+            let list = VariantList {
+                tracks: generated
+                    .entries
+                    .iter()
+                    .map(|e| ready.catalog.tracks[e.track].meta.id)
+                    .collect(),
+                reasons: generated
+                    .entries
+                    .iter()
+                    .map(|e| e.reason.text.clone())
+                    .collect(),
+                cold_start: generated.cold_start,
+            };
+            (name.to_owned(), list)
+        })
+        .collect())
+}
