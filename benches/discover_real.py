@@ -196,6 +196,8 @@ def main():
         ids[t["id"]] = (t["artist"].casefold(), t["title"].casefold())
     in_lib = set(library)
     results = defaultdict(list)
+    cold = Counter()
+    worst = Counter()
     per_listener = []
     for n, p in enumerate(listeners):
         songs = playlists[p]
@@ -219,6 +221,9 @@ def main():
             keys = [ids.get(t) for t in l["tracks"][:K]]
             row[name] = sum(1 for k in keys if k in future_keys)
             results[name].append(row[name])
+            cold[name] += bool(l.get("cold_start"))
+            per_artist = Counter(k[0] for k in keys if k)
+            worst[name] = max(worst[name], max(per_artist.values(), default=0))
         row["item-kNN (shared playlists)"] = sum(1 for u in knn if key_of[u] in future_keys)
         results["item-kNN (shared playlists)"].append(row["item-kNN (shared playlists)"])
         per_listener.append(row)
@@ -226,11 +231,12 @@ def main():
                                                      if k not in ("listener",)), file=sys.stderr)
     print(f"split {args.split}, {len(listeners)} listeners, library {LIBRARY}, list {K}, "
           f"seed {SEED}")
-    print("| list | hits@30 (± s.e.) | lists with a hit |")
-    print("|---|---|---|")
+    print("| list | hits@30 (± s.e.) | lists with a hit | cold-start lists | most songs of one artist |")
+    print("|---|---|---|---|---|")
     for name, hits in results.items():
         mean, se, share = stats(hits)
-        print(f"| {name} | {mean:.2f} ± {se:.2f} | {share:.0%} |")
+        shape = str(worst[name]) if name in worst else "–"
+        print(f"| {name} | {mean:.2f} ± {se:.2f} | {share:.0%} | {cold[name]} | {shape} |")
     if args.out:
         with open(args.out, "w") as w:
             json.dump(per_listener, w, indent=1)

@@ -44,6 +44,11 @@ const COMMANDS: &[&str] = &[
     "list_exclusions",
     "exclude",
     "include",
+    "daily_mixes",
+    "save_mix_playlist",
+    "start_radio",
+    "radio_more",
+    "path_between",
 ];
 
 fn main() {

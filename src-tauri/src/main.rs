@@ -135,6 +135,11 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         commands::places::list_exclusions,
         commands::places::exclude,
         commands::places::include,
+        commands::mixes::daily_mixes,
+        commands::mixes::save_mix_playlist,
+        commands::mixes::start_radio,
+        commands::mixes::radio_more,
+        commands::mixes::path_between,
     ])
 }
 

@@ -56,6 +56,8 @@ pub enum Seed {
 
 /// Tracks a radio queues at once.
 pub const RADIO_BATCH: usize = 10;
+/// Tracks a radio starts with in the app: few, so it starts at once; more follow before they run out.
+pub const RADIO_START: usize = 5;
 
 /// A radio as the facade runs it: track ids (the catalog may be read again between extensions).
 #[derive(Debug, Clone)]

@@ -30,7 +30,7 @@ use crate::text::profile::LibraryText;
 
 pub use import::{ImportKind, ImportOutcome, ImportProgress, ImportRequest};
 pub use lists::{DiscoverRequest, ForYou, Found, SimilarTrack, TrackDetails};
-pub use mixes::{Mix, MixTrack, RadioBatch, RadioSession, Seed, RADIO_BATCH};
+pub use mixes::{Mix, MixTrack, RadioBatch, RadioSession, Seed, RADIO_BATCH, RADIO_START};
 pub use pipeline::{Events, Job, JobEvent};
 pub use places::{ArtistPage, HistoryEntry, LikedTrack, MAX_HISTORY};
 pub use tune::{TasteModel, TuneOutcome};

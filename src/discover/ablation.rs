@@ -9,7 +9,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use super::blend::{Blend, AUDIO_MODEL, CF_MODEL, NLP_MODEL};
-use super::engine::{generate, Options, Ranking};
+use super::engine::{generate, Options, Ranking, Scale};
 use super::{prepare, DayInputs, ModelSource, Prepared, Result};
 
 #[derive(Debug, Clone, Serialize)]
@@ -32,40 +32,90 @@ pub fn ablation(
     let ready = prepared.as_ref().expect("just prepared");
     let day_inputs = DayInputs::read(conn, ready, day)?;
     let inputs = day_inputs.inputs(ready);
-    let unshaped = Options {
-        shape: false,
-        ..options.clone()
+    let with = |f: &dyn Fn(&mut Options)| {
+        let mut o = options.clone();
+        f(&mut o);
+        o
     };
     let blend = Ranking::Blend(day_inputs.blend.clone());
-    let variants: [(&str, Ranking, &Options); 7] = [
-        ("discover (the app)", blend.clone(), options),
-        ("blend, unshaped", blend, &unshaped),
+    let cf_only = Ranking::Blend(Blend::only(&[0]));
+    let variants: Vec<(&str, Ranking, Options)> = vec![
+        ("discover (the app)", blend.clone(), options.clone()),
+        ("blend, unshaped", blend.clone(), with(&|o| o.shape = false)),
+        (
+            "blend, percentile cf",
+            blend.clone(),
+            with(&|o| o.cf_scale = Scale::Percentile),
+        ),
+        (
+            "blend, log-rank cf",
+            blend.clone(),
+            with(&|o| o.cf_scale = Scale::LogRank),
+        ),
+        (
+            "blend, log-rank cf, mmr 0.85",
+            blend.clone(),
+            with(&|o| {
+                o.cf_scale = Scale::LogRank;
+                o.mmr_lambda = 0.85
+            }),
+        ),
+        (
+            "blend, log-rank cf, no wildcards",
+            blend.clone(),
+            with(&|o| {
+                o.cf_scale = Scale::LogRank;
+                o.exploration = 0.0
+            }),
+        ),
+        (
+            "blend, log-rank cf, unshaped",
+            blend,
+            with(&|o| {
+                o.cf_scale = Scale::LogRank;
+                o.shape = false
+            }),
+        ),
         (
             "co-listening model alone (cf, session, artist)",
             Ranking::Blend(Blend::only(CF_MODEL)),
-            options,
+            options.clone(),
         ),
         (
             "shared co-listening score alone",
-            Ranking::Blend(Blend::only(&[0])),
-            options,
+            cf_only.clone(),
+            options.clone(),
+        ),
+        (
+            "cf score alone, caps only",
+            cf_only.clone(),
+            with(&|o| o.shape = false),
+        ),
+        (
+            "cf score alone, mmr, no wildcards",
+            cf_only,
+            with(&|o| o.exploration = 0.0),
         ),
         (
             "audio alone",
             Ranking::Blend(Blend::only(AUDIO_MODEL)),
-            options,
+            options.clone(),
         ),
         (
             "text alone",
             Ranking::Blend(Blend::only(NLP_MODEL)),
-            options,
+            options.clone(),
         ),
-        ("most popular (shared data)", Ranking::Popular, options),
+        (
+            "most popular (shared data)",
+            Ranking::Popular,
+            options.clone(),
+        ),
     ];
     Ok(variants
         .into_iter()
         .map(|(name, ranking, options)| {
-            let generated = generate(&inputs, &ranking, options);
+            let generated = generate(&inputs, &ranking, &options);
             let list = VariantList {
                 tracks: generated
                     .entries

@@ -29,6 +29,19 @@ pub struct Options {
     pub shape: bool,
     /// Candidates not shown that are logged with their scores for the blend to learn from.
     pub log_candidates: usize,
+    /// Relevance against variety when shaping (1 = relevance only).
+    pub mmr_lambda: f32,
+    /// How the co-listening score is put on the blend's 0–1 scale.
+    pub cf_scale: Scale,
+}
+
+/// How a dense score becomes a 0–1 feature among the day's candidates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    /// Its percentile: the top hundred of thousands differ by a few hundredths.
+    Percentile,
+    /// 1 − ln(1 + rank) / ln(1 + n): the head stays apart (rank 1 → 1, 10 → ~0.7, 100 → ~0.4).
+    LogRank,
 }
 
 impl Default for Options {
@@ -39,6 +52,8 @@ impl Default for Options {
             exploration: 0.1,
             shape: true,
             log_candidates: 120,
+            mmr_lambda: super::shape::MMR_LAMBDA,
+            cf_scale: Scale::Percentile,
         }
     }
 }
@@ -191,9 +206,19 @@ pub fn generate(inputs: &Inputs, ranking: &Ranking, options: &Options) -> Genera
     // Dense scores become percentiles among today's candidates: the blend's weights then mean the
     // same on every day and library (a raw cosine's scale shifts with the library; in the offline
     // evaluation this lifted NDCG by a fifth).
-    to_percentiles(&mut scored, &[0, 3, 4, 5]);
+    match options.cf_scale {
+        Scale::Percentile => to_percentiles(&mut scored, &[0, 3, 4, 5]),
+        Scale::LogRank => {
+            to_log_ranks(&mut scored, 0);
+            to_percentiles(&mut scored, &[3, 4, 5]);
+        }
+    }
     let mut rng = SplitMix::new(inputs.seed);
-    let cold = taste.is_empty() && matches!(ranking, Ranking::Blend(_));
+    // Cold only when nothing is known: an imported history that matches no library track still
+    // folds into the co-listening model, and its scores beat a spread of popular songs.
+    let cold = taste.is_empty()
+        && matches!(ranking, Ranking::Blend(_))
+        && !pool.iter().any(|&(i, _)| inputs.shared.cf(i) > 0.0);
     let mut ranked: Vec<(usize, f32)> = match ranking {
         _ if cold => cold_ranking(catalog, &scored, inputs.seed),
         Ranking::Blend(blend) => scored.iter().map(|(i, x)| (*i, blend.logit(x))).collect(),
@@ -205,15 +230,7 @@ pub fn generate(inputs: &Inputs, ranking: &Ranking, options: &Options) -> Genera
     let picks = if cold {
         // The cold ranking already interleaves the library's sound clusters; keep that order
         // under the caps.
-        select(
-            catalog,
-            &ranked,
-            options.size,
-            0,
-            false,
-            &|_| true,
-            &mut rng,
-        )
+        select(catalog, &ranked, options.size, 0, None, &|_| true, &mut rng)
     } else {
         let wildcards = if options.shape && matches!(ranking, Ranking::Blend(_)) {
             (options.size as f32 * options.exploration).round() as usize
@@ -230,7 +247,7 @@ pub fn generate(inputs: &Inputs, ranking: &Ranking, options: &Options) -> Genera
             &ranked,
             options.size,
             wildcards,
-            options.shape,
+            options.shape.then_some(options.mmr_lambda),
             &wildcard_ok,
             &mut rng,
         )
@@ -294,6 +311,24 @@ fn to_percentiles(scored: &mut [(usize, Features)], features: &[usize]) {
             let below = values.partition_point(|v| *v < s.1[f]);
             s.1[f] = (below as f32 + 1.0) / n;
         }
+    }
+}
+
+/// Replaces `feature` by 1 − ln(1 + rank) / ln(1 + n) among the candidates that have it (rank 0
+/// the best; 0 stays 0): rank-based like a percentile, so its scale is the same on every day, but
+/// the best few stay well apart.
+fn to_log_ranks(scored: &mut [(usize, Features)], feature: usize) {
+    let mut order: Vec<usize> = (0..scored.len())
+        .filter(|&k| scored[k].1[feature] > 0.0)
+        .collect();
+    order.sort_by(|&a, &b| {
+        scored[b].1[feature]
+            .total_cmp(&scored[a].1[feature])
+            .then(scored[a].0.cmp(&scored[b].0))
+    });
+    let scale = (1.0 + order.len() as f32).ln().max(f32::MIN_POSITIVE);
+    for (rank, k) in order.into_iter().enumerate() {
+        scored[k].1[feature] = 1.0 - (1.0 + rank as f32).ln() / scale;
     }
 }
 

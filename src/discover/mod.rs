@@ -34,7 +34,7 @@ use crate::cf::shared_model::{self, SharedModel, SharedModelError};
 pub use crate::db::DataVersion;
 pub use crate::feedback::Feedback;
 use crate::library::browse::{hydrate, TrackRow};
-use crate::text::match_key::artist_key;
+use crate::text::match_key::{artist_key, title_key};
 use blend::{Blend, Features, FEATURES};
 use catalog::Catalog;
 use engine::{generate, Inputs, Options, Ranking, ReasonKind};
@@ -354,8 +354,42 @@ pub fn cf_scores(
                 because[i] = s.because;
             }
         }
+        same_song_alike(catalog, &mut cf, &mut because);
     }
     Ok((cf, because))
+}
+
+/// Gives every file of a song the best score any of them got: the shared data names a song once
+/// and matching ties it to one file ("Get Lucky" and "Get Lucky - Radio Edit" share a key), while
+/// lists offer one file per song, not always that one.
+fn same_song_alike(catalog: &Catalog, cf: &mut [f32], because: &mut [Option<String>]) {
+    let mut by_key: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    for (i, t) in catalog.tracks.iter().enumerate() {
+        let key = (artist_key(&t.meta.artist), title_key(&t.meta.title));
+        by_key.entry(key).or_default().push(i);
+    }
+    for (i, t) in catalog.tracks.iter().enumerate() {
+        if t.song != i {
+            by_key
+                .entry((format!("song {}", t.song), String::new()))
+                .or_default()
+                .extend([i, t.song]);
+        }
+    }
+    for group in by_key.values().filter(|g| g.len() > 1) {
+        let Some(&best) = group
+            .iter()
+            .max_by(|&&a, &&b| cf[a].total_cmp(&cf[b]).then(b.cmp(&a)))
+        else {
+            continue;
+        };
+        for &i in group {
+            if cf[i] < cf[best] {
+                cf[i] = cf[best];
+                because[i] = because[best].clone();
+            }
+        }
+    }
 }
 
 /// Listeners in the shared data who play each catalog track (or its artist), scaled to at most 1.

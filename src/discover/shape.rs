@@ -11,7 +11,7 @@ use super::rng::SplitMix;
 pub const MAX_PER_ARTIST: usize = 2;
 pub const MAX_PER_ALBUM: usize = 2;
 /// Relevance against variety in MMR (1 = relevance only).
-const MMR_LAMBDA: f32 = 0.7;
+pub const MMR_LAMBDA: f32 = 0.7;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Pick {
@@ -50,7 +50,7 @@ pub fn select(
     ranked: &[(usize, f32)],
     size: usize,
     wildcards: usize,
-    diversify: bool,
+    mmr_lambda: Option<f32>,
     wildcard_ok: &dyn Fn(usize) -> bool,
     rng: &mut SplitMix,
 ) -> Vec<Pick> {
@@ -71,10 +71,9 @@ pub fn select(
             .filter(|&j| !taken[j] && caps.allows(catalog, pool[j].0))
             .map(|j| {
                 let relevance = (pool[j].1 - lo) / scale;
-                let value = if diversify {
-                    MMR_LAMBDA * relevance - (1.0 - MMR_LAMBDA) * max_sim[j]
-                } else {
-                    relevance
+                let value = match mmr_lambda {
+                    Some(lambda) => lambda * relevance - (1.0 - lambda) * max_sim[j],
+                    None => relevance,
                 };
                 (j, value)
             })
@@ -87,7 +86,7 @@ pub fn select(
             track,
             wildcard: false,
         });
-        if diversify {
+        if mmr_lambda.is_some_and(|l| l < 1.0) {
             for (k, sim) in max_sim.iter_mut().enumerate().filter(|(k, _)| !taken[*k]) {
                 *sim = sim.max(catalog.similarity(track, pool[k].0));
             }
@@ -258,7 +257,15 @@ mod tests {
     fn caps_artists_and_albums_at_two() {
         let c = catalog();
         let ranked: Vec<(usize, f32)> = (0..12).map(|i| (i, 1.0 - i as f32 / 12.0)).collect();
-        let picks = select(&c, &ranked, 12, 0, true, &|_| true, &mut SplitMix::new(1));
+        let picks = select(
+            &c,
+            &ranked,
+            12,
+            0,
+            Some(MMR_LAMBDA),
+            &|_| true,
+            &mut SplitMix::new(1),
+        );
         // 3 artists × 2 = 6 at most, and never both tracks of one album from an artist over two.
         assert_eq!(picks.len(), 6);
         let mut per_artist = HashMap::new();

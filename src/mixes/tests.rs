@@ -72,7 +72,7 @@ fn history() -> History {
     for day in (10..200).step_by(3) {
         for r in 0..2 {
             for k in 0..15 {
-                if (k + day as usize) % 4 == 0 {
+                if (k + day as usize).is_multiple_of(4) {
                     h.plays.push(Play {
                         track: r * PER_REGION + k,
                         at: NOW - day * DAY + k as i64,

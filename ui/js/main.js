@@ -12,6 +12,8 @@ import { initPlaylists, refreshPlaylists, refreshSidebarPlaylists, saveAsPlaylis
 import { initArtists, openArtist, refreshArtists, searchArtists } from './places/artists.js';
 import { initHistory, refreshHistory, refreshLiked } from './places/history.js';
 import { initExclusions, refreshExclusions } from './places/exclusions.js';
+import { initMixes, openPathDialog, refreshMixes } from './mixes.js';
+import { initRadio, startRadio } from './radio.js';
 
 const ROW_HEIGHT = 34;
 
@@ -114,6 +116,13 @@ async function refreshAlbums() {
       el('strong', { text: album.album }),
       el('span', { text: album.artist }),
       el('small', { text: `${album.tracks} ${album.tracks === 1 ? 'song' : 'songs'}${album.year ? ` · ${album.year}` : ''}` }),
+      el('button', {
+        class: 'link album-radio',
+        title: 'An endless radio from this album',
+        'aria-label': `Radio from ${album.album}`,
+        text: 'Radio',
+        onclick: () => startRadio([{ kind: 'album', album: album.album, album_artist: album.album_artist }]).catch((e) => showMessage(errorText(e), 'error')),
+      }),
     ]),
   ])));
 }
@@ -156,7 +165,7 @@ async function show(view, { keepScroll = false } = {}) {
   else if (visible === 'failures') await refreshFailures();
   else if (visible === 'folders') await refreshFolders();
   else if (visible === 'taste') await refreshForYou();
-  else if (visible === 'discover') await refreshDiscover();
+  else if (visible === 'discover') await Promise.all([refreshDiscover(), refreshMixes()]);
   else if (visible === 'playlists') await refreshPlaylists();
   else if (visible === 'artists') await refreshArtists();
   else if (visible === 'history') await refreshHistory();
@@ -331,8 +340,17 @@ function init() {
   initArtists({ showMessage });
   initHistory({ showMessage });
   initExclusions({ showMessage });
+  initMixes({
+    notify: showMessage,
+    show: (view) => show(view),
+    changed: () => refreshSidebarPlaylists().catch(() => {}),
+  });
+  $('mix-back').addEventListener('click', () => show('discover').catch((e) => showMessage(errorText(e), 'error')));
+  initRadio({ showMessage }).catch((e) => showMessage(errorText(e), 'error'));
   initTrackMenu({
     notify: showMessage,
+    radio: (seeds) => startRadio(seeds),
+    path: (track) => openPathDialog(track),
     openArtist: (name) => show('artists').then(() => openArtist(name)).catch((e) => showMessage(errorText(e), 'error')),
     changed: (what) => {
       const views = { playlists: 'playlists', likes: 'liked', exclusions: 'exclusions' };

@@ -5,10 +5,10 @@
 import { api, errorText } from './api/index.js';
 import { el } from './dom.js';
 
-let hooks = { notify: () => {}, openArtist: () => {}, changed: () => {} };
+let hooks = { notify: () => {}, openArtist: () => {}, changed: () => {}, radio: async () => {}, path: () => {} };
 let open = null;
 
-/** hooks: {notify(text, kind), openArtist(name), changed(what)} — `changed` is told 'playlists',
+/** hooks: {notify(text, kind), openArtist(name), changed(what), radio(seeds), path(track)} — `changed` is told 'playlists',
  *  'likes' or 'exclusions' after an action, so views can refresh. */
 export function initTrackMenu(h) {
   hooks = { ...hooks, ...h };
@@ -73,6 +73,7 @@ export async function openTrackMenu(tracks, { x, y, returnTo = document.activeEl
   const items = [
     ...extra.map((e) => item(e.label, e.action)),
     item('Play next / add to queue', () => api.control({ action: 'enqueue', tracks: ids })),
+    item(tracks.length === 1 ? 'Start radio' : 'Start radio from these songs', () => hooks.radio(ids.map((id) => ({ kind: 'track', id }))), { dataset: { radio: '' } }),
     item(allLiked ? 'Unlike' : 'Like', async () => {
       for (const id of ids) await api.discoverFeedback(id, allLiked ? 'unlike' : 'like');
       hooks.changed('likes');
@@ -85,6 +86,7 @@ export async function openTrackMenu(tracks, { x, y, returnTo = document.activeEl
   if (tracks.length === 1) {
     items.push(
       el('div', { role: 'separator', class: 'menu-sep' }),
+      item('From here to another song…', () => hooks.path(first), { dataset: { path: '' } }),
       item(`Go to ${first.album_artist || first.artist}`, () => hooks.openArtist(first.album_artist || first.artist)),
       el('div', { class: 'menu-label', role: 'presentation', text: 'Leave out of my lists' }),
       item(`  Artist: ${first.artist}`, () => leaveOut('artist', first.artist), { dataset: { leave: 'artist' } }),

@@ -442,6 +442,56 @@
   });
   window.__FAKE_PLACES__ = places;
 
+  // Mixes, radio and paths: `config.mixes` = [{kind, title, subtitle, ids, reasons}]; the radio
+  // plays the seeds' first track, then the library in id order past what it queued (skipped tracks
+  // are what it was told); a path walks ids from one end to the other.
+  const radio = { running: null };
+  const mixTrack = (id, reason, kind = 'sounds') => ({ track: trackById(id), reason_kind: kind, reason, reason_track: null });
+  const seedIds = (seed) => {
+    if (seed.kind === 'track') return [seed.id];
+    if (seed.kind === 'artist') return lib.tracks.filter((t) => t.artist === seed.name).map((t) => t.id);
+    if (seed.kind === 'album') return lib.tracks.filter((t) => t.album === seed.album).map((t) => t.id);
+    if (seed.kind === 'playlist') return playlistById(seed.id).entries.map((e) => e.track_id).filter(Boolean);
+    throw { kind: 'bad_argument', message: `unknown seed ${seed.kind}` };
+  };
+  const radioNext = (count) => {
+    const r = radio.running;
+    const next = lib.tracks.map((t) => t.id).filter((id) => !r.queued.includes(id)).slice(0, count);
+    r.queued.push(...next);
+    return { title: r.title, tracks: next.map((id) => mixTrack(id, `often played with ${trackById(r.seeds[0]).title}`, 'played')) };
+  };
+  Object.assign(handlers, {
+    daily_mixes: () => (config.mixes || []).map((m, slot) => ({
+      day: '2026-11-29', slot, kind: m.kind || 'daily', title: m.title, subtitle: m.subtitle || '',
+      tracks: m.ids.map((id, i) => mixTrack(id, (m.reasons || [])[i] || 'one of your favourites', 'played')),
+    })),
+    save_mix_playlist: ({ slot, name }) => {
+      const m = (config.mixes || [])[slot];
+      if (!m) throw { kind: 'not_found', message: `no mix ${slot} today` };
+      return handlers.create_playlist({ name: name || `${m.title} (2026-11-29)`, trackIds: m.ids });
+    },
+    start_radio: ({ seeds }) => {
+      if (!seeds.length) throw { kind: 'bad_argument', message: 'a radio needs at least one seed' };
+      const ids = seeds.flatMap(seedIds);
+      if (!ids.length) throw { kind: 'not_found', message: 'the seeds have no tracks in the library' };
+      const first = seeds.length === 1 && seeds[0].kind === 'track' ? [ids[0]] : [];
+      radio.running = { title: `Radio: ${trackById(ids[0]).title}`, seeds: ids, queued: [...first] };
+      const batch = radioNext(5 - first.length);
+      batch.tracks.unshift(...first.map((id) => mixTrack(id, 'where the radio starts', 'start')));
+      return batch;
+    },
+    radio_more: () => {
+      if (!radio.running) throw { kind: 'not_found', message: 'no radio is playing' };
+      return radioNext(10);
+    },
+    path_between: ({ from, to, length }) => {
+      if (from === to) throw { kind: 'bad_argument', message: 'a path needs two different songs' };
+      const step = (to - from) / (length - 1);
+      return Array.from({ length }, (_, i) => Math.round(from + i * step))
+        .map((id, i) => mixTrack(id, i === 0 ? 'where the path starts' : `${Math.round((100 * i) / (length - 1))}% of the way`));
+    },
+  });
+
   async function invoke(command, args = {}) {
     window.__FAKE_CALLS__.push({ command, args });
     const handler = handlers[command];

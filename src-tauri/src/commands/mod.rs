@@ -5,6 +5,7 @@ pub mod discover;
 pub mod import;
 pub mod jobs;
 pub mod library;
+pub mod mixes;
 pub mod places;
 pub mod player;
 pub mod search;

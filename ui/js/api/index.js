@@ -80,6 +80,18 @@ export const api = {
   exclusions: () => call('list_exclusions'),
   exclude: (kind, label) => call('exclude', { kind, label }),
   include: (id) => call('include', { id }),
+  /** → [{day, slot, kind: 'daily' | 'rediscover', title, subtitle, tracks: [{track, reason_kind,
+   *  reason, reason_track}]}]: today's Daily Mixes and Rediscover, the same all day. */
+  dailyMixes: () => call('daily_mixes'),
+  /** Saves today's mix `slot` as a playlist → its id. */
+  saveMixPlaylist: (slot, name = null) => call('save_mix_playlist', { slot, name }),
+  /** seeds: [{kind: 'track', id} | {kind: 'album', album, album_artist} | {kind: 'artist', name} |
+   *  {kind: 'playlist', id}] → {title, tracks: [{track, reason_kind, reason}]}: a new radio's first tracks. */
+  startRadio: (seeds) => call('start_radio', { seeds }),
+  /** → the running radio's next tracks ({title, tracks}). */
+  radioMore: () => call('radio_more'),
+  /** → [{track, reason_kind, reason}]: `length` songs from `from` to `to` in small steps of sound. */
+  pathBetween: (from, to, length) => call('path_between', { from, to, length }),
   /** Calls `onEvent` with every player event ({event: 'state' | 'track_changed' | …}). */
   onPlayerEvent: (onEvent) => window.__TAURI__.event.listen('player', (e) => onEvent(e.payload)),
   /** Calls `onEvent` with every job event, in order: fetching | scanning | importing (progress),

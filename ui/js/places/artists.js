@@ -3,6 +3,7 @@
 
 import { api, coverUrl, errorText } from '../api/index.js';
 import { $, el } from '../dom.js';
+import { startRadio } from '../radio.js';
 import { renderTrackList, shuffled } from '../track-list.js';
 import { mosaic } from './playlists.js';
 
@@ -55,6 +56,7 @@ function renderPage() {
   $('ar-name').textContent = p.name;
   $('ar-facts').textContent = `${p.tracks.length} ${p.tracks.length === 1 ? 'song' : 'songs'} · ${p.albums.length} ${p.albums.length === 1 ? 'album' : 'albums'}`;
   $('ar-play').onclick = () => api.playTracks(ids, 0, 'artist').catch((e) => notify(errorText(e), 'error'));
+  $('ar-radio').onclick = () => startRadio([{ kind: 'artist', name: p.name }]).catch((e) => notify(errorText(e), 'error'));
   $('ar-shuffle').onclick = () => api.playTracks(shuffled(ids), 0, 'artist').catch((e) => notify(errorText(e), 'error'));
   $('ar-albums').replaceChildren(...p.albums.map(albumCard));
   $('ar-appears-head').hidden = !p.appears_on.length;

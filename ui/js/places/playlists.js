@@ -5,6 +5,7 @@
 import { api, coverUrl, errorText } from '../api/index.js';
 import { $, el, formatDuration } from '../dom.js';
 import { DRAG_TYPE } from '../track-menu.js';
+import { startRadio } from '../radio.js';
 import { renderTrackList, shuffled } from '../track-list.js';
 
 let notify = () => {};
@@ -88,6 +89,7 @@ function actionsFor(p) {
   return [
     el('button', { class: 'primary', id: 'pl-play', text: 'Play', disabled: !ids().length, onclick: guard(() => api.playTracks(ids(), 0, 'playlist')) }),
     el('button', { id: 'pl-shuffle', text: 'Shuffle', disabled: !ids().length, onclick: guard(() => api.playTracks(shuffled(ids()), 0, 'playlist')) }),
+    el('button', { id: 'pl-radio', text: 'Radio', title: 'An endless radio from this playlist', disabled: !ids().length, onclick: guard(() => startRadio([{ kind: 'playlist', id: p.id }])) }),
     el('button', { id: 'pl-queue', text: 'Add to queue', disabled: !ids().length, onclick: guard(() => api.control({ action: 'enqueue', tracks: ids() })) }),
     el('button', { id: 'pl-rename', text: 'Rename', onclick: () => startRename(p) }),
     el('button', { id: 'pl-duplicate', text: 'Duplicate', onclick: guard(async () => { const id = await api.duplicatePlaylist(p.id); await openPlaylist(id); }) }),
