@@ -39,77 +39,30 @@ pub fn ablation(
     };
     let blend = Ranking::Blend(day_inputs.blend.clone());
     let cf_only = Ranking::Blend(Blend::only(&[0]));
+    let weighted = |w: f32| {
+        let mut b = day_inputs.blend.clone();
+        b.weights[0] = w;
+        Ranking::Blend(b)
+    };
+    let shaped = |lambda: f32, exploration: f32| {
+        with(&|o| {
+            o.cf_scale = Scale::LogRank;
+            o.mmr_lambda = lambda;
+            o.exploration = exploration;
+        })
+    };
     let variants: Vec<(&str, Ranking, Options)> = vec![
         ("discover (the app)", blend.clone(), options.clone()),
-        ("blend, unshaped", blend.clone(), with(&|o| o.shape = false)),
-        (
-            "blend, percentile cf",
-            blend.clone(),
-            with(&|o| o.cf_scale = Scale::Percentile),
-        ),
-        (
-            "blend, log-rank cf",
-            blend.clone(),
-            with(&|o| o.cf_scale = Scale::LogRank),
-        ),
-        (
-            "blend, log-rank cf, mmr 0.85",
-            blend.clone(),
-            with(&|o| {
-                o.cf_scale = Scale::LogRank;
-                o.mmr_lambda = 0.85
-            }),
-        ),
-        (
-            "blend, log-rank cf, no wildcards",
-            blend.clone(),
-            with(&|o| {
-                o.cf_scale = Scale::LogRank;
-                o.exploration = 0.0
-            }),
-        ),
-        (
-            "blend, log-rank cf, unshaped",
-            blend,
-            with(&|o| {
-                o.cf_scale = Scale::LogRank;
-                o.shape = false
-            }),
-        ),
-        (
-            "co-listening model alone (cf, session, artist)",
-            Ranking::Blend(Blend::only(CF_MODEL)),
-            options.clone(),
-        ),
-        (
-            "shared co-listening score alone",
-            cf_only.clone(),
-            options.clone(),
-        ),
+        ("A cf5 .7 .1", weighted(5.0), shaped(0.7, 0.1)),
+        ("B cf8 .7 .1", weighted(8.0), shaped(0.7, 0.1)),
+        ("C cf8 .85 .1", weighted(8.0), shaped(0.85, 0.1)),
+        ("D cf8 .85 .05", weighted(8.0), shaped(0.85, 0.05)),
+        ("E cf8 .9 .05", weighted(8.0), shaped(0.9, 0.05)),
+        ("F cf12 .85 .05", weighted(12.0), shaped(0.85, 0.05)),
         (
             "cf score alone, caps only",
             cf_only.clone(),
             with(&|o| o.shape = false),
-        ),
-        (
-            "cf score alone, mmr, no wildcards",
-            cf_only,
-            with(&|o| o.exploration = 0.0),
-        ),
-        (
-            "audio alone",
-            Ranking::Blend(Blend::only(AUDIO_MODEL)),
-            options.clone(),
-        ),
-        (
-            "text alone",
-            Ranking::Blend(Blend::only(NLP_MODEL)),
-            options.clone(),
-        ),
-        (
-            "most popular (shared data)",
-            Ranking::Popular,
-            options.clone(),
         ),
     ];
     Ok(variants

@@ -17,10 +17,10 @@ pub const MIX_SIZE: usize = 50;
 pub const NEW_SHARE: f32 = 0.4;
 /// A cluster needs this many of the listener's tracks to make a mix of its own.
 const MIN_MEMBERS: usize = 3;
-/// A new song scores at least this share of the best new song's score.
+/// A new song scores at least this share of what the cluster's own members score on average.
 const RELEVANCE_FLOOR: f32 = 0.5;
 /// New songs of one artist in one mix.
-const MAX_NEW_PER_ARTIST: usize = 2;
+const MAX_NEW_PER_ARTIST: usize = 4;
 
 /// The day's Daily Mixes, strongest cluster first (at most six, as the taste has clusters).
 pub fn daily_mixes(inputs: &MixInputs, taste: &Taste, size: usize) -> Vec<Made> {
@@ -100,7 +100,7 @@ fn rotate(favourites: &[usize], count: usize, rng: &mut SplitMix) -> Vec<usize> 
 }
 
 /// Songs the listener has not played, nearest the cluster: sound, text and co-listening, with a
-/// little for the cluster's own artists; at most two per artist.
+/// little for the cluster's own artists; at most four per artist.
 fn new_songs(
     inputs: &MixInputs,
     anchor: &Anchor,
@@ -133,9 +133,17 @@ fn new_songs(
         })
         .collect();
     scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    // Only songs near the cluster: past the best ones' reach, a mix would drift into other
-    // clusters' sound (it takes more favourites instead).
-    let floor = scored.first().map_or(0.0, |s| s.1 * RELEVANCE_FLOOR);
+    // Only songs about as near the cluster as its own members are: past that, a mix would drift into
+    // other clusters' sound (it takes more favourites instead).
+    let members: Vec<f32> = anchor
+        .tracks
+        .iter()
+        .map(|&(m, _)| {
+            2.0 * anchor.sound(catalog, m) + anchor.text(catalog, m) + 2.0 * inputs.cf(m)
+        })
+        .collect();
+    let typical = members.iter().sum::<f32>() / members.len().max(1) as f32;
+    let floor = typical * RELEVANCE_FLOOR;
     scored.retain(|s| s.1 >= floor);
     let mut per_artist: HashMap<u32, usize> = HashMap::new();
     let mut out = Vec::with_capacity(count);

@@ -1,8 +1,8 @@
 //! Radio: an endless queue from one or more seed tracks. Each extension scores the library against
 //! the seeds (co-listening, sound, text, session neighbours, the seeds' artists), steers by what
 //! happened since the radio started (a skipped track pushes away from its sound, a like pulls
-//! towards it), never repeats a track within [`NO_REPEAT`] and keeps an artist [`ARTIST_GAP`] tracks
-//! apart, and takes each next track by flow (tempo, key, loudness) from the one before.
+//! towards it), never repeats a track within [`NO_REPEAT`], keeps an artist [`ARTIST_GAP`] tracks apart
+//! unless only a jump to another sound would, and takes each next track by flow (tempo, key, loudness) from the one before.
 
 use rayon::prelude::*;
 
@@ -55,6 +55,8 @@ const W_ARTIST: f32 = 0.6;
 const W_SKIPPED: f32 = 3.0;
 const W_LIKED: f32 = 1.0;
 const W_FLOW: f32 = 0.15;
+/// What an artist heard 1, 2 or 3 tracks ago costs.
+const W_RECENT_ARTIST: [f32; ARTIST_GAP] = [2.0, 1.5, 1.0];
 
 /// The next `count` tracks of the radio.
 pub fn extend(inputs: &RadioInputs, radio: &Radio, count: usize) -> Vec<MixEntry> {
@@ -130,19 +132,20 @@ pub fn extend(inputs: &RadioInputs, radio: &Radio, count: usize) -> Vec<MixEntry
         let value = |s: &(usize, f32, [f32; 5])| {
             s.1 - last.map_or(0.0, |l| W_FLOW * transition_cost(catalog, l, s.0))
         };
-        let spaced =
-            |s: &&(usize, f32, [f32; 5])| !artists.contains(&catalog.tracks[s.0].artist_group);
-        // The best spaced candidate; when every one left is of a recent artist, the best of all.
+        // An artist heard in the last few tracks costs more than a small step away in sound, less
+        // than a jump to another sound: a seed with two artists does not wander off to keep spacing.
+        let spaced = |s: &(usize, f32, [f32; 5])| {
+            let group = catalog.tracks[s.0].artist_group;
+            let back = artists.iter().position(|&a| a == group);
+            value(s) - back.map_or(0.0, |b| W_RECENT_ARTIST[b])
+        };
         let pick = scored
             .iter()
             .enumerate()
-            .filter(|(_, s)| spaced(s))
-            .max_by(|a, b| value(a.1).total_cmp(&value(b.1)).then(b.1 .0.cmp(&a.1 .0)))
-            .or_else(|| {
-                scored
-                    .iter()
-                    .enumerate()
-                    .max_by(|a, b| value(a.1).total_cmp(&value(b.1)).then(b.1 .0.cmp(&a.1 .0)))
+            .max_by(|a, b| {
+                spaced(a.1)
+                    .total_cmp(&spaced(b.1))
+                    .then(b.1 .0.cmp(&a.1 .0))
             })
             .map(|(k, _)| k)
             .expect("not empty");
