@@ -64,6 +64,27 @@ pub fn ablation(
             cf_only.clone(),
             with(&|o| o.shape = false),
         ),
+        ("shared co-listening score alone", cf_only, options.clone()),
+        (
+            "co-listening model alone (cf, session, artist)",
+            Ranking::Blend(Blend::only(CF_MODEL)),
+            options.clone(),
+        ),
+        (
+            "audio alone",
+            Ranking::Blend(Blend::only(AUDIO_MODEL)),
+            options.clone(),
+        ),
+        (
+            "text alone",
+            Ranking::Blend(Blend::only(NLP_MODEL)),
+            options.clone(),
+        ),
+        (
+            "most popular (shared data)",
+            Ranking::Popular,
+            options.clone(),
+        ),
     ];
     Ok(variants
         .into_iter()
