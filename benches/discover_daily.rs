@@ -2,7 +2,8 @@
 //! SQLite file holding 100k tracks with analysis rows (200-d CNN embeddings, 50 sound tags, tempo,
 //! key, loudness), two years of history (20,000 plays), likes and hides, imported item factors for
 //! every track (64 factors, as the Spark job writes them) and 60 earlier days of lists with their
-//! logged candidates. Times `discover::daily` (regenerating), and each stage on its own.
+//! logged candidates. Times `discover::daily` (regenerating), and each stage on its own; then the
+//! day's mixes, a radio and a path through the facade.
 //! Behind BENCHMARKS.md.
 //!
 //! Run: `cargo bench --bench discover_daily`
@@ -271,4 +272,77 @@ fn main() {
         ms(warm)
     );
     assert_eq!(list.tracks.len(), 30);
+    drop(conn);
+    mixes(&path, today);
+}
+
+/// The mixes of issue 18 through the facade, as the running app makes them (the prepared library
+/// kept between calls): all of the day's Daily Mixes and Rediscover, a radio's first tracks and its
+/// next batch, and a path.
+fn mixes(path: &std::path::Path, today: chrono::NaiveDate) {
+    use sonare::app::{Seed, Sonare, RADIO_BATCH, RADIO_START};
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(path, dir.path().join(sonare::db::DB_FILE)).unwrap();
+    let app = Sonare::open(sonare::data_dir::DataDir::resolve(Some(dir.path())).unwrap()).unwrap();
+    app.prepare_discover().unwrap();
+    let conn = sonare::db::open(path).unwrap();
+    let key = today.format("%Y-%m-%d").to_string();
+    let (mixes_time, made) = time(3, || {
+        conn.execute("DELETE FROM mixes WHERE day = ?1", [&key])
+            .unwrap();
+        app.mixes(Some(today)).unwrap()
+    });
+    let (stored_time, _) = time(5, || app.mixes(Some(today)).unwrap());
+    let seed: i64 = conn
+        .query_row(
+            "SELECT id FROM tracks ORDER BY id LIMIT 1 OFFSET 4321",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let (radio_time, first) = time(5, || {
+        app.radio_start(&[Seed::Track { id: seed }], RADIO_START)
+            .unwrap()
+    });
+    let (more_time, more) = time(5, || app.radio_more(RADIO_BATCH).unwrap());
+    let artist: String = conn
+        .query_row("SELECT artist FROM tracks WHERE id = ?1", [seed], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let (artist_time, _) = time(3, || {
+        app.radio_start(
+            &[Seed::Artist {
+                name: artist.clone(),
+            }],
+            RADIO_START,
+        )
+        .unwrap()
+    });
+    let ms = |d: Duration| format!("{:.0} ms", d.as_secs_f64() * 1000.0);
+    let (path_time, steps) = time(3, || app.path_between(seed, seed + 50_000, 12).unwrap());
+    println!();
+    println!("| mixes in the running app (100k tracks) | best of 3–5 |");
+    println!("|---|---|");
+    println!(
+        "| **all of the day's mixes: {} Daily Mixes and Rediscover, {} tracks, made and stored** | **{}** |",
+        made.iter().filter(|m| m.header.kind == sonare::mixes::MixKind::Daily).count(),
+        made.iter().map(|m| m.tracks.len()).sum::<usize>(),
+        ms(mixes_time)
+    );
+    println!("| the day's mixes again (stored) | {} |", ms(stored_time));
+    println!(
+        "| **radio from a song: its first {} tracks (the first plays at once)** | **{}** |",
+        first.tracks.len(),
+        ms(radio_time)
+    );
+    println!(
+        "| the radio's next {} tracks (steered by skips and likes) | {} |",
+        more.tracks.len(),
+        ms(more_time)
+    );
+    println!("| radio from an artist | {} |", ms(artist_time));
+    println!("| from A to B, {} songs | {} |", steps.len(), ms(path_time));
+    assert!(!made.is_empty());
+    assert_eq!(first.tracks.len(), RADIO_START);
 }

@@ -256,3 +256,31 @@ fn the_cli_prints_mixes_a_radio_and_a_path_and_refuses_a_path_without_sound() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("a seed is track:"));
 }
+
+#[test]
+fn a_listener_whose_history_began_today_gets_mixes_of_today_not_stored() {
+    let tmp = tempfile::tempdir().unwrap();
+    // All of the history a week from now: none of it before today, as for a new listener.
+    let later = sonare::discover::today() + Days::new(200);
+    library(tmp.path(), later);
+    let conn = sonare::db::open(&tmp.path().join("library.sqlite3")).unwrap();
+    let midnight = sonare::discover::local_start(sonare::discover::today());
+    conn.execute(
+        "UPDATE plays SET started_at = max(?1, strftime('%s','now') - 60) + (id % 30)",
+        [midnight],
+    )
+    .unwrap();
+    let app = open(tmp.path());
+    let mixes = app.mixes(None).unwrap();
+    assert!(!mixes.is_empty(), "mixes of what was played so far");
+    let day = sonare::discover::today().format("%Y-%m-%d").to_string();
+    let stored: i64 = conn
+        .query_row("SELECT count(*) FROM mixes WHERE day = ?1", [&day], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(
+        stored, 0,
+        "not kept: tomorrow's are made from the whole day"
+    );
+}

@@ -86,14 +86,33 @@ impl Sonare {
         f(prepared.as_ref().expect("just prepared"))
     }
 
-    /// The Daily Mixes and Rediscover of `day` (default today), made on first ask and then the same
-    /// all day.
+    /// The Daily Mixes and Rediscover of `day` (default today), made on first ask from the history
+    /// before the day began and then the same all day. A listener whose history all began today
+    /// gets mixes of what they played so far, made again on each ask until the next day.
     pub fn mixes(&self, day: Option<NaiveDate>) -> Result<Vec<Mix>> {
         let day = day.unwrap_or_else(discover::today);
         let mut conn = self.connection()?;
         if !store::made(&conn, &day_key(day))? {
             let conn2 = self.connection()?;
-            self.with_prepared(&conn2, |ready| Ok(day::ensure(&mut conn, ready, day)?))?;
+            let first_day = self.with_prepared(&conn2, |ready| {
+                day::ensure(&mut conn, ready, day)?;
+                if store::made(&conn, &day_key(day))? || day != discover::today() {
+                    return Ok(None);
+                }
+                let made = day::generate(&conn, ready, day, crate::db::now_unix())?;
+                Ok(Some(ids_of_made(ready, made)))
+            })?;
+            if let Some(made) = first_day {
+                return made
+                    .into_iter()
+                    .map(|(header, entries)| {
+                        Ok(Mix {
+                            header,
+                            tracks: self.hydrate_entries(&conn, entries)?,
+                        })
+                    })
+                    .collect();
+            }
         }
         let headers = store::headers(&conn, &day_key(day))?;
         headers
@@ -324,7 +343,7 @@ impl Sonare {
     fn hydrate_entries(
         &self,
         conn: &rusqlite::Connection,
-        entries: Vec<(i64, Reason, Option<i64>)>,
+        entries: Vec<IdEntry>,
     ) -> Result<Vec<MixTrack>> {
         Ok(hydrate(conn, entries, |e| e.0)?
             .into_iter()
@@ -338,8 +357,29 @@ impl Sonare {
     }
 }
 
+/// A mix entry by track id: (track id, reason, the reason's track id).
+type IdEntry = (i64, Reason, Option<i64>);
+
+/// Mixes not stored, as headers (numbered in order) and entries by track id.
+fn ids_of_made(ready: &Prepared, made: Vec<crate::mixes::Made>) -> Vec<(MixHeader, Vec<IdEntry>)> {
+    let day = day_key(discover::today());
+    made.into_iter()
+        .enumerate()
+        .map(|(slot, m)| {
+            let header = MixHeader {
+                day: day.clone(),
+                slot: slot as i64,
+                kind: m.kind,
+                title: m.title,
+                subtitle: m.subtitle,
+            };
+            (header, ids_of(ready, m.entries))
+        })
+        .collect()
+}
+
 /// Entries as (track id, reason, the reason's track id).
-fn ids_of(ready: &Prepared, made: Vec<MixEntry>) -> Vec<(i64, Reason, Option<i64>)> {
+fn ids_of(ready: &Prepared, made: Vec<MixEntry>) -> Vec<IdEntry> {
     let catalog = ready.catalog();
     made.into_iter()
         .map(|e| {

@@ -39,9 +39,10 @@ pub fn ablation(
     };
     let blend = Ranking::Blend(day_inputs.blend.clone());
     let cf_only = Ranking::Blend(Blend::only(&[0]));
-    let weighted = |w: f32| {
+    let weighted = |w: f32, novelty: f32| {
         let mut b = day_inputs.blend.clone();
         b.weights[0] = w;
+        b.weights[6] = novelty;
         Ranking::Blend(b)
     };
     let shaped = |lambda: f32, exploration: f32| {
@@ -53,12 +54,14 @@ pub fn ablation(
     };
     let variants: Vec<(&str, Ranking, Options)> = vec![
         ("discover (the app)", blend.clone(), options.clone()),
-        ("A cf5 .7 .1", weighted(5.0), shaped(0.7, 0.1)),
-        ("B cf8 .7 .1", weighted(8.0), shaped(0.7, 0.1)),
-        ("C cf8 .85 .1", weighted(8.0), shaped(0.85, 0.1)),
-        ("D cf8 .85 .05", weighted(8.0), shaped(0.85, 0.05)),
-        ("E cf8 .9 .05", weighted(8.0), shaped(0.9, 0.05)),
-        ("F cf12 .85 .05", weighted(12.0), shaped(0.85, 0.05)),
+        ("G cf12 .9 .05", weighted(12.0, 0.5), shaped(0.9, 0.05)),
+        ("H cf12 .9 .033", weighted(12.0, 0.5), shaped(0.9, 0.033)),
+        ("I cf20 .9 .033", weighted(20.0, 0.5), shaped(0.9, 0.033)),
+        (
+            "J cf12 .9 .033 novelty 0",
+            weighted(12.0, 0.0),
+            shaped(0.9, 0.033),
+        ),
         (
             "cf score alone, caps only",
             cf_only.clone(),

@@ -20,10 +20,14 @@ pub fn day_key(day: NaiveDate) -> String {
     day.format("%Y-%m-%d").to_string()
 }
 
-/// The mixes of `day` as generated from the history before it began (nothing stored).
-pub fn generate(conn: &Connection, ready: &Prepared, day: NaiveDate) -> Result<Vec<Made>> {
+/// The mixes of `day` as generated from the history before `as_of` (nothing stored).
+pub fn generate(
+    conn: &Connection,
+    ready: &Prepared,
+    day: NaiveDate,
+    as_of: i64,
+) -> Result<Vec<Made>> {
     let catalog = ready.catalog();
-    let as_of = local_start(day);
     let key = day_key(day);
     let history = History::load(conn, catalog)?;
     let (cf, _) = cf_scores(conn, catalog, ready.model(), as_of)?;
@@ -45,13 +49,14 @@ pub fn generate(conn: &Connection, ready: &Prepared, day: NaiveDate) -> Result<V
     Ok(made)
 }
 
-/// Makes and stores the mixes of `day` unless they are stored already.
+/// Makes and stores the mixes of `day` (from the history before it began) unless they are stored
+/// already.
 pub fn ensure(conn: &mut Connection, ready: &Prepared, day: NaiveDate) -> Result<()> {
     let key = day_key(day);
     if store::made(conn, &key)? {
         return Ok(());
     }
-    let made = generate(conn, ready, day)?;
+    let made = generate(conn, ready, day, local_start(day))?;
     let tx = conn.transaction()?;
     store::save(&tx, &key, ready.catalog(), &made)?;
     tx.commit()?;
