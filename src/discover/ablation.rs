@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::Serialize;
 
-use super::blend::{Blend, AUDIO_MODEL, CF_MODEL, NLP_MODEL};
+use super::blend::{Blend, AUDIO_MODEL, CF_MODEL, NLP_MODEL, PRIOR_WEIGHTS_BEFORE};
 use super::engine::{generate, Options, Ranking, Scale};
 use super::{prepare, DayInputs, ModelSource, Prepared, Result};
 
@@ -37,37 +37,51 @@ pub fn ablation(
         f(&mut o);
         o
     };
-    let blend = Ranking::Blend(day_inputs.blend.clone());
-    let cf_only = Ranking::Blend(Blend::only(&[0]));
-    let weighted = |w: f32, novelty: f32| {
+    // The steps from the list before issue 18 to the app's: percentile scaling, the old priors, MMR
+    // 0.7 and 10 % wildcards; then log-rank scaling; then co-listening's prior weight; then the
+    // lighter shape.
+    let before_weights = || {
         let mut b = day_inputs.blend.clone();
-        b.weights[0] = w;
-        b.weights[6] = novelty;
+        b.weights[0] = PRIOR_WEIGHTS_BEFORE[0];
         Ranking::Blend(b)
     };
-    let shaped = |lambda: f32, exploration: f32| {
+    let old_shape = |scale: Scale| {
         with(&|o| {
-            o.cf_scale = Scale::LogRank;
-            o.mmr_lambda = lambda;
-            o.exploration = exploration;
+            o.cf_scale = scale;
+            o.mmr_lambda = 0.7;
+            o.exploration = 0.1;
         })
     };
+    let blend = Ranking::Blend(day_inputs.blend.clone());
+    let cf_only = Ranking::Blend(Blend::only(&[0]));
     let variants: Vec<(&str, Ranking, Options)> = vec![
         ("discover (the app)", blend.clone(), options.clone()),
-        ("G cf12 .9 .05", weighted(12.0, 0.5), shaped(0.9, 0.05)),
-        ("H cf12 .9 .033", weighted(12.0, 0.5), shaped(0.9, 0.033)),
-        ("I cf20 .9 .033", weighted(20.0, 0.5), shaped(0.9, 0.033)),
         (
-            "J cf12 .9 .033 novelty 0",
-            weighted(12.0, 0.0),
-            shaped(0.9, 0.033),
-        ),
-        (
-            "cf score alone, caps only",
-            cf_only.clone(),
+            "blend, unshaped (caps only)",
+            blend.clone(),
             with(&|o| o.shape = false),
         ),
-        ("shared co-listening score alone", cf_only, options.clone()),
+        (
+            "before: percentile cf, cf weight 3, MMR 0.7, 10 % wildcards",
+            before_weights(),
+            old_shape(Scale::Percentile),
+        ),
+        (
+            "step 1: log-rank cf",
+            before_weights(),
+            old_shape(Scale::LogRank),
+        ),
+        (
+            "step 2: and cf weight 20",
+            blend.clone(),
+            old_shape(Scale::LogRank),
+        ),
+        ("co-listening score alone", cf_only.clone(), options.clone()),
+        (
+            "co-listening score alone, caps only",
+            cf_only,
+            with(&|o| o.shape = false),
+        ),
         (
             "co-listening model alone (cf, session, artist)",
             Ranking::Blend(Blend::only(CF_MODEL)),

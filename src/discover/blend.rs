@@ -44,15 +44,26 @@ pub struct Sample {
     pub weight: f32,
 }
 
+/// The prior weights. Co-listening's was chosen on real data (`benches/discover_real.py`, MPD
+/// validation listeners, BENCHMARKS.md): with its score log-rank scaled, 20 keeps the list within
+/// noise of the co-listening model's own top 30 (3 gave 4.7 hits@30 against its 6.4; 8 gave 5.6,
+/// 12 gave 6.0–6.1, 20 gave 6.25 ± 0.5), so the weaker models reorder only its tail, and decide
+/// alone where it has no opinion (no shared data, or songs it does not know). The others are the
+/// priors of the synthetic offline evaluation: real co-listening data carries no audio to tune them.
+pub const PRIOR_WEIGHTS: Features = [20.0, 2.0, 2.0, 3.0, 2.0, 1.0, 0.5];
+/// The priors before the real-data replay (issue 18), for its ablation.
+pub const PRIOR_WEIGHTS_BEFORE: Features = [3.0, 2.0, 2.0, 3.0, 2.0, 1.0, 0.5];
+
 /// How strongly the weights are pulled to the priors (in units of one full-weight outcome).
 const PRIOR_STRENGTH: f32 = 4.0;
 
 impl Blend {
-    /// Before any outcome: co-listening and sound count most, then the listener's artists, scene
-    /// and sessions; popularity and novelty tip the balance.
+    /// Before any outcome: co-listening leads where it has an opinion (see [`PRIOR_WEIGHTS`]); sound,
+    /// the listener's artists, scene and sessions order the rest; popularity and novelty tip the
+    /// balance.
     pub fn prior() -> Self {
         Blend {
-            weights: [3.0, 2.0, 2.0, 3.0, 2.0, 1.0, 0.5],
+            weights: PRIOR_WEIGHTS,
             bias: -5.0,
             samples: 0,
             positives: 0,

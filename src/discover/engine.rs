@@ -44,16 +44,20 @@ pub enum Scale {
     LogRank,
 }
 
+/// One wildcard in a list of 30: on real co-listening data each wildcard cost about a tenth of a hit
+/// (10 % wildcards: 5.69 hits@30, 5 %: 5.82, one in 30: 6.13, MPD validation listeners).
+pub const EXPLORATION: f32 = 1.0 / 30.0;
+
 impl Default for Options {
     fn default() -> Self {
         Options {
             size: 30,
             fresh_days: 30,
-            exploration: 0.1,
+            exploration: EXPLORATION,
             shape: true,
             log_candidates: 120,
             mmr_lambda: super::shape::MMR_LAMBDA,
-            cf_scale: Scale::Percentile,
+            cf_scale: Scale::LogRank,
         }
     }
 }
@@ -232,11 +236,13 @@ pub fn generate(inputs: &Inputs, ranking: &Ranking, options: &Options) -> Genera
         // under the caps.
         select(catalog, &ranked, options.size, 0, None, &|_| true, &mut rng)
     } else {
-        let wildcards = if options.shape && matches!(ranking, Ranking::Blend(_)) {
-            (options.size as f32 * options.exploration).round() as usize
-        } else {
-            0
-        };
+        // At least one wildcard in any list that explores, however short.
+        let wildcards =
+            if options.shape && matches!(ranking, Ranking::Blend(_)) && options.exploration > 0.0 {
+                ((options.size as f32 * options.exploration).round() as usize).max(1)
+            } else {
+                0
+            };
         let wildcard_ok = |t: usize| {
             !taste
                 .artists_disliked

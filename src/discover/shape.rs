@@ -11,7 +11,10 @@ use super::rng::SplitMix;
 pub const MAX_PER_ARTIST: usize = 2;
 pub const MAX_PER_ALBUM: usize = 2;
 /// Relevance against variety in MMR (1 = relevance only).
-pub const MMR_LAMBDA: f32 = 0.7;
+/// 0.9, chosen on real co-listening data (MPD validation listeners): 0.7 cost half a hit in 30 of
+/// what the ranking found (6.42 → 5.94 hits@30, co-listening score alone); in the blend 0.85 and 0.9
+/// each gained about 0.1 over the step before.
+pub const MMR_LAMBDA: f32 = 0.9;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Pick {
