@@ -16,7 +16,8 @@ Per listener, one `sonare discover --ablation --json` prints the lists of Discov
 the blend unshaped, each model alone and the shared-data popularity; `sonare taste for-me` gives
 "For you". A plain item-kNN (cosine over the shared playlists, top 30 by summed similarity to the
 first 10 songs, library only) is computed here. Reported: hits@30 (mean, standard error over
-listeners) and the share of lists with a hit.
+listeners) and the share of lists with a hit, the lists' largest number of songs of one artist, and
+Discover's difference from every other list with its paired standard error.
 
 Usage: discover_real.py [--data DIR] [--sonare BIN] [--split validation|test] [--listeners 100]
 Without the data folder it says so and exits 0.
@@ -237,6 +238,15 @@ def main():
         mean, se, share = stats(hits)
         shape = str(worst[name]) if name in worst else "–"
         print(f"| {name} | {mean:.2f} ± {se:.2f} | {share:.0%} | {cold[name]} | {shape} |")
+    ref = "discover (the app)"
+    if ref in results:
+        print()
+        print(f"| {ref} minus | difference in hits@30 (± paired s.e.) |")
+        print("|---|---|")
+        for name, hits in results.items():
+            if name != ref:
+                mean, se, _ = stats([a - b for a, b in zip(results[ref], hits)])
+                print(f"| {name} | {mean:+.2f} ± {se:.2f} |")
     if args.out:
         with open(args.out, "w") as w:
             json.dump(per_listener, w, indent=1)
