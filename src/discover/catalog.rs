@@ -8,7 +8,7 @@ use rusqlite::Connection;
 
 use crate::library::duplicates::{self, SongFile};
 use crate::library::path_guess::UNKNOWN_ALBUM;
-use crate::text::match_key::artist_key;
+use crate::text::match_key::{artist_key, title_key};
 use crate::text::profile::LibraryText;
 use crate::text::vectors::TermVector;
 
@@ -104,6 +104,9 @@ pub struct CatalogTrack {
     pub offered: bool,
     /// Catalog index of the file offered for this track's song (its own index when offered).
     pub song: usize,
+    /// Tracks of the same artist and title keys share this number (versions the duplicate rules
+    /// keep apart, such as "Get Lucky" and "Get Lucky - Radio Edit", included).
+    pub title_group: u32,
 }
 
 #[derive(Debug, Default)]
@@ -127,6 +130,7 @@ impl Catalog {
     ) -> Self {
         let mut artists: HashMap<String, u32> = HashMap::new();
         let mut albums: HashMap<(String, String), u32> = HashMap::new();
+        let mut titles: HashMap<(u32, String), u32> = HashMap::new();
         let mut tracks = Vec::with_capacity(metas.len());
         let mut index = HashMap::with_capacity(metas.len());
         let files: Vec<SongFile> = metas.iter().map(TrackFacts::song_file).collect();
@@ -138,6 +142,10 @@ impl Catalog {
             let album_group = *albums
                 .entry((album_owner(&meta, artist_group), meta.album.to_lowercase()))
                 .or_insert(next);
+            let next = titles.len() as u32;
+            let title_group = *titles
+                .entry((artist_group, title_key(&meta.title)))
+                .or_insert(next);
             index.insert(meta.id, tracks.len());
             tracks.push(CatalogTrack {
                 meta,
@@ -145,6 +153,7 @@ impl Catalog {
                 album_group,
                 offered: offered[i] == i,
                 song: offered[i],
+                title_group,
             });
         }
         let dim = embeddings

@@ -34,7 +34,7 @@ use crate::cf::shared_model::{self, SharedModel, SharedModelError};
 pub use crate::db::DataVersion;
 pub use crate::feedback::Feedback;
 use crate::library::browse::{hydrate, TrackRow};
-use crate::text::match_key::{artist_key, title_key};
+use crate::text::match_key::artist_key;
 use blend::{Blend, Features, FEATURES};
 use catalog::Catalog;
 use engine::{generate, Inputs, Options, Ranking, ReasonKind};
@@ -363,31 +363,31 @@ pub fn cf_scores(
 /// and matching ties it to one file ("Get Lucky" and "Get Lucky - Radio Edit" share a key), while
 /// lists offer one file per song, not always that one.
 fn same_song_alike(catalog: &Catalog, cf: &mut [f32], because: &mut [Option<String>]) {
-    let mut by_key: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    // The best of each title group, then of each song; both passes are linear.
+    let groups = catalog
+        .tracks
+        .iter()
+        .map(|t| t.title_group as usize + 1)
+        .max()
+        .unwrap_or(0);
+    let mut best: Vec<Option<usize>> = vec![None; groups];
     for (i, t) in catalog.tracks.iter().enumerate() {
-        let key = (artist_key(&t.meta.artist), title_key(&t.meta.title));
-        by_key.entry(key).or_default().push(i);
-    }
-    for (i, t) in catalog.tracks.iter().enumerate() {
-        if t.song != i {
-            by_key
-                .entry((format!("song {}", t.song), String::new()))
-                .or_default()
-                .extend([i, t.song]);
+        let slot = &mut best[t.title_group as usize];
+        if cf[i] > 0.0 && slot.is_none_or(|b| cf[i] > cf[b]) {
+            *slot = Some(i);
         }
     }
-    for group in by_key.values().filter(|g| g.len() > 1) {
-        let Some(&best) = group
-            .iter()
-            .max_by(|&&a, &&b| cf[a].total_cmp(&cf[b]).then(b.cmp(&a)))
-        else {
-            continue;
-        };
-        for &i in group {
-            if cf[i] < cf[best] {
-                cf[i] = cf[best];
-                because[i] = because[best].clone();
-            }
+    for (i, t) in catalog.tracks.iter().enumerate() {
+        if let Some(b) = best[t.title_group as usize].filter(|&b| cf[b] > cf[i]) {
+            cf[i] = cf[b];
+            because[i] = because[b].clone();
+        }
+    }
+    for i in 0..catalog.tracks.len() {
+        let song = catalog.tracks[i].song;
+        if cf[i] > cf[song] {
+            cf[song] = cf[i];
+            because[song] = because[i].clone();
         }
     }
 }
@@ -439,3 +439,40 @@ pub fn feedback(conn: &Connection, track_id: i64, verdict: Feedback) -> Result<(
 }
 
 pub use store::{days, DaySummary};
+
+#[cfg(test)]
+mod tests {
+    use super::catalog::TrackFacts;
+    use super::*;
+
+    #[test]
+    fn every_file_of_a_song_gets_its_co_listening_score() {
+        let file = |id: i64, title: &str, codec: &str, kbps: u32| TrackFacts {
+            id,
+            title: title.into(),
+            artist: "Daft Punk".into(),
+            path: format!("/music/{id}.{codec}"),
+            duration_ms: Some(248_000),
+            codec: codec.into(),
+            bitrate_kbps: Some(kbps),
+            ..Default::default()
+        };
+        let catalog = Catalog::new(
+            vec![
+                file(1, "Get Lucky", "mp3", 128),
+                file(2, "Get Lucky - Radio Edit", "flac", 900),
+                file(3, "Get Lucky", "flac", 1000),
+                file(4, "Instant Crush", "flac", 900),
+            ],
+            Vec::new(),
+            Vec::new(),
+        );
+        // The import matched the shared song to the lowest id, a lossy copy no list offers.
+        let mut cf = vec![0.8, 0.0, 0.0, 0.3];
+        let mut because = vec![Some("One More Time".to_owned()), None, None, None];
+        same_song_alike(&catalog, &mut cf, &mut because);
+        assert_eq!(cf, [0.8, 0.8, 0.8, 0.3]);
+        assert_eq!(because[2].as_deref(), Some("One More Time"));
+        assert!(!catalog.tracks[0].offered && catalog.tracks[2].offered);
+    }
+}
