@@ -70,7 +70,12 @@ pub struct SeedScores {
     pub sessions: Vec<f32>,
 }
 
-pub fn seed_scores(conn: &Connection, ready: &Prepared, seeds: &[usize]) -> Result<SeedScores> {
+pub fn seed_scores(
+    conn: &Connection,
+    ready: &Prepared,
+    history: &History,
+    seeds: &[usize],
+) -> Result<SeedScores> {
     let catalog = ready.catalog();
     let mut co_listened = vec![0f32; catalog.len()];
     if let Some(model) = ready.model() {
@@ -86,7 +91,6 @@ pub fn seed_scores(conn: &Connection, ready: &Prepared, seeds: &[usize]) -> Resu
             }
         }
     }
-    let history = History::load(conn, catalog)?;
     let plays: Vec<(i64, i64)> = history
         .plays
         .iter()

@@ -112,8 +112,15 @@ pub fn extend(inputs: &RadioInputs, radio: &Radio, count: usize) -> Vec<MixEntry
             (i, terms.iter().sum::<f32>() + steer, terms)
         })
         .collect();
-    scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    scored.truncate(SHORTLIST.max(count * 4));
+    let by_score = |a: &(usize, f32, [f32; 5]), b: &(usize, f32, [f32; 5])| {
+        b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+    };
+    let keep = SHORTLIST.max(count * 4);
+    if scored.len() > keep {
+        scored.select_nth_unstable_by(keep, by_score);
+        scored.truncate(keep);
+    }
+    scored.sort_by(by_score);
     // A little seeded jitter: two radios from the same seed on different days are not the same.
     let mut rng = SplitMix::new(inputs.seed ^ radio.queued.len() as u64);
     for s in &mut scored {
