@@ -39,6 +39,19 @@ pub fn daily_mixes(inputs: &MixInputs, taste: &Taste, size: usize) -> Vec<Made> 
         .filter(|c| c.members.len() >= MIN_MEMBERS)
         .collect();
     clusters.sort_by(|a, b| b.share.total_cmp(&a.share));
+    // A new listener's few favourites split into clusters too small for a mix each: one mix of all.
+    let everything;
+    if clusters.is_empty() && taste.positives.len() >= MIN_MEMBERS {
+        everything = TasteCluster {
+            centre: Vec::new(),
+            share: 1.0,
+            text: Default::default(),
+            log_tempo: None,
+            loudness: None,
+            members: taste.positives.iter().map(|p| p.0).collect(),
+        };
+        clusters.push(&everything);
+    }
     let mut used: HashSet<usize> = HashSet::new();
     let mut rng = SplitMix::new(inputs.seed);
     let mut mixes = Vec::new();

@@ -347,3 +347,25 @@ fn exclusions_hides_and_duplicates_are_respected_by_every_mix() {
     let wrong: Vec<usize> = all.into_iter().filter(|&t| banned(t)).collect();
     assert!(wrong.is_empty(), "{wrong:?}");
 }
+
+#[test]
+fn a_new_listeners_few_favourites_make_one_mix() {
+    let catalog = world();
+    let mut history = History::default();
+    // Four likes in four sounds: too few for a mix per sound, one mix of them all.
+    for (k, r) in (0..4).enumerate() {
+        history
+            .feedback
+            .insert(r * PER_REGION + k, (Verdict::Like, NOW - DAY));
+    }
+    let none = HashSet::new();
+    let taste = Taste::build(&catalog, &history, NOW, NOW, 1);
+    let mixes = daily_mixes(&inputs(&catalog, &history, &none, 4), &taste, 20);
+    assert_eq!(mixes.len(), 1);
+    let tracks: HashSet<usize> = mixes[0].entries.iter().map(|e| e.track).collect();
+    assert!(
+        (0..4).all(|r| tracks.contains(&(r * PER_REGION + r))),
+        "{tracks:?}"
+    );
+    assert!(tracks.len() > 4, "with songs near them");
+}
