@@ -63,6 +63,18 @@ fn list_len(k: usize) -> usize {
     k.clamp(1, MAX_LIST)
 }
 
+impl DiscoverRequest {
+    /// The list's options: the request's size and freshness, the defaults otherwise.
+    fn options(&self) -> Options {
+        let defaults = Options::default();
+        Options {
+            size: list_len(self.size.unwrap_or(DISCOVER_SIZE)),
+            fresh_days: self.fresh_days.unwrap_or(defaults.fresh_days),
+            ..defaults
+        }
+    }
+}
+
 impl Sonare {
     /// The Discover Daily of a day: the stored list, or a new one when there is none (or it is to be
     /// made again). A stored list never waits for a list being made or for the preparation.
@@ -78,12 +90,7 @@ impl Sonare {
                 }
             }
         }
-        let defaults = Options::default();
-        let options = Options {
-            size: list_len(request.size.unwrap_or(DISCOVER_SIZE)),
-            fresh_days: request.fresh_days.unwrap_or(defaults.fresh_days),
-            ..defaults
-        };
+        let options = request.options();
         let mut prepared = lock(&self.discover);
         let model = |c: &rusqlite::Connection| self.model_for_discover(c);
         Ok(discover::daily_cached(
@@ -104,12 +111,7 @@ impl Sonare {
     ) -> Result<BTreeMap<String, discover::ablation::VariantList>> {
         let day = request.day.unwrap_or_else(discover::today);
         let conn = self.connection()?;
-        let defaults = Options::default();
-        let options = Options {
-            size: list_len(request.size.unwrap_or(DISCOVER_SIZE)),
-            fresh_days: request.fresh_days.unwrap_or(defaults.fresh_days),
-            ..defaults
-        };
+        let options = request.options();
         let mut prepared = lock(&self.discover);
         let model = |c: &rusqlite::Connection| self.model_for_discover(c);
         Ok(discover::ablation::ablation(

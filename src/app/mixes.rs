@@ -8,14 +8,14 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{lock, Error, Result, Sonare};
-use crate::discover::engine::{Reason, ReasonKind};
+use crate::discover::engine::ReasonKind;
 use crate::discover::history::{History, Verdict};
 use crate::discover::{self, left_out_of, Prepared};
 use crate::library::browse::{album_track_ids, hydrate, TrackRow};
 use crate::mixes::day::{self, day_key};
 use crate::mixes::path::{path, PathError};
 use crate::mixes::radio::{extend, Radio, RadioInputs};
-use crate::mixes::store::{self, MixHeader};
+use crate::mixes::store::{self, MixHeader, StoredEntry};
 use crate::mixes::MixEntry;
 
 /// One track of a mix or radio, as shown.
@@ -136,16 +136,7 @@ impl Sonare {
         conn: &rusqlite::Connection,
         h: &MixHeader,
     ) -> Result<Vec<MixTrack>> {
-        let entries = store::entries(conn, &h.day, h.slot)?;
-        Ok(hydrate(conn, entries, |e| e.track_id)?
-            .into_iter()
-            .map(|(track, e)| MixTrack {
-                track,
-                reason_kind: e.reason_kind,
-                reason: e.reason,
-                reason_track: e.reason_track,
-            })
-            .collect())
+        self.hydrate_entries(conn, store::entries(conn, &h.day, h.slot)?)
     }
 
     /// Saves one of the day's mixes as a playlist (named after the mix unless `name` is given).
@@ -269,15 +260,15 @@ impl Sonare {
         let more = count.saturating_sub(usize::from(first_track.is_some()));
         let mut batch = self.radio_more(more)?;
         if let Some(id) = first_track {
-            let conn = self.db();
-            let seed_row = hydrate(&conn, vec![id], |i| *i)?;
-            let first = seed_row.into_iter().map(|(track, _)| MixTrack {
-                track,
+            let start = StoredEntry {
+                position: 0,
+                track_id: id,
                 reason_kind: ReasonKind::Start,
                 reason: "where the radio starts".into(),
                 reason_track: None,
-            });
-            batch.tracks = first.chain(batch.tracks).collect();
+            };
+            let first = self.hydrate_entries(&self.db(), vec![start])?;
+            batch.tracks = first.into_iter().chain(batch.tracks).collect();
         }
         Ok(batch)
     }
@@ -327,7 +318,7 @@ impl Sonare {
             let made = extend(&inputs, &radio, count);
             Ok(ids_of(ready, made))
         })?;
-        session.queued.extend(entries.iter().map(|e| e.0));
+        session.queued.extend(entries.iter().map(|e| e.track_id));
         let batch = RadioBatch {
             title: session.title.clone(),
             tracks: self.hydrate_entries(&conn, entries)?,
@@ -341,11 +332,6 @@ impl Sonare {
             *running = Some(session);
         }
         Ok(batch)
-    }
-
-    /// The radio running now, if any (its title).
-    pub fn radio_title(&self) -> Option<String> {
-        lock(&self.radio).as_ref().map(|r| r.title.clone())
     }
 
     /// A list of `length` songs from `from` to `to` in small steps of sound.
@@ -375,25 +361,25 @@ impl Sonare {
     fn hydrate_entries(
         &self,
         conn: &rusqlite::Connection,
-        entries: Vec<IdEntry>,
+        entries: Vec<StoredEntry>,
     ) -> Result<Vec<MixTrack>> {
-        Ok(hydrate(conn, entries, |e| e.0)?
+        Ok(hydrate(conn, entries, |e| e.track_id)?
             .into_iter()
-            .map(|(track, (_, reason, reason_track))| MixTrack {
+            .map(|(track, e)| MixTrack {
                 track,
-                reason_kind: reason.kind,
-                reason: reason.text,
-                reason_track,
+                reason_kind: e.reason_kind,
+                reason: e.reason,
+                reason_track: e.reason_track,
             })
             .collect())
     }
 }
 
-/// A mix entry by track id: (track id, reason, the reason's track id).
-type IdEntry = (i64, Reason, Option<i64>);
-
 /// Mixes not stored, as headers (numbered in order) and entries by track id.
-fn ids_of_made(ready: &Prepared, made: Vec<crate::mixes::Made>) -> Vec<(MixHeader, Vec<IdEntry>)> {
+fn ids_of_made(
+    ready: &Prepared,
+    made: Vec<crate::mixes::Made>,
+) -> Vec<(MixHeader, Vec<StoredEntry>)> {
     let day = day_key(discover::today());
     made.into_iter()
         .enumerate()
@@ -410,13 +396,17 @@ fn ids_of_made(ready: &Prepared, made: Vec<crate::mixes::Made>) -> Vec<(MixHeade
         .collect()
 }
 
-/// Entries as (track id, reason, the reason's track id).
-fn ids_of(ready: &Prepared, made: Vec<MixEntry>) -> Vec<IdEntry> {
+/// Entries by track id, as stored mixes hold them.
+fn ids_of(ready: &Prepared, made: Vec<MixEntry>) -> Vec<StoredEntry> {
     let catalog = ready.catalog();
     made.into_iter()
-        .map(|e| {
-            let reason_track = e.reason.track.map(|t| catalog.tracks[t].meta.id);
-            (catalog.tracks[e.track].meta.id, e.reason, reason_track)
+        .enumerate()
+        .map(|(position, e)| StoredEntry {
+            position: position as i64,
+            track_id: catalog.tracks[e.track].meta.id,
+            reason_kind: e.reason.kind,
+            reason: e.reason.text,
+            reason_track: e.reason.track.map(|t| catalog.tracks[t].meta.id),
         })
         .collect()
 }

@@ -66,6 +66,11 @@ pub fn parse_day(text: &str) -> Result<NaiveDate> {
         .map_err(|_| DiscoverError::BadDate(text.into()))
 }
 
+/// How a day keys stored lists and mixes: "2026-11-29".
+pub fn day_key(day: NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
+}
+
 /// Unix seconds of local midnight starting `day` (the first, if the clocks change at midnight).
 pub fn local_start(day: NaiveDate) -> i64 {
     let midnight = day.and_hms_opt(0, 0, 0).expect("midnight exists");
@@ -105,7 +110,7 @@ fn named(x: &Features) -> HashMap<&'static str, f32> {
 
 /// The stored list of `day`, if there is one.
 pub fn load(conn: &Connection, day: NaiveDate) -> Result<Option<DailyList>> {
-    let key = day.format("%Y-%m-%d").to_string();
+    let key = day_key(day);
     let Some(header) = store::header(conn, &key)? else {
         return Ok(None);
     };
@@ -212,7 +217,7 @@ pub fn daily_cached(
     }
     prepare(conn, prepared, model)?;
     let ready = prepared.as_ref().expect("just prepared");
-    let key = day.format("%Y-%m-%d").to_string();
+    let key = day_key(day);
     let day_inputs = DayInputs::read(conn, ready, day)?;
     let inputs = day_inputs.inputs(ready);
     let (as_of, blend, catalog) = (day_inputs.as_of, &day_inputs.blend, &ready.catalog);
@@ -238,7 +243,7 @@ pub struct DayInputs {
 
 impl DayInputs {
     pub fn read(conn: &Connection, ready: &Prepared, day: NaiveDate) -> Result<Self> {
-        let key = day.format("%Y-%m-%d").to_string();
+        let key = day_key(day);
         let next = local_start(day + Days::new(1));
         let as_of = crate::db::now_unix().min(next);
         let catalog = &ready.catalog;

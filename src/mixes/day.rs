@@ -12,13 +12,10 @@ use super::{store, Made, MixInputs};
 use crate::cf::listener::Listener;
 use crate::cf::sessions::CoOccurrence;
 use crate::cf::shared_model;
+pub use crate::discover::day_key;
 use crate::discover::history::{History, Outcome};
 use crate::discover::taste::Taste;
 use crate::discover::{cf_scores, left_out_of, local_start, rng, Prepared, Result};
-
-pub fn day_key(day: NaiveDate) -> String {
-    day.format("%Y-%m-%d").to_string()
-}
 
 /// The mixes of `day` as generated from the history before `as_of` (nothing stored).
 pub fn generate(
