@@ -16,7 +16,9 @@ pub mod library;
 pub mod mixes;
 pub mod playback;
 pub mod playlists;
+pub mod portable;
 pub mod sandbox;
+pub mod settings;
 pub mod text;
 
 /// The text of a caught panic (tag readers and decoders can panic on malformed files).

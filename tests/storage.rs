@@ -142,7 +142,7 @@ fn upgrading_refolds_stored_search_text_so_diacritics_no_longer_matter() {
              DROP TABLE ext_items; DROP TABLE discover_items; DROP TABLE discover_lists;
              DROP TABLE feedback; DROP TABLE cf_choice; DROP TABLE playlist_tracks;
              DROP TABLE playlists; DROP TABLE exclusions; DROP TABLE mix_tracks;
-             DROP TABLE mixes;
+             DROP TABLE mixes; DROP TABLE settings;
              PRAGMA user_version = 5;",
         )
         .unwrap();

@@ -25,6 +25,15 @@ pub fn pending(conn: &Connection, version: &str) -> rusqlite::Result<Vec<(i64, S
     rows.collect()
 }
 
+/// Marks every stored analysis as made by an older analysis, so the job makes each again ("re-analyse
+/// all"); the old results serve until their track's turn comes.
+pub fn mark_all_stale(conn: &Connection) -> rusqlite::Result<usize> {
+    conn.execute(
+        "UPDATE track_analysis SET version = 'stale:' || version WHERE version NOT LIKE 'stale:%'",
+        [],
+    )
+}
+
 /// Present tracks, and how many of them have an analysis of `version` (with or without an error).
 pub fn coverage(conn: &Connection, version: &str) -> rusqlite::Result<(u64, u64)> {
     conn.query_row(

@@ -13,18 +13,17 @@ use crate::cf::{for_you, listener::Listener};
 use crate::discover::{self, engine::Options, DailyList, DaySummary, Feedback};
 use crate::exclusions::{names_of, LeaveOut};
 use crate::library::browse::{hydrate, track_by_id, TrackRow};
-
-/// Tracks in a Discover Daily unless asked otherwise.
-pub const DISCOVER_SIZE: usize = 30;
+use crate::settings::Settings;
 
 /// Which Discover Daily to show.
 #[derive(Debug, Clone, Default)]
 pub struct DiscoverRequest {
     /// The local day; today when `None`.
     pub day: Option<NaiveDate>,
-    /// Tracks in the list (1 to [`MAX_LIST`]); a stored list of another size is made again.
+    /// Tracks in the list (1 to [`MAX_LIST`]; default: the listener's setting); a stored list of
+    /// another size is made again.
     pub size: Option<usize>,
-    /// Leave out tracks played in the last N days (default: the engine's).
+    /// Leave out tracks played in the last N days (default: the listener's setting).
     pub fresh_days: Option<u32>,
     /// Make the list again from the current history and feedback.
     pub refresh: bool,
@@ -64,13 +63,12 @@ fn list_len(k: usize) -> usize {
 }
 
 impl DiscoverRequest {
-    /// The list's options: the request's size and freshness, the defaults otherwise.
-    fn options(&self) -> Options {
-        let defaults = Options::default();
+    /// The list's options: the request's size and freshness, the listener's settings otherwise.
+    fn options(&self, settings: &Settings) -> Options {
         Options {
-            size: list_len(self.size.unwrap_or(DISCOVER_SIZE)),
-            fresh_days: self.fresh_days.unwrap_or(defaults.fresh_days),
-            ..defaults
+            size: list_len(self.size.unwrap_or(settings.discover_size)),
+            fresh_days: self.fresh_days.unwrap_or(settings.fresh_days),
+            ..Options::default()
         }
     }
 }
@@ -90,7 +88,7 @@ impl Sonare {
                 }
             }
         }
-        let options = request.options();
+        let options = request.options(&self.settings()?);
         let mut prepared = lock(&self.discover);
         let model = |c: &rusqlite::Connection| self.model_for_discover(c);
         Ok(discover::daily_cached(
@@ -111,7 +109,7 @@ impl Sonare {
     ) -> Result<BTreeMap<String, discover::ablation::VariantList>> {
         let day = request.day.unwrap_or_else(discover::today);
         let conn = self.connection()?;
-        let options = request.options();
+        let options = request.options(&self.settings()?);
         let mut prepared = lock(&self.discover);
         let model = |c: &rusqlite::Connection| self.model_for_discover(c);
         Ok(discover::ablation::ablation(

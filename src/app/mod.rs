@@ -13,6 +13,7 @@ mod mixes;
 mod pipeline;
 mod places;
 mod play;
+mod settings;
 mod tune;
 
 use std::collections::HashSet;
@@ -33,6 +34,7 @@ pub use lists::{DiscoverRequest, ForYou, Found, SimilarTrack, TrackDetails};
 pub use mixes::{Mix, MixTrack, RadioBatch, RadioSession, Seed, RADIO_BATCH, RADIO_START};
 pub use pipeline::{Events, Job, JobEvent};
 pub use places::{ArtistPage, HistoryEntry, LikedTrack, MAX_HISTORY};
+pub use settings::BackupReport;
 pub use tune::{TasteModel, TuneOutcome};
 
 /// Longest list any operation returns (find, for you, similar, Discover Daily).
@@ -61,6 +63,10 @@ pub enum Error {
     Playlist(#[from] crate::playlists::PlaylistError),
     #[error(transparent)]
     Export(#[from] crate::playlists::export::ExportError),
+    #[error(transparent)]
+    Settings(#[from] crate::settings::SettingsError),
+    #[error(transparent)]
+    Portable(#[from] crate::portable::PortableError),
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -95,6 +101,10 @@ impl Error {
             Error::Playlist(PlaylistError::Sql(_)) => "database",
             Error::Playlist(_) => "bad_argument",
             Error::Export(_) => "export",
+            Error::Settings(crate::settings::SettingsError::Sql(_)) => "database",
+            Error::Settings(_) => "setting",
+            Error::Portable(crate::portable::PortableError::Format { .. }) => "format",
+            Error::Portable(_) => "export",
             Error::NotFound(_) => "not_found",
             Error::BadArgument(_) => "bad_argument",
             Error::UnknownFormat(_) => "format",

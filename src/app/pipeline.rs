@@ -147,6 +147,7 @@ impl Sonare {
         }
         let options = JobOptions {
             worker: self.analysis_worker.clone(),
+            threads: self.settings()?.analysis_threads(),
             ..Default::default()
         };
         let summary = self

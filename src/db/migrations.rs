@@ -28,6 +28,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration::Sql(include_str!("migrations/0009_cf_choice.sql")),
     Migration::Sql(include_str!("migrations/0010_playlists.sql")),
     Migration::Sql(include_str!("migrations/0011_mixes.sql")),
+    Migration::Sql(include_str!("migrations/0012_settings.sql")),
 ];
 
 /// The schema version this build writes.

@@ -19,6 +19,19 @@ pub fn add_folder(conn: &Connection, path: &str) -> rusqlite::Result<i64> {
     })
 }
 
+/// Takes a folder out of the library: its tracks are marked missing (their history, likes and
+/// playlist entries stay, and come back if the folder is added again). `false`: no such folder.
+pub fn remove_folder(conn: &Connection, path: &str) -> rusqlite::Result<bool> {
+    let tx = conn.unchecked_transaction()?;
+    tx.execute(
+        "UPDATE tracks SET missing = 1 WHERE folder_id = (SELECT id FROM folders WHERE path = ?1)",
+        [path],
+    )?;
+    let removed = tx.execute("DELETE FROM folders WHERE path = ?1", [path])? > 0;
+    tx.commit()?;
+    Ok(removed)
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Folder {
     pub id: i64,

@@ -181,6 +181,76 @@ pub fn recent_plays(conn: &Connection, limit: u32) -> rusqlite::Result<Vec<PlayR
     rows.collect()
 }
 
+/// One stored play with everything the history keeps of it (for a full export and its restore).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredPlay {
+    pub track_id: i64,
+    pub started_at: i64,
+    pub ended_at: Option<i64>,
+    pub position_ms: i64,
+    pub heard_ms: i64,
+    pub duration_ms: Option<i64>,
+    pub end_reason: Option<String>,
+    pub context: String,
+    pub source: String,
+    pub error: Option<String>,
+}
+
+/// Every play, oldest first.
+pub fn all_plays(conn: &Connection) -> rusqlite::Result<Vec<StoredPlay>> {
+    let mut stmt = conn.prepare(
+        "SELECT track_id, started_at, ended_at, position_ms, heard_ms, duration_ms, end_reason,
+                context, source, error
+         FROM plays ORDER BY started_at, id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(StoredPlay {
+            track_id: r.get(0)?,
+            started_at: r.get(1)?,
+            ended_at: r.get(2)?,
+            position_ms: r.get(3)?,
+            heard_ms: r.get(4)?,
+            duration_ms: r.get(5)?,
+            end_reason: r.get(6)?,
+            context: r.get(7)?,
+            source: r.get(8)?,
+            error: r.get(9)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// Puts back a play read from an export, unless the same play (track, start, source) is stored:
+/// `true` when it was added.
+pub fn restore_play(conn: &Connection, play: &StoredPlay) -> rusqlite::Result<bool> {
+    let exists = conn
+        .prepare_cached(
+            "SELECT 1 FROM plays WHERE track_id = ?1 AND started_at = ?2 AND source = ?3",
+        )?
+        .exists(params![play.track_id, play.started_at, play.source])?;
+    if exists {
+        return Ok(false);
+    }
+    conn.prepare_cached(
+        "INSERT INTO plays (track_id, started_at, ended_at, position_ms, heard_ms, duration_ms,
+                            end_reason, context, source, error)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        play.track_id,
+        play.started_at,
+        play.ended_at,
+        play.position_ms,
+        play.heard_ms,
+        play.duration_ms,
+        play.end_reason,
+        play.context,
+        play.source,
+        play.error
+    ])?;
+    Ok(true)
+}
+
 /// The saved queue (JSON), position and volume.
 pub fn load_player_state(conn: &Connection) -> rusqlite::Result<Option<(String, i64, f64)>> {
     conn.query_row(

@@ -21,6 +21,7 @@ mod library_cli;
 mod mixes_cli;
 mod places_cli;
 mod search_cli;
+mod settings_cli;
 
 #[derive(Parser)]
 #[command(
@@ -68,7 +69,11 @@ enum Command {
         json: bool,
     },
     /// List the library folders.
-    Folders,
+    Folders {
+        /// Take this folder out of the library (its tracks keep their history).
+        #[arg(long, value_name = "PATH")]
+        remove: Option<String>,
+    },
     /// Fetch the demo library (free music from Debian's archive) into the data folder and add it.
     Demo,
     /// Play tracks headless (by library id or path), recording history as the app does.
@@ -93,7 +98,7 @@ enum Command {
         /// Analyse at most this many tracks.
         #[arg(long)]
         limit: Option<usize>,
-        /// Worker threads (default: one per core).
+        /// Worker threads (default: the analysis_threads setting, 0 = one per core).
         #[arg(long)]
         threads: Option<usize>,
         /// Give the CNN every 3 s patch instead of an even spread of at most 16 per track.
@@ -234,6 +239,30 @@ enum Command {
         #[command(subcommand)]
         command: places_cli::ExcludeCommand,
     },
+    /// The settings (the same as the app's Settings view): list, get, set, reset.
+    Settings {
+        #[command(subcommand)]
+        command: Option<settings_cli::SettingsCommand>,
+    },
+    /// A consistent copy of the whole database (safe while the app runs).
+    Backup {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the listening history (ListenBrainz JSON lines), likes, hides, exclusions, settings
+    /// and playlists (XSPF) into a folder, to keep or to restore on another machine.
+    Export {
+        folder: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Read back a folder written by `sonare export` (idempotent: nothing is added twice).
+    Restore {
+        folder: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() {
@@ -288,7 +317,12 @@ fn run(cli: Cli) -> Result<()> {
             all,
         } => library_cli::tracks(&app, search, sort, all, json, &mut out)?,
         Command::Failures { json } => library_cli::failures(&app, json, &mut out)?,
-        Command::Folders => library_cli::folders(&app, &mut out)?,
+        Command::Folders { remove: None } => library_cli::folders(&app, &mut out)?,
+        Command::Folders { remove: Some(path) } => app.remove_folder(&path)?,
+        Command::Settings { command } => settings_cli::settings(&app, command, &mut out)?,
+        Command::Backup { file, json } => settings_cli::backup(&app, &file, json, &mut out)?,
+        Command::Export { folder, json } => settings_cli::export(&app, &folder, json, &mut out)?,
+        Command::Restore { folder, json } => settings_cli::restore(&app, &folder, json, &mut out)?,
         Command::Demo => library_cli::demo(&app, &mut out)?,
         Command::Play {
             tracks,
@@ -331,9 +365,7 @@ fn run(cli: Cli) -> Result<()> {
                 worker: Some(worker::WorkerCommand::current_exe()?),
                 ..Default::default()
             };
-            if let Some(threads) = threads {
-                options.threads = threads;
-            }
+            options.threads = threads.unwrap_or(app.settings()?.analysis_threads());
             if all_patches {
                 options.max_patches = None;
             }

@@ -1,0 +1,111 @@
+//! The listener's settings, and keeping what was learned: the database backup, the export of
+//! history, verdicts and playlists, and its restore on another machine.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::{Error, Result, Sonare};
+use crate::portable::{self, ExportSummary, RestoreReport};
+use crate::settings::{self, Settings};
+
+/// What a backup wrote.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BackupReport {
+    pub path: String,
+    pub bytes: u64,
+    pub seconds: f64,
+}
+
+impl Sonare {
+    pub fn settings(&self) -> Result<Settings> {
+        Ok(settings::load(&self.db())?)
+    }
+
+    /// Sets one setting (checked) and returns them all.
+    pub fn set_setting(&self, key: &str, value: Value) -> Result<Settings> {
+        Ok(settings::set(&self.db(), key, value)?)
+    }
+
+    /// Puts one setting back to its default and returns them all.
+    pub fn reset_setting(&self, key: &str) -> Result<Settings> {
+        Ok(settings::reset(&self.db(), key)?)
+    }
+
+    /// Takes a library folder out (as listed, or as typed: the path is tried as given and
+    /// canonicalised); its tracks are marked missing and keep their history.
+    pub fn remove_folder(&self, path: &str) -> Result<()> {
+        let conn = self.db();
+        let canonical = std::fs::canonicalize(path)
+            .ok()
+            .map(|p| crate::library::path_text::to_text(&p));
+        for candidate in std::iter::once(path.to_owned()).chain(canonical) {
+            if crate::library::store::remove_folder(&conn, &candidate)? {
+                return Ok(());
+            }
+        }
+        Err(Error::NotFound(format!("{path} is not a library folder")))
+    }
+
+    /// Marks every track's analysis to be made again; the next analysis job does it (in the app:
+    /// the catch-up job the shell starts next).
+    pub fn reanalyse_all(&self) -> Result<usize> {
+        Ok(crate::analysis::store::mark_all_stale(&self.db())?)
+    }
+
+    /// Writes the history, likes, hides, exclusions, settings and playlists into `folder`.
+    pub fn export_learned(&self, folder: &Path) -> Result<ExportSummary> {
+        Ok(portable::export(&self.db(), folder)?)
+    }
+
+    /// Puts back an export (from this machine or another), matching its tracks to this library.
+    pub fn restore_learned(&self, folder: &Path) -> Result<RestoreReport> {
+        let mut conn = self.connection()?;
+        Ok(portable::restore(&mut conn, folder)?)
+    }
+
+    /// A consistent copy of the whole database at `to` (SQLite's online backup: the app may go on
+    /// playing and scanning meanwhile). An existing file is replaced only once the copy is whole.
+    pub fn backup(&self, to: &Path) -> Result<BackupReport> {
+        let started = std::time::Instant::now();
+        if to.is_dir() {
+            return Err(Error::BadArgument(format!(
+                "{} is a folder; name the backup file",
+                to.display()
+            )));
+        }
+        let part = to.with_extension("sqlite3-part");
+        let conn = self.connection()?;
+        let copied = conn
+            .backup(
+                rusqlite::MAIN_DB,
+                &part,
+                None::<fn(rusqlite::backup::Progress)>,
+            )
+            .and_then(|()| {
+                let copy = rusqlite::Connection::open(&part)?;
+                let check: String = copy.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+                if check == "ok" {
+                    Ok(())
+                } else {
+                    Err(rusqlite::Error::InvalidQuery)
+                }
+            });
+        if let Err(e) = copied {
+            let _ = std::fs::remove_file(&part);
+            return Err(Error::BadArgument(format!(
+                "backup to {}: {e}",
+                to.display()
+            )));
+        }
+        std::fs::rename(&part, to).map_err(|e| {
+            let _ = std::fs::remove_file(&part);
+            Error::BadArgument(format!("backup to {}: {e}", to.display()))
+        })?;
+        Ok(BackupReport {
+            path: to.display().to_string(),
+            bytes: std::fs::metadata(to).map(|m| m.len()).unwrap_or(0),
+            seconds: started.elapsed().as_secs_f64(),
+        })
+    }
+}
