@@ -49,6 +49,13 @@ const COMMANDS: &[&str] = &[
     "start_radio",
     "radio_more",
     "path_between",
+    "settings_view",
+    "set_setting",
+    "remove_folder",
+    "reanalyse_all",
+    "backup_library",
+    "export_learned",
+    "restore_learned",
 ];
 
 fn main() {

@@ -42,6 +42,9 @@ pub struct JobControl {
     /// Set when other work waits for a background stage (the analysis) to make way: the stage stops
     /// after its current items as if cancelled, and runs again after that work.
     make_way: AtomicBool,
+    /// Set while the listener's settings want background work to wait (for playback): only
+    /// [`JobControl::proceed_in_background`] waits for it, a scan or an import never does.
+    held: AtomicBool,
 }
 
 impl Default for JobControl {
@@ -50,6 +53,7 @@ impl Default for JobControl {
             state: Mutex::new(JobState::Running),
             changed: Condvar::new(),
             make_way: AtomicBool::new(false),
+            held: AtomicBool::new(false),
         }
     }
 }
@@ -92,6 +96,13 @@ impl JobControl {
         self.changed.notify_all();
     }
 
+    /// Holds background work between items (`true`) or lets it go on (`false`).
+    pub fn hold(&self, held: bool) {
+        self.held.store(held, Ordering::SeqCst);
+        let _state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        self.changed.notify_all();
+    }
+
     pub fn making_way(&self) -> bool {
         self.make_way.load(Ordering::SeqCst)
     }
@@ -107,10 +118,11 @@ impl JobControl {
         self.wait_while_paused(true)
     }
 
-    fn wait_while_paused(&self, make_way: bool) -> bool {
-        let stop = || make_way && self.making_way();
+    fn wait_while_paused(&self, background: bool) -> bool {
+        let stop = || background && self.making_way();
+        let held = || background && self.held.load(Ordering::SeqCst);
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        while *state == JobState::Paused && !stop() {
+        while (*state == JobState::Paused || (held() && *state == JobState::Running)) && !stop() {
             state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
         }
         *state != JobState::Cancelled && !stop()
@@ -157,5 +169,27 @@ mod tests {
         control.resume();
         assert!(control.proceed(), "foreground work goes on");
         assert!(!control.proceed_in_background());
+    }
+
+    #[test]
+    fn a_hold_waits_background_work_only_until_released_or_cancelled() {
+        let control = Arc::new(JobControl::default());
+        control.hold(true);
+        assert!(control.proceed(), "a scan or an import is never held");
+        let waiter = |c: &Arc<JobControl>| {
+            let control = c.clone();
+            std::thread::spawn(move || control.proceed_in_background())
+        };
+        let held = waiter(&control);
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(!held.is_finished(), "held background work waits");
+        control.hold(false);
+        assert!(held.join().unwrap());
+
+        control.hold(true);
+        let held = waiter(&control);
+        std::thread::sleep(Duration::from_millis(50));
+        control.cancel();
+        assert!(!held.join().unwrap());
     }
 }

@@ -17,6 +17,7 @@ pub mod mixes;
 pub mod playback;
 pub mod playlists;
 pub mod portable;
+pub mod power;
 pub mod sandbox;
 pub mod settings;
 pub mod text;

@@ -45,6 +45,9 @@ pub fn start_player<R: Runtime>(
         if let Err(e) = emitter.emit(PLAYER_EVENT, &event) {
             log::warn!("cannot forward a player event to the UI: {e}");
         }
+        if let PlayerEvent::State { status, .. } = &event {
+            hold_analysis(&emitter, *status == Status::Playing);
+        }
         if let Some(controls) = mpris.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
             update_media_controls(
                 controls,
@@ -65,6 +68,17 @@ pub fn start_player<R: Runtime>(
         }
     }
     Ok(player)
+}
+
+/// Lets the background analysis wait while music plays, when the settings ask for it.
+fn hold_analysis<R: Runtime>(app: &AppHandle<R>, playing: bool) {
+    use tauri::Manager;
+    if let (Some(state), Some(jobs)) = (
+        app.try_state::<crate::state::AppState>(),
+        app.try_state::<crate::state::Jobs>(),
+    ) {
+        jobs.hold_background(state.analysis_waits(playing));
+    }
 }
 
 fn media_controls() -> Option<MediaControls> {

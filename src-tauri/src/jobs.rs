@@ -29,6 +29,8 @@ struct Queue {
     waiting: VecDeque<Request>,
     running: Option<Arc<JobControl>>,
     closed: bool,
+    /// Background work waits (the settings ask it to while music plays).
+    held: bool,
 }
 
 pub struct JobRunner {
@@ -105,6 +107,15 @@ impl JobRunner {
         });
     }
 
+    /// Holds the background stage of the running job and of every later one, or lets it go on.
+    pub fn hold_background(&self, held: bool) {
+        let mut queue = self.lock();
+        queue.held = held;
+        if let Some(control) = &queue.running {
+            control.hold(held);
+        }
+    }
+
     /// Stops the running job (what it finished is stored) and drops the waiting ones, at quit.
     pub fn shutdown(&self) {
         let mut queue = self.lock();
@@ -124,6 +135,7 @@ impl JobRunner {
             }
             if let Some(request) = queue.waiting.pop_front() {
                 let control = Arc::new(JobControl::default());
+                control.hold(queue.held);
                 queue.running = Some(control.clone());
                 return Some((request, control));
             }

@@ -53,6 +53,11 @@ fn main() -> anyhow::Result<()> {
             let jobs = start_jobs(app.handle(), state.0.clone())?;
             // Discover's inputs, then whatever is new or stale since the last run is analysed.
             drop(jobs.submit(Job::CatchUp));
+            // Changes in the library folders while the app runs are scanned as they settle.
+            let runner = jobs.clone();
+            if let Err(e) = state.watch_library(Arc::new(move || drop(runner.submit(Job::Scan)))) {
+                log::warn!("the library folders are not watched: {e}");
+            }
             Ok(())
         })
         .build(tauri::generate_context!())
@@ -140,6 +145,13 @@ fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         commands::mixes::start_radio,
         commands::mixes::radio_more,
         commands::mixes::path_between,
+        commands::settings::settings_view,
+        commands::settings::set_setting,
+        commands::settings::remove_folder,
+        commands::settings::reanalyse_all,
+        commands::settings::backup_library,
+        commands::settings::export_learned,
+        commands::settings::restore_learned,
     ])
 }
 

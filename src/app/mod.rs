@@ -15,6 +15,7 @@ mod places;
 mod play;
 mod settings;
 mod tune;
+mod watch;
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -36,6 +37,7 @@ pub use pipeline::{Events, Job, JobEvent};
 pub use places::{ArtistPage, HistoryEntry, LikedTrack, MAX_HISTORY};
 pub use settings::BackupReport;
 pub use tune::{TasteModel, TuneOutcome};
+pub use watch::OnLibraryChange;
 
 /// Longest list any operation returns (find, for you, similar, Discover Daily).
 pub const MAX_LIST: usize = 500;
@@ -132,6 +134,8 @@ pub struct Sonare {
     shared: Mutex<ModelCache>,
     /// The radio playing now, if any.
     radio: Mutex<Option<RadioSession>>,
+    /// The watch over the library folders (see `watch`).
+    watching: Mutex<watch::Watching>,
     /// Times the shared model was trained here (not read from imported factors).
     trainings: AtomicUsize,
     /// Tuning runs: views use the model they have instead of training one for data in flux.
@@ -176,6 +180,7 @@ impl Sonare {
             not_offered: Mutex::default(),
             shared: Mutex::default(),
             radio: Mutex::default(),
+            watching: Mutex::default(),
             trainings: AtomicUsize::new(0),
             tuning: Default::default(),
             analysis_worker: None,

@@ -86,6 +86,10 @@ impl Sonare {
         };
         let report = library::scan(&mut conn, &covers, &options, on_progress)?;
         crate::cf::matching::rematch_after_scan(&mut conn, report.tracks_changed())?;
+        // A folder added before this scan is watched from now on.
+        if let Err(e) = self.refresh_watch() {
+            log::warn!("{e}");
+        }
         Ok(report)
     }
 

@@ -24,12 +24,16 @@ impl Sonare {
 
     /// Sets one setting (checked) and returns them all.
     pub fn set_setting(&self, key: &str, value: Value) -> Result<Settings> {
-        Ok(settings::set(&self.db(), key, value)?)
+        let settings = settings::set(&self.db(), key, value)?;
+        self.refresh_watch()?;
+        Ok(settings)
     }
 
     /// Puts one setting back to its default and returns them all.
     pub fn reset_setting(&self, key: &str) -> Result<Settings> {
-        Ok(settings::reset(&self.db(), key)?)
+        let settings = settings::reset(&self.db(), key)?;
+        self.refresh_watch()?;
+        Ok(settings)
     }
 
     /// Takes a library folder out (as listed, or as typed: the path is tried as given and
@@ -41,10 +45,20 @@ impl Sonare {
             .map(|p| crate::library::path_text::to_text(&p));
         for candidate in std::iter::once(path.to_owned()).chain(canonical) {
             if crate::library::store::remove_folder(&conn, &candidate)? {
+                drop(conn);
+                self.refresh_watch()?;
                 return Ok(());
             }
         }
         Err(Error::NotFound(format!("{path} is not a library folder")))
+    }
+
+    /// Whether the background analysis should wait now, by the setting, playback and the power.
+    pub fn analysis_waits(&self, playing: bool) -> bool {
+        self.settings().is_ok_and(|s| {
+            s.analysis_pause
+                .holds(playing, playing && crate::power::on_battery())
+        })
     }
 
     /// Marks every track's analysis to be made again; the next analysis job does it (in the app:

@@ -15,6 +15,7 @@ pub mod read;
 mod scan;
 pub mod store;
 mod walk;
+pub mod watch;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};

@@ -17,25 +17,62 @@ pub trait Output {
 /// Told why the output was lost (from the audio backend's thread).
 pub type OnLost = std::sync::Arc<dyn Fn(String) + Send + Sync>;
 
-/// The default output device.
+/// Which device to open: a name, or `None` for the system's default. Asked at every open.
+pub type PreferredDevice = Box<dyn Fn() -> Option<String> + Send>;
+
+/// The output device the settings name (the default when they name none, or one not present).
 pub struct DeviceOutput {
     sink: Option<rodio::MixerDeviceSink>,
     on_lost: OnLost,
+    preferred: PreferredDevice,
 }
 
 impl DeviceOutput {
-    pub fn new(on_lost: OnLost) -> Self {
+    pub fn new(on_lost: OnLost, preferred: PreferredDevice) -> Self {
         DeviceOutput {
             sink: None,
             on_lost,
+            preferred,
         }
     }
+}
+
+fn device_name(device: &rodio::Device) -> Option<String> {
+    use rodio::DeviceTrait;
+    device.description().ok().map(|d| d.name().to_string())
+}
+
+/// The names of the output devices present now (what the settings offer).
+pub fn device_names() -> Vec<String> {
+    use rodio::cpal::traits::HostTrait;
+    let mut names: Vec<String> = rodio::cpal::default_host()
+        .output_devices()
+        .map(|devices| devices.filter_map(|d| device_name(&d)).collect())
+        .unwrap_or_default();
+    names.dedup();
+    names
+}
+
+/// A sink builder on the device named `name`, else on the default device.
+fn builder(name: Option<String>) -> Result<rodio::DeviceSinkBuilder, rodio::DeviceSinkError> {
+    use rodio::cpal::traits::HostTrait;
+    if let Some(name) = name {
+        let found = rodio::cpal::default_host()
+            .output_devices()
+            .ok()
+            .and_then(|mut devices| devices.find(|d| device_name(d).as_deref() == Some(&name)));
+        match found {
+            Some(device) => return rodio::DeviceSinkBuilder::from_device(device),
+            None => log::warn!("output device {name:?} is not present: using the default"),
+        }
+    }
+    rodio::DeviceSinkBuilder::from_default_device()
 }
 
 impl Output for DeviceOutput {
     fn open(&mut self, source: &mut dyn FnMut() -> PlaybackSource) -> Result<(), String> {
         let on_lost = self.on_lost.clone();
-        let opened = rodio::DeviceSinkBuilder::from_default_device().and_then(|builder| {
+        let opened = builder((self.preferred)()).and_then(|builder| {
             builder
                 .with_error_callback(move |e: rodio::CpalError| {
                     use rodio::CpalErrorKind as Kind;

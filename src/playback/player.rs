@@ -26,6 +26,8 @@ impl Player {
         on_event: impl Fn(PlayerEvent) + Send + 'static,
     ) -> Result<Self, crate::db::Error> {
         let conn = crate::db::open(db_path)?;
+        // The output reads the device setting on its own connection, at every open.
+        let settings_conn = crate::db::open(db_path)?;
         let (sender, receiver) = mpsc::channel();
         let source_sender = sender.clone();
         let shared = Shared::new(move |event| {
@@ -36,9 +38,16 @@ impl Player {
             .name("sonare-player".into())
             .spawn(move || {
                 // The device is opened on this thread, which owns it for good.
-                let output = DeviceOutput::new(std::sync::Arc::new(move |reason| {
-                    let _ = lost_sender.send(Msg::DeviceLost(reason));
-                }));
+                let output = DeviceOutput::new(
+                    std::sync::Arc::new(move |reason| {
+                        let _ = lost_sender.send(Msg::DeviceLost(reason));
+                    }),
+                    Box::new(move || {
+                        crate::settings::load(&settings_conn)
+                            .ok()
+                            .and_then(|s| s.output_device)
+                    }),
+                );
                 let mut engine =
                     Engine::new(conn, decoding, shared, Box::new(output), Box::new(on_event));
                 engine.run(receiver);

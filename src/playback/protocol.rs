@@ -55,6 +55,8 @@ pub enum Command {
     },
     /// Emit `State`, `QueueChanged`, `TrackChanged` and `Position` again (a new UI catching up).
     Announce,
+    /// Reopen the output on the device the settings name now; playback goes on where it was.
+    SwitchOutput,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

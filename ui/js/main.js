@@ -14,10 +14,11 @@ import { initHistory, refreshHistory, refreshLiked } from './places/history.js';
 import { initExclusions, refreshExclusions } from './places/exclusions.js';
 import { initMixes, openPathDialog, refreshMixes } from './mixes.js';
 import { initRadio, startRadio } from './radio.js';
+import { initSettings, refreshSettings } from './settings.js';
 
 const ROW_HEIGHT = 34;
 
-const VIEWS = ['discover', 'tracks', 'albums', 'failures', 'folders', 'taste', 'artists', 'playlists', 'history', 'liked', 'exclusions'];
+const VIEWS = ['discover', 'tracks', 'albums', 'failures', 'folders', 'taste', 'artists', 'playlists', 'history', 'liked', 'exclusions', 'settings'];
 
 const state = {
   // The home view is Discover Daily; a link to another view (index.html#tracks) opens that one.
@@ -171,6 +172,7 @@ async function show(view, { keepScroll = false } = {}) {
   else if (visible === 'history') await refreshHistory();
   else if (visible === 'liked') await refreshLiked();
   else if (visible === 'exclusions') await refreshExclusions();
+  else if (visible === 'settings') await refreshSettings();
   if (empty) $('count').textContent = '';
 }
 
@@ -340,6 +342,12 @@ function init() {
   initArtists({ showMessage });
   initHistory({ showMessage });
   initExclusions({ showMessage });
+  initSettings({
+    showMessage,
+    addFolder,
+    rescan: () => runJob(api.scan),
+    openExclusions: () => show('exclusions').catch((e) => showMessage(errorText(e), 'error')),
+  });
   initMixes({
     notify: showMessage,
     show: (view) => show(view),

@@ -442,6 +442,49 @@
   });
   window.__FAKE_PLACES__ = places;
 
+  // Settings, checked as the core checks them; `config.devices`, `config.pickFolder`.
+  const settings = {
+    watch_folders: true, normalisation: 'track', output_device: null, analysis_threads: 0,
+    analysis_pause: 'never', fresh_days: 30, discover_size: 30, ...(config.settings || {}),
+  };
+  const defaults = { ...settings };
+  const checks = {
+    watch_folders: (v) => typeof v === 'boolean',
+    normalisation: (v) => ['off', 'track', 'album'].includes(v),
+    output_device: (v) => v === null || (typeof v === 'string' && v.trim() !== ''),
+    analysis_threads: (v) => Number.isInteger(v) && v >= 0 && v <= 64,
+    analysis_pause: (v) => ['never', 'on_battery', 'while_playing'].includes(v),
+    fresh_days: (v) => Number.isInteger(v) && v >= 0 && v <= 365,
+    discover_size: (v) => Number.isInteger(v) && v >= 1 && v <= 200,
+  };
+  Object.assign(handlers, {
+    settings_view: () => ({
+      settings: Object.keys(checks).map((key) => ({ key, value: settings[key], default: defaults[key], about: `about ${key}` })),
+      data_dir: '/home/me/.local/share/sonare', devices: config.devices || [], cores: 2,
+    }),
+    set_setting: ({ key, value, reset }) => {
+      if (!(key in checks)) throw { kind: 'setting', message: `no setting "${key}"` };
+      if (reset) settings[key] = defaults[key];
+      else if (!checks[key](value)) throw { kind: 'setting', message: `setting ${key}: ${JSON.stringify(value)} is not allowed` };
+      else settings[key] = value;
+      return { ...settings };
+    },
+    remove_folder: ({ path }) => {
+      if (!lib.folders.some((f) => f.path === path)) throw { kind: 'not_found', message: `${path} is not a library folder` };
+      lib.folders = lib.folders.filter((f) => f.path !== path);
+      return null;
+    },
+    reanalyse_all: () => lib.tracks.length,
+    pick_folder: () => config.pickFolder ?? null,
+    backup_library: ({ folder }) => ({ path: `${folder}/sonare-backup-2026-11-29.sqlite3`, bytes: 204800, seconds: 0.1 }),
+    export_learned: ({ folder }) => ({ folder, plays: 4, likes: 2, hides: 1, exclusions: 0, playlists: 2 }),
+    restore_learned: () => ({
+      plays_added: 3, plays_already_there: 1, plays_unmatched: 2, verdicts: 2, verdicts_unmatched: 0, exclusions: 0,
+      playlists_added: 1, playlists_already_there: 1, settings: 0, settings_refused: [], skipped_lines: [{ line: 7, reason: 'expected value' }],
+    }),
+  });
+  window.__FAKE_SETTINGS__ = settings;
+
   // Mixes, radio and paths: `config.mixes` = [{kind, title, subtitle, ids, reasons}]; the radio
   // plays the seeds' first track, then the library in id order past what it queued (skipped tracks
   // are what it was told); a path walks ids from one end to the other.

@@ -9,3 +9,4 @@ pub mod mixes;
 pub mod places;
 pub mod player;
 pub mod search;
+pub mod settings;

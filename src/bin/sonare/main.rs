@@ -244,6 +244,8 @@ enum Command {
         #[command(subcommand)]
         command: Option<settings_cli::SettingsCommand>,
     },
+    /// The audio output devices present (names for `settings set output_device NAME`).
+    Devices,
     /// A consistent copy of the whole database (safe while the app runs).
     Backup {
         file: PathBuf,
@@ -320,6 +322,12 @@ fn run(cli: Cli) -> Result<()> {
         Command::Folders { remove: None } => library_cli::folders(&app, &mut out)?,
         Command::Folders { remove: Some(path) } => app.remove_folder(&path)?,
         Command::Settings { command } => settings_cli::settings(&app, command, &mut out)?,
+        Command::Devices => {
+            for name in sonare::playback::output::device_names() {
+                use std::io::Write;
+                writeln!(out, "{name}")?;
+            }
+        }
         Command::Backup { file, json } => settings_cli::backup(&app, &file, json, &mut out)?,
         Command::Export { folder, json } => settings_cli::export(&app, &folder, json, &mut out)?,
         Command::Restore { folder, json } => settings_cli::restore(&app, &folder, json, &mut out)?,

@@ -53,6 +53,15 @@ impl Engine {
         }
     }
 
+    /// Moves an open output to the device the settings name now (the source goes on from the
+    /// same frame, as after a lost device).
+    pub(super) fn switch_output(&mut self) {
+        if self.output.is_open() {
+            self.output.close();
+            self.ensure_output();
+        }
+    }
+
     pub(super) fn on_device_lost(&mut self, reason: String) {
         if self.output.is_open() {
             self.output.close();

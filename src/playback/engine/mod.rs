@@ -250,6 +250,7 @@ impl Engine {
                 self.after_queue_edit();
             }
             Command::Announce => self.announce(),
+            Command::SwitchOutput => self.switch_output(),
             Command::Move { from, to } => {
                 self.queue.move_item(from, to);
                 self.after_queue_edit();

@@ -92,6 +92,20 @@ export const api = {
   radioMore: () => call('radio_more'),
   /** → [{track, reason_kind, reason}]: `length` songs from `from` to `to` in small steps of sound. */
   pathBetween: (from, to, length) => call('path_between', { from, to, length }),
+  /** → {settings: [{key, value, default, about}], data_dir, devices: [name], cores}. */
+  settingsView: () => call('settings_view'),
+  /** Sets one setting (checked by the core) → every setting's value; `reset` puts back the default. */
+  setSetting: (key, value, reset = false) => call('set_setting', { key, value, reset }),
+  /** Takes a folder out of the library (its tracks are kept as missing, with their history). */
+  removeFolder: (path) => call('remove_folder', { path }),
+  /** Marks every track to be analysed again and starts the analysis → tracks marked. */
+  reanalyseAll: () => call('reanalyse_all'),
+  /** A backup of the database into `folder` → {path, bytes, seconds}. */
+  backupLibrary: (folder) => call('backup_library', { folder }),
+  /** History, likes, hides, exclusions, settings and playlists into `folder` → counts. */
+  exportLearned: (folder) => call('export_learned', { folder }),
+  /** Reads back an export → {plays_added, verdicts, playlists_added, skipped_lines, …}. */
+  restoreLearned: (folder) => call('restore_learned', { folder }),
   /** Calls `onEvent` with every player event ({event: 'state' | 'track_changed' | …}). */
   onPlayerEvent: (onEvent) => window.__TAURI__.event.listen('player', (e) => onEvent(e.payload)),
   /** Calls `onEvent` with every job event, in order: fetching | scanning | importing (progress),
