@@ -39,11 +39,27 @@ pub const MUSICNN_MSD: &[u8] = include_bytes!("../../assets/models/musicnn_msd.o
 /// Names the bundled model in stored results: its name and the start of its sha256.
 pub const MUSICNN_MSD_ID: &str = "musicnn_msd-989869d51042";
 
-/// Where the ONNX Runtime library is looked for: `$ORT_DYLIB_PATH`, else `<data>/runtime/`.
+/// The ONNX Runtime library's file name (the version the `ort` crate's API level expects).
+pub const RUNTIME_FILE: &str = "libonnxruntime.so.1.32.0";
+
+/// Where the ONNX Runtime library is looked for: `$ORT_DYLIB_PATH`, else `<data>/runtime/`, else
+/// beside an installed binary (`/usr/bin/sonare` → `/usr/lib/sonare/`, as the Debian package puts it).
 pub fn runtime_path(data: &crate::data_dir::DataDir) -> PathBuf {
-    match std::env::var_os("ORT_DYLIB_PATH").filter(|v| !v.is_empty()) {
-        Some(path) => PathBuf::from(path),
-        None => data.runtime().join("libonnxruntime.so.1.32.0"),
+    if let Some(path) = std::env::var_os("ORT_DYLIB_PATH").filter(|v| !v.is_empty()) {
+        return PathBuf::from(path);
+    }
+    let in_data = data.runtime().join(RUNTIME_FILE);
+    let installed = std::env::current_exe().ok().and_then(|exe| {
+        let lib = exe
+            .parent()?
+            .parent()?
+            .join("lib/sonare")
+            .join(RUNTIME_FILE);
+        lib.exists().then_some(lib)
+    });
+    match installed {
+        Some(lib) if !in_data.exists() => lib,
+        _ => in_data,
     }
 }
 
