@@ -54,6 +54,9 @@ pub struct Settings {
     pub watch_folders: bool,
     /// Volume normalisation.
     pub normalisation: Normalisation,
+    /// Seconds the end of a track and the start of the next overlap (0: off, they join gaplessly;
+    /// tracks of one album always join gaplessly).
+    pub crossfade_seconds: u32,
     /// The output device by name (`None`: the system's default).
     pub output_device: Option<String>,
     /// Threads the background analysis may use (0: one per core).
@@ -71,6 +74,7 @@ impl Default for Settings {
         Settings {
             watch_folders: true,
             normalisation: Normalisation::Track,
+            crossfade_seconds: 0,
             output_device: None,
             analysis_threads: 0,
             analysis_pause: AnalysisPause::Never,
@@ -84,6 +88,8 @@ impl Default for Settings {
 pub const MAX_FRESH_DAYS: u32 = 365;
 /// Longest Discover Daily list the settings allow.
 pub const MAX_DISCOVER_SIZE: usize = 200;
+/// Longest crossfade the settings allow.
+pub const MAX_CROSSFADE_SECONDS: u32 = 12;
 /// Most analysis threads the settings allow.
 pub const MAX_ANALYSIS_THREADS: usize = 64;
 
@@ -103,6 +109,10 @@ const ABOUT: &[(&str, &str)] = &[
         "true | false: pick up changes in the library folders while the app runs",
     ),
     ("normalisation", "off | track | album: volume normalisation"),
+    (
+        "crossfade_seconds",
+        "0-12: seconds the next track fades in over the end of the last, 0 = off (gapless)",
+    ),
     (
         "output_device",
         "a device name from `sonare devices`, or null for the system's default",
@@ -158,6 +168,12 @@ impl Settings {
         }
         if !(1..=MAX_DISCOVER_SIZE).contains(&self.discover_size) {
             return bad("discover_size", format!("from 1 to {MAX_DISCOVER_SIZE}"));
+        }
+        if self.crossfade_seconds > MAX_CROSSFADE_SECONDS {
+            return bad(
+                "crossfade_seconds",
+                format!("at most {MAX_CROSSFADE_SECONDS} seconds"),
+            );
         }
         if self.analysis_threads > MAX_ANALYSIS_THREADS {
             return bad(

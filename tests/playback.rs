@@ -60,6 +60,8 @@ fn consecutive_tracks_join_sample_exactly_with(decoding: &Decoding) {
         gain: 1.0,
         position_frames: 0,
         heard_frames: 0,
+        album: None,
+        fade_in_frames: 0,
     };
     {
         let mut deck = shared.deck();
@@ -104,6 +106,118 @@ fn consecutive_tracks_join_sample_exactly_with(decoding: &Decoding) {
     );
 }
 
+/// What the output receives for `a` then `b` with a crossfade of `seconds`, each tagged `album`.
+fn handed_with_crossfade(seconds: u64, albums: [Option<&str>; 2]) -> (Vec<f32>, Vec<SourceEvent>) {
+    let (tx, rx) = channel();
+    let shared = Shared::new(move |e| {
+        let _ = tx.send(e);
+    });
+    shared.set_crossfade(Duration::from_secs(seconds));
+    let load = |name: &str, play_id, album: Option<&str>| Loaded {
+        decoder: PlaybackDecoder::InProcess(TrackDecoder::open(&demo_file(name)).unwrap()),
+        play_id,
+        gain: 1.0,
+        position_frames: 0,
+        heard_frames: 0,
+        album: album.map(str::to_owned),
+        fade_in_frames: 0,
+    };
+    {
+        let mut deck = shared.deck();
+        deck.current = Some(load("victory.ogg", 1, albums[0]));
+        deck.next = Some(load("defeat.ogg", 2, albums[1]));
+    }
+    let n = 3_000_000;
+    let handed: Vec<f32> = PlaybackSource::new(shared).take(n).collect();
+    (handed, rx.try_iter().collect())
+}
+
+#[test]
+fn a_crossfade_overlaps_the_end_and_the_start_with_equal_power_fades() {
+    let (a, rate, channels) = TrackDecoder::decode_all(&demo_file("victory.ogg")).unwrap();
+    let (b, _, _) = TrackDecoder::decode_all(&demo_file("defeat.ogg")).unwrap();
+    let ch = channels as usize;
+    let estimated_end = (TrackDecoder::open(&demo_file("victory.ogg"))
+        .unwrap()
+        .duration()
+        .unwrap()
+        .as_secs_f64()
+        * rate as f64)
+        .round() as usize;
+    let length = 2 * rate as usize;
+    let fade_start = estimated_end - length;
+    let (a_frames, b_frames) = (a.len() / ch, b.len() / ch);
+    assert!(fade_start < a_frames && a_frames <= estimated_end + rate as usize);
+    let gain = |x: f64| (std::f64::consts::FRAC_PI_2 * x).sin();
+    let mut expected = Vec::new();
+    for f in 0..fade_start + b_frames {
+        for c in 0..ch {
+            let from_a = a.get(f * ch + c).map_or(0.0, |&s| {
+                let remaining = estimated_end.saturating_sub(f);
+                s as f64
+                    * if remaining >= length {
+                        1.0
+                    } else {
+                        gain(remaining as f64 / length as f64)
+                    }
+            });
+            let from_b = f.checked_sub(fade_start).map_or(0.0, |k| {
+                let fade = if k >= length {
+                    1.0
+                } else {
+                    gain(k as f64 / length as f64)
+                };
+                b[k * ch + c] as f64 * fade
+            });
+            expected.push((from_a + from_b) as f32);
+        }
+    }
+    let (handed, events) = handed_with_crossfade(2, [Some("Battle"), Some("Defeat")]);
+    let worst = handed
+        .iter()
+        .zip(&expected)
+        .map(|(h, e)| (h - e).abs())
+        .fold(0.0f32, f32::max);
+    assert!(
+        worst < 1e-5,
+        "largest difference from the fade's formula: {worst}"
+    );
+    assert!(
+        handed[expected.len()..].iter().all(|&s| s == 0.0),
+        "the overlap shortened the pair by its length, then silence"
+    );
+    // The next track is audible from the fade on, and the first one finishes after it.
+    assert!(
+        matches!(
+            events.as_slice(),
+            [
+                SourceEvent::Audible { play_id: 1 },
+                SourceEvent::Audible { play_id: 2 },
+                SourceEvent::Finished {
+                    play_id: 1,
+                    next: Some(2),
+                    ..
+                },
+                SourceEvent::Finished {
+                    play_id: 2,
+                    next: None,
+                    ..
+                },
+            ]
+        ),
+        "{events:?}"
+    );
+}
+
+#[test]
+fn tracks_of_one_album_join_gaplessly_even_with_a_crossfade_set() {
+    let (a, _, _) = TrackDecoder::decode_all(&demo_file("victory.ogg")).unwrap();
+    let (b, _, _) = TrackDecoder::decode_all(&demo_file("defeat.ogg")).unwrap();
+    let (handed, _) = handed_with_crossfade(5, [Some("Battle"), Some("Battle")]);
+    let expected: Vec<f32> = a.iter().chain(&b).copied().collect();
+    assert_eq!(&handed[..expected.len()], &expected[..]);
+}
+
 #[test]
 fn replaygain_and_volume_scale_the_samples() {
     let path = demo_file("victory.ogg");
@@ -116,6 +230,8 @@ fn replaygain_and_volume_scale_the_samples() {
         gain: 0.5,
         position_frames: 0,
         heard_frames: 0,
+        album: None,
+        fade_in_frames: 0,
     });
     let handed: Vec<f32> = PlaybackSource::new(shared).take(decoded.len()).collect();
     for (out, original) in handed.iter().zip(&decoded) {

@@ -27,6 +27,11 @@ pub struct Loaded {
     pub position_frames: u64,
     /// Frames actually handed to the output (never advanced by a seek).
     pub heard_frames: u64,
+    /// The album it belongs to (`None`: none known): two tracks of one album in a row join
+    /// gaplessly even with a crossfade set, as the album was mastered.
+    pub album: Option<String>,
+    /// Frames it fades in over, when a crossfade started it (0: none).
+    pub fade_in_frames: u64,
 }
 
 impl Loaded {
@@ -83,6 +88,8 @@ pub struct Shared {
     deck: Mutex<Deck>,
     paused: AtomicBool,
     volume_bits: AtomicU32,
+    /// Crossfade between tracks in milliseconds (0: off, the tracks join gaplessly).
+    crossfade_ms: AtomicU32,
     notify: Box<dyn Fn(SourceEvent) + Send + Sync>,
 }
 
@@ -92,6 +99,7 @@ impl Shared {
             deck: Mutex::default(),
             paused: AtomicBool::new(false),
             volume_bits: AtomicU32::new(1.0f32.to_bits()),
+            crossfade_ms: AtomicU32::new(0),
             notify: Box::new(notify),
         })
     }
@@ -117,6 +125,71 @@ impl Shared {
     pub fn volume(&self) -> f32 {
         f32::from_bits(self.volume_bits.load(Ordering::Relaxed))
     }
+
+    /// Sets the crossfade between tracks (zero: off).
+    pub fn set_crossfade(&self, length: Duration) {
+        let ms = length.as_millis().min(u128::from(u32::MAX)) as u32;
+        self.crossfade_ms.store(ms, Ordering::Relaxed);
+    }
+
+    fn crossfade_frames(&self, rate: u32) -> u64 {
+        u64::from(self.crossfade_ms.load(Ordering::Relaxed)) * u64::from(rate) / 1000
+    }
+}
+
+/// Equal-power fade: the gain at `done` of `length` frames into a fade-in (1 once it is over).
+fn fade_in_gain(done: u64, length: u64) -> f32 {
+    if length == 0 || done >= length {
+        return 1.0;
+    }
+    (std::f64::consts::FRAC_PI_2 * done as f64 / length as f64).sin() as f32
+}
+
+/// Equal-power fade-out with `remaining` of `length` frames to go (1 before it starts).
+fn fade_out_gain(remaining: u64, length: u64) -> f32 {
+    if length == 0 || remaining >= length {
+        return 1.0;
+    }
+    (std::f64::consts::FRAC_PI_2 * remaining as f64 / length as f64).sin() as f32
+}
+
+/// Whether `next` may fade into `current`: same format (else they only join), and not the next
+/// track of the same album.
+fn crossfades(current: &Loaded, next: &Loaded) -> bool {
+    let same_format = current.decoder.sample_rate() == next.decoder.sample_rate()
+        && current.decoder.channels() == next.decoder.channels();
+    let same_album = matches!((&current.album, &next.album), (Some(a), Some(b)) if a == b);
+    same_format && !same_album
+}
+
+/// Counts `samples` as handed out for `track` and scales them by its gain and fade-in (and its
+/// fade-out, `fade_out` frames long, when a crossfade follows). Returns the frames.
+fn hand_out(track: &mut Loaded, samples: &mut [f32], volume: f32, fade_out: u64) -> u64 {
+    let channels = track.decoder.channels().max(1) as usize;
+    let frames = (samples.len() / channels) as u64;
+    let gain = track.gain * volume;
+    let end = track
+        .decoder
+        .duration()
+        .map(|d| (d.as_secs_f64() * f64::from(track.decoder.sample_rate())).round() as u64);
+    let fading_in = track.heard_frames < track.fade_in_frames;
+    let fading_out = fade_out > 0
+        && end.is_some_and(|end| end.saturating_sub(track.position_frames + frames) < fade_out);
+    if fading_in || fading_out {
+        for (i, frame) in samples.chunks_mut(channels).enumerate() {
+            let mut g = gain * fade_in_gain(track.heard_frames + i as u64, track.fade_in_frames);
+            if fading_out {
+                let at = track.position_frames + i as u64;
+                g *= fade_out_gain(end.unwrap_or(0).saturating_sub(at), fade_out);
+            }
+            frame.iter_mut().for_each(|s| *s *= g);
+        }
+    } else if gain != 1.0 {
+        samples.iter_mut().for_each(|s| *s *= gain);
+    }
+    track.position_frames += frames;
+    track.heard_frames += frames;
+    frames
 }
 
 /// The stream handed to rodio's mixer.
@@ -126,6 +199,12 @@ pub struct PlaybackSource {
     read: usize,
     sample_rate: u32,
     channels: u16,
+    /// Samples of the next track decoded during a crossfade and not handed out yet, with its play
+    /// id: they come first once it is the current track.
+    pending: Vec<f32>,
+    pending_play: Option<u64>,
+    /// Scratch for the next track's share of a crossfaded chunk.
+    mix: Vec<f32>,
 }
 
 impl PlaybackSource {
@@ -136,36 +215,43 @@ impl PlaybackSource {
             read: 0,
             sample_rate: 44_100,
             channels: 2,
+            pending: Vec::new(),
+            pending_play: None,
+            mix: Vec::new(),
         };
         source.refill();
         source
     }
 
     /// Loads the next chunk: decoded samples of the current track (moving on to the preloaded next
-    /// track when it ends), or silence when paused or idle.
+    /// track when it ends, or fading into it over its last seconds when a crossfade is set), or
+    /// silence when paused or idle.
     fn refill(&mut self) {
         self.buffer.clear();
         self.read = 0;
         if !self.shared.paused() {
-            let mut deck = self.shared.deck();
+            let shared = self.shared.clone();
+            let mut deck = shared.deck();
             while let Some(current) = deck.current.as_mut() {
-                match current.decoder.next_chunk(&mut self.buffer) {
+                let outcome = if self.pending_play == Some(current.play_id) {
+                    // Decoded while it faded in: hand those out before decoding more.
+                    std::mem::swap(&mut self.buffer, &mut self.pending);
+                    self.pending.clear();
+                    self.pending_play = None;
+                    Ok(true)
+                } else {
+                    current.decoder.next_chunk(&mut self.buffer)
+                };
+                match outcome {
                     Ok(true) if !self.buffer.is_empty() => {
                         if current.heard_frames == 0 {
                             (self.shared.notify)(SourceEvent::Audible {
                                 play_id: current.play_id,
                             });
                         }
-                        let frames =
-                            (self.buffer.len() / current.decoder.channels() as usize) as u64;
-                        current.position_frames += frames;
-                        current.heard_frames += frames;
                         self.sample_rate = current.decoder.sample_rate();
                         self.channels = current.decoder.channels();
-                        let gain = current.gain * self.shared.volume();
-                        if gain != 1.0 {
-                            self.buffer.iter_mut().for_each(|s| *s *= gain);
-                        }
+                        self.crossfade(&mut deck);
                         return;
                     }
                     Ok(true) => continue,
@@ -196,6 +282,74 @@ impl PlaybackSource {
         }
         self.buffer
             .resize(SILENCE_FRAMES * self.channels as usize, 0.0);
+    }
+
+    /// Hands out the current track's chunk in `buffer`; within the crossfade's length of its end it
+    /// fades out while the next track fades in, mixed into the same chunk.
+    fn crossfade(&mut self, deck: &mut Deck) {
+        let volume = self.shared.volume();
+        let Some(current) = deck.current.as_mut() else {
+            return;
+        };
+        let length = self.shared.crossfade_frames(current.decoder.sample_rate());
+        let next = deck
+            .next
+            .as_mut()
+            .filter(|next| length > 0 && crossfades(current, next));
+        let Some(next) = next else {
+            hand_out(current, &mut self.buffer, volume, 0);
+            return;
+        };
+        let channels = current.decoder.channels().max(1) as usize;
+        let start = current.position_frames;
+        let end = current
+            .decoder
+            .duration()
+            .map(|d| (d.as_secs_f64() * f64::from(current.decoder.sample_rate())).round() as u64);
+        hand_out(current, &mut self.buffer, volume, length);
+        let frames = (self.buffer.len() / channels) as u64;
+        // The chunk's frames within `length` of the end: the next track plays under those.
+        let overlap = match end {
+            Some(end) => (start + frames).saturating_sub(end.saturating_sub(length)),
+            None => 0,
+        }
+        .min(frames);
+        if overlap == 0 {
+            // Not in the fade (any more: a seek went back): the next track starts afresh later.
+            if next.heard_frames > 0 && next.decoder.seek(Duration::ZERO).is_ok() {
+                next.position_frames = 0;
+                next.heard_frames = 0;
+                self.pending.clear();
+                self.pending_play = None;
+            }
+            return;
+        }
+        if self.pending_play != Some(next.play_id) {
+            self.pending.clear();
+            self.pending_play = Some(next.play_id);
+            next.fade_in_frames = length;
+        }
+        let wanted = overlap as usize * channels;
+        while self.pending.len() < wanted {
+            match next.decoder.next_chunk(&mut self.pending) {
+                Ok(true) => {}
+                // Its end or its error is met when it is the current track.
+                _ => break,
+            }
+        }
+        let take = wanted.min(self.pending.len() / channels * channels);
+        self.mix.clear();
+        self.mix.extend(self.pending.drain(..take));
+        if next.heard_frames == 0 && take > 0 {
+            (self.shared.notify)(SourceEvent::Audible {
+                play_id: next.play_id,
+            });
+        }
+        hand_out(next, &mut self.mix, volume, 0);
+        let from = self.buffer.len() - wanted;
+        for (out, add) in self.buffer[from..].iter_mut().zip(&self.mix) {
+            *out += *add;
+        }
     }
 }
 

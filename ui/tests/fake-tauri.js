@@ -444,13 +444,14 @@
 
   // Settings, checked as the core checks them; `config.devices`, `config.pickFolder`.
   const settings = {
-    watch_folders: true, normalisation: 'track', output_device: null, analysis_threads: 0,
+    watch_folders: true, normalisation: 'track', crossfade_seconds: 0, output_device: null, analysis_threads: 0,
     analysis_pause: 'never', fresh_days: 30, discover_size: 30, ...(config.settings || {}),
   };
   const defaults = { ...settings };
   const checks = {
     watch_folders: (v) => typeof v === 'boolean',
     normalisation: (v) => ['off', 'track', 'album'].includes(v),
+    crossfade_seconds: (v) => Number.isInteger(v) && v >= 0 && v <= 12,
     output_device: (v) => v === null || (typeof v === 'string' && v.trim() !== ''),
     analysis_threads: (v) => Number.isInteger(v) && v >= 0 && v <= 64,
     analysis_pause: (v) => ['never', 'on_battery', 'while_playing'].includes(v),

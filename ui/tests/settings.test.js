@@ -55,6 +55,9 @@ test('every setting shows its stored value and saves a change', async () => {
   await page.selectOption('#set-normalisation', 'off');
   await page.selectOption('#set-output_device', 'USB DAC');
   await page.selectOption('#set-analysis_pause', 'on_battery');
+  assert.equal(await page.inputValue('#set-crossfade_seconds'), '0');
+  await page.fill('#set-crossfade_seconds', '6');
+  await page.press('#set-crossfade_seconds', 'Enter');
   await page.fill('#set-analysis_threads', '1');
   await page.press('#set-analysis_threads', 'Enter');
   await page.fill('#set-fresh_days', '60');
@@ -64,7 +67,7 @@ test('every setting shows its stored value and saves a change', async () => {
   await page.uncheck('#set-watch_folders');
   await page.waitForFunction(() => window.__FAKE_SETTINGS__.watch_folders === false);
   assert.deepEqual(await stored(page), {
-    watch_folders: false, normalisation: 'off', output_device: 'USB DAC', analysis_threads: 1,
+    watch_folders: false, normalisation: 'off', crossfade_seconds: 6, output_device: 'USB DAC', analysis_threads: 1,
     analysis_pause: 'on_battery', fresh_days: 60, discover_size: 50,
   });
   // Back to the system's default device: null, not an empty name.

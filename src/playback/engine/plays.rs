@@ -68,12 +68,21 @@ impl Engine {
             .map_err(|e| (PlayerErrorKind::Decode, e.to_string()))?;
         let play_id = self.next_play_id;
         self.next_play_id += 1;
+        // The crossfade as the settings say now (read with every track, so a change applies from
+        // the next join).
+        let crossfade = crate::settings::load(&self.conn).map_or(0, |s| s.crossfade_seconds);
+        self.shared
+            .set_crossfade(Duration::from_secs(u64::from(crossfade)));
+        let album = Some(track.album.clone())
+            .filter(|a| !a.is_empty() && a != crate::library::path_guess::UNKNOWN_ALBUM);
         let loaded = Loaded {
             decoder,
             play_id,
             gain,
             position_frames: 0,
             heard_frames: 0,
+            album,
+            fade_in_frames: 0,
         };
         Ok((loaded, track))
     }
