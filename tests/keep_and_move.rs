@@ -211,6 +211,19 @@ fn an_export_restores_exactly_on_a_fresh_data_folder_and_twice_adds_nothing() {
     let first: serde_json::Value = serde_json::from_str(listens.lines().next().unwrap()).unwrap();
     assert_eq!(first["listened_at"], 1_700_000_000);
     assert!(first["track_metadata"]["artist_name"].is_string());
+    {
+        // The ListenBrainz importer of another data folder reads it as a ListenBrainz export.
+        let elsewhere = tempfile::tempdir().unwrap();
+        let mut conn = sonare::db::open(&elsewhere.path().join("l.sqlite3")).unwrap();
+        let path = export.path().join("listens.jsonl");
+        let report = sonare::cf::import::import_history(
+            &mut conn,
+            &path,
+            sonare::cf::import::HistoryFormat::Listenbrainz,
+        )
+        .unwrap();
+        assert_eq!(report.imported, 4, "{report:?}");
+    }
     let lists: Vec<_> = std::fs::read_dir(export.path().join("playlists"))
         .unwrap()
         .collect();

@@ -534,3 +534,26 @@ test('a radio from an artist page plays, and after two skips its queue extends i
   assert.ok(plays.filter((p) => p.context === 'radio' && p.end === 'skipped').length >= 2, JSON.stringify(plays));
   await browser.$('#np-queue-toggle').click();
 });
+
+test('settings in the real window are the CLI\'s, and a file copied into a watched folder appears by itself', async () => {
+  const cli = path.join(repo, 'target/debug/sonare');
+  const data = path.join(work, 'data');
+  const sonare = (...args) => execFileSync(cli, ['--data-dir', data, ...args]).toString();
+  await browser.$('.nav[data-view="settings"]').click();
+  await browser.$('#view-settings:not([hidden]) #settings-folders li').waitForExist({ timeout: 10000 });
+  assert.match(await text('#settings-data-dir'), new RegExp(data.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  await browser.execute(() => {
+    const select = document.querySelector('#set-normalisation');
+    select.value = 'album';
+    select.dispatchEvent(new Event('change'));
+  });
+  await browser.waitUntil(async () => sonare('settings', 'get', 'normalisation').trim() === '"album"',
+    { timeout: 10000, timeoutMsg: `normalisation: ${sonare('settings', 'get', 'normalisation')}` });
+  await screenshot('settings.png');
+
+  // The library folders are watched while the app runs: a new file is scanned without asking.
+  const name = 'the_dangerous_symphony.ogg';
+  fs.copyFileSync(findFile(path.join(repo, 'target/test-cache/demo-music'), name), path.join(work, 'music', name));
+  const present = () => sonare('tracks', '--json').includes(name);
+  await browser.waitUntil(async () => present(), { timeout: 30000, timeoutMsg: `${name} was not picked up` });
+});

@@ -66,7 +66,6 @@
       lib.folders.push({ id: lib.folders.length + 1, path });
       return path;
     },
-    pick_folder: () => null,
   };
 
   // The player, simulated: commands change this state and come back as `player` events, as in the app.
