@@ -16,7 +16,10 @@ if [ ! -x "$root/usr/bin/apt-get" ]; then
   rm -rf "$root"
   debootstrap --variant=minbase bookworm "$root" http://deb.debian.org/debian >/dev/null
 fi
-in_root() { chroot "$root" env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
+in_root() { chroot "$root" env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive "$@"; }
+# The binaries find themselves through /proc (their worker processes are themselves).
+mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
+trap 'umount "$root/proc" 2>/dev/null || true' EXIT
 fail() { echo "package-check: FAILED: $*" >&2; exit 1; }
 
 # A clean root for each run: remove what an earlier run installed.
