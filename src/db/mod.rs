@@ -65,7 +65,14 @@ pub fn open_in_memory() -> Result<Connection> {
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(Duration::from_secs(5))?;
     // WAL keeps readers (the UI) unblocked while a scan writes, and survives SIGKILL mid-transaction.
-    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // Switching a new file to WAL answers "locked" at once (no busy wait) while another process
+    // creating the same folder holds it: set it only when not set yet, and try again then.
+    let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        retry_busy(Duration::from_secs(10), || {
+            conn.pragma_update(None, "journal_mode", "WAL")
+        })?;
+    }
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
     map_into_memory(conn)
