@@ -371,6 +371,80 @@ fn a_scan_through_the_job_runner_answers_with_its_report_and_the_analysis_follow
     assert!(err.as_str().unwrap().contains("unknown variant"), "{err}");
 }
 
+#[test]
+fn settings_commands_check_store_and_reset_and_folders_are_removed() {
+    let h = Harness::new();
+    let view = h.call("settings_view", json!({})).unwrap();
+    let keys: Vec<&str> = view["settings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, sonare::settings::keys());
+    assert!(view["data_dir"].as_str().unwrap().ends_with("data"));
+    let set = h
+        .call(
+            "set_setting",
+            json!({ "key": "normalisation", "value": "album" }),
+        )
+        .unwrap();
+    assert_eq!(set["normalisation"], "album");
+    let err = h
+        .call(
+            "set_setting",
+            json!({ "key": "crossfade_seconds", "value": 60 }),
+        )
+        .unwrap_err();
+    assert_eq!(err["kind"], "setting", "{err}");
+    let back = h
+        .call(
+            "set_setting",
+            json!({ "key": "normalisation", "value": null, "reset": true }),
+        )
+        .unwrap();
+    assert_eq!(back["normalisation"], "track");
+
+    h.library_of(&[("full_test.flac", "a.flac")]);
+    let folder = h.call("list_folders", json!({})).unwrap()[0]["path"].clone();
+    h.call("remove_folder", json!({ "path": folder })).unwrap();
+    assert_eq!(h.call("list_folders", json!({})).unwrap(), json!([]));
+    let err = h
+        .call("remove_folder", json!({ "path": "/nowhere" }))
+        .unwrap_err();
+    assert_eq!(err["kind"], "not_found", "{err}");
+}
+
+#[test]
+fn held_background_work_waits_until_released() {
+    let h = Harness::new();
+    let jobs = h.webview.state::<crate::state::Jobs>();
+    jobs.hold_background(true);
+    std::fs::copy(
+        fixture("full_test.flac"),
+        h.music.join("Artist/Album/a.flac"),
+    )
+    .unwrap();
+    h.call("add_folder", json!({ "path": h.music })).unwrap();
+    // The scan is never held; the analysis after it is.
+    let report = h.call("scan_library", json!({})).unwrap();
+    assert_eq!(report["added"], 1, "{report}");
+    let state = h.webview.state::<AppState>();
+    let conn = state.connection().unwrap();
+    let analysed = || -> i64 {
+        conn.query_row("SELECT count(*) FROM track_analysis", [], |r| r.get(0))
+            .unwrap()
+    };
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert_eq!(analysed(), 0, "the analysis ran while held");
+    jobs.hold_background(false);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while analysed() < 1 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(analysed(), 1);
+}
+
 /// Names of the commands in `text` between `start` and the next `end`, each read by `name`.
 fn names_between(
     text: &str,

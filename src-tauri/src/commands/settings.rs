@@ -7,7 +7,7 @@ use serde::Serialize;
 use sonare::app::{BackupReport, Job};
 use sonare::portable::{ExportSummary, RestoreReport};
 use sonare::settings::{Described, Settings};
-use tauri::State;
+use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::error::{off_ui_thread, CommandResult};
 use crate::state::{AppState, Jobs, PlayerHandle};
@@ -34,9 +34,9 @@ pub fn settings_view(state: State<'_, AppState>) -> CommandResult<SettingsView> 
 /// Changes one setting (`value` null with `reset`: back to its default); a new output device is
 /// taken at once.
 #[tauri::command]
-pub fn set_setting(
+pub fn set_setting<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
-    player: State<'_, PlayerHandle>,
     key: String,
     value: serde_json::Value,
     reset: Option<bool>,
@@ -45,7 +45,7 @@ pub fn set_setting(
         Some(true) => state.reset_setting(&key)?,
         _ => state.set_setting(&key, value)?,
     };
-    if key == "output_device" {
+    if let (true, Some(player)) = (key == "output_device", app.try_state::<PlayerHandle>()) {
         player.send(sonare::playback::Command::SwitchOutput);
     }
     Ok(settings)
