@@ -3,7 +3,8 @@
 # a chroot) and checks it as a new machine would see it: apt resolves its declared dependencies,
 # every library the binaries need is found, the files are where they belong, the desktop entry
 # validates, `sonare --version` runs from /usr/bin, the CLI uses ~/.local/share/sonare and finds
-# the packaged ONNX Runtime, and `dpkg -r` removes the package but leaves the listener's data.
+# the packaged ONNX Runtime, the menu entry's command starts the app on a virtual display, and
+# `dpkg -r` removes the package but leaves the listener's data.
 # Needs root. Usage: scripts/package-check.sh [PACKAGE.deb]   (default: builds it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,6 +57,16 @@ PY
 in_root sonare scan /root/Music >/dev/null || fail "sonare scan failed"
 analysis=$(in_root sonare analyze --json) || fail "sonare analyze failed"
 echo "$analysis" | grep -q '"cnn_unavailable":null' || fail "the audio CNN did not load the packaged runtime: $analysis"
+# The app starts as the menu entry starts it (its Exec line), on a virtual display: still running
+# after 15 s, with its window's data folder in ~/.local/share/sonare.
+in_root apt-get install -y -q --no-install-recommends xvfb xauth >/dev/null
+exec_line=$(sed -n 's/^Exec=//p' "$root/usr/share/applications/sonare.desktop")
+rm -rf "$root/root/.local/share/sonare"
+status=0
+in_root timeout 15 xvfb-run -a $exec_line >"$root/tmp/app.log" 2>&1 || status=$?
+[ "$status" = 124 ] || { cat "$root/tmp/app.log" >&2; fail "the app ($exec_line) did not keep running (exit $status)"; }
+[ -f "$root/root/.local/share/sonare/library.sqlite3" ] || fail "the app made no library in ~/.local/share/sonare"
+echo "package-check: the menu entry's command ($exec_line) starts the app"
 in_root dpkg -r sonare >/dev/null
 [ ! -e "$root/usr/bin/sonare" ] || fail "dpkg -r left /usr/bin/sonare"
 [ -f "$root/root/.local/share/sonare/library.sqlite3" ] || fail "dpkg -r removed the listener's data"
