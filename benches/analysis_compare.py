@@ -204,6 +204,9 @@ def demo_comparison():
     import numpy as np
     demo = REPO / "target/test-cache/demo-music"
     files = sorted(p for p in demo.rglob("*") if p.suffix in (".ogg", ".mp3", ".flac") and p.is_file())
+    if not files:
+        sys.exit(f"--demo: no demo library in {demo}: the Rust tests fetch it (scripts/test.sh, or "
+                 f"`cargo test --test analysis_track` once)")
     results = {}
     for label, extra in (("16-patch spread", ()), ("every patch", ("--all-patches",))):
         start = time.perf_counter()
@@ -218,6 +221,9 @@ def demo_comparison():
               f"({sum(v[2] for v in vectors.values())} CNN patches)")
     spread, full = results["16-patch spread"][2], results["every patch"][2]
     names = sorted(set(spread) & set(full))
+    if not names:
+        sys.exit("--demo: no track has CNN tags and an embedding: ONNX Runtime did not load "
+                 "(scripts/fetch_onnxruntime.sh target/test-cache/onnxruntime, or set ORT_DYLIB_PATH)")
     cos = lambda a, b: float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
     tags = [cos(spread[n][0], full[n][0]) for n in names]
     emb = [cos(spread[n][1], full[n][1]) for n in names]
