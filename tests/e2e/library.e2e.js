@@ -555,5 +555,7 @@ test('settings in the real window are the CLI\'s, and a file copied into a watch
   const name = 'the_dangerous_symphony.ogg';
   fs.copyFileSync(findFile(path.join(repo, 'target/test-cache/demo-music'), name), path.join(work, 'music', name));
   const present = () => sonare('tracks', '--json').includes(name);
-  await browser.waitUntil(async () => present(), { timeout: 30000, timeoutMsg: `${name} was not picked up` });
+  // The scan waits for the background analysis to finish the tracks it has started (a debug build
+  // on a cold machine takes up to a minute for a long piece): the watch itself reports in ~1.5 s.
+  await browser.waitUntil(async () => present(), { timeout: 120000, interval: 500, timeoutMsg: `${name} was not picked up` });
 });
