@@ -256,8 +256,12 @@ pub fn set(conn: &Connection, key: &str, value: Value) -> Result<Settings, Setti
 /// Sets `key` from text as typed on a command line: JSON when it reads as JSON (`true`, `4`,
 /// `null`), else the text itself (`album`, a device name).
 pub fn set_text(conn: &Connection, key: &str, text: &str) -> Result<Settings, SettingsError> {
-    let value = serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.into()));
-    set(conn, key, value)
+    set(conn, key, value_from_text(text))
+}
+
+/// A value as typed on a command line: JSON when it reads as JSON, else the text as a string.
+pub fn value_from_text(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.into()))
 }
 
 /// Puts `key` back to its default.

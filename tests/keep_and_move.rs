@@ -5,10 +5,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
-use common::{copy, minimal, retag, sonare_cli, stdout_ok, TempLibrary};
-use lofty::tag::Accessor;
+use common::{sonare_cli, stdout_ok, TempLibrary};
 use sonare::app::Sonare;
 use sonare::data_dir::DataDir;
 use sonare::exclusions::ExclusionKind;
@@ -24,26 +21,11 @@ const SONGS: [(&str, &str, &str); 4] = [
 
 /// The four songs (one fixture, retagged) in a new library of their own.
 fn library() -> TempLibrary {
-    let tmp = tempfile::tempdir().unwrap();
-    let files: Vec<(PathBuf, &str)> = SONGS
-        .iter()
-        .map(|(name, artist, title)| {
-            let path = tmp.path().join(name);
-            copy(&minimal("full_test.flac"), &path);
-            retag(&path, |tag| {
-                tag.set_artist(artist.to_string());
-                tag.set_title(title.to_string());
-                tag.set_album("Mixed".into());
-            });
-            (path, *name)
-        })
-        .collect();
-    let pairs: Vec<(&Path, &str)> = files.iter().map(|(p, n)| (p.as_path(), *n)).collect();
-    TempLibrary::with_files(&pairs)
+    TempLibrary::of_songs(&SONGS, None)
 }
 
 fn app(lib: &TempLibrary) -> Sonare {
-    Sonare::open(DataDir::resolve(Some(lib.db.parent().unwrap())).unwrap()).unwrap()
+    lib.app()
 }
 
 fn title_of(app: &Sonare, id: i64) -> String {

@@ -8,7 +8,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::{copy, minimal, retag, TempLibrary};
-use lofty::tag::{Accessor, ItemKey};
+use lofty::tag::Accessor;
 use rusqlite::params;
 use sonare::app::Sonare;
 use sonare::cf::import::{import_history, HistoryFormat};
@@ -19,33 +19,19 @@ use sonare::playlists::export::Format;
 
 /// Four tagged FLAC files (one fixture, retagged), scanned.
 fn library() -> TempLibrary {
-    let tmp = tempfile::tempdir().unwrap();
-    let songs = [
-        ("a.flac", "Nina Simone", "Feeling Good"),
-        ("b.flac", "Miles Davis", "So What"),
-        ("c.flac", "Björk", "Jóga"),
-        ("d.flac", "Sigur Rós", "Hoppípolla"),
-    ];
-    let files: Vec<(PathBuf, &str)> = songs
-        .iter()
-        .map(|(name, artist, title)| {
-            let path = tmp.path().join(name);
-            copy(&minimal("full_test.flac"), &path);
-            retag(&path, |tag| {
-                tag.set_artist(artist.to_string());
-                tag.set_title(title.to_string());
-                tag.set_album("Mixed".into());
-                tag.insert_text(ItemKey::AlbumArtist, "Various Artists".into());
-            });
-            (path, *name)
-        })
-        .collect();
-    let pairs: Vec<(&Path, &str)> = files.iter().map(|(p, n)| (p.as_path(), *n)).collect();
-    TempLibrary::with_files(&pairs)
+    TempLibrary::of_songs(
+        &[
+            ("a.flac", "Nina Simone", "Feeling Good"),
+            ("b.flac", "Miles Davis", "So What"),
+            ("c.flac", "Björk", "Jóga"),
+            ("d.flac", "Sigur Rós", "Hoppípolla"),
+        ],
+        Some("Various Artists"),
+    )
 }
 
 fn app(lib: &TempLibrary) -> Sonare {
-    Sonare::open(DataDir::resolve(Some(lib.db.parent().unwrap())).unwrap()).unwrap()
+    lib.app()
 }
 
 fn rescan(app: &Sonare) -> sonare::library::ScanReport {

@@ -69,6 +69,8 @@ pub enum Error {
     Settings(#[from] crate::settings::SettingsError),
     #[error(transparent)]
     Portable(#[from] crate::portable::PortableError),
+    #[error(transparent)]
+    Watch(#[from] crate::library::watch::WatchError),
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -107,6 +109,7 @@ impl Error {
             Error::Settings(_) => "setting",
             Error::Portable(crate::portable::PortableError::Format { .. }) => "format",
             Error::Portable(_) => "export",
+            Error::Watch(_) => "folder",
             Error::NotFound(_) => "not_found",
             Error::BadArgument(_) => "bad_argument",
             Error::UnknownFormat(_) => "format",

@@ -90,32 +90,25 @@ impl Sonare {
         }
         let part = to.with_extension("sqlite3-part");
         let conn = self.connection()?;
-        let copied = conn
-            .backup(
-                rusqlite::MAIN_DB,
-                &part,
-                None::<fn(rusqlite::backup::Progress)>,
-            )
-            .and_then(|()| {
-                let copy = rusqlite::Connection::open(&part)?;
-                let check: String = copy.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-                if check == "ok" {
-                    Ok(())
-                } else {
-                    Err(rusqlite::Error::InvalidQuery)
-                }
-            });
-        if let Err(e) = copied {
+        let copy = || -> std::result::Result<(), String> {
+            let progress = None::<fn(rusqlite::backup::Progress)>;
+            conn.backup(rusqlite::MAIN_DB, &part, progress)
+                .map_err(|e| e.to_string())?;
+            let check: String = rusqlite::Connection::open(&part)
+                .and_then(|c| c.query_row("PRAGMA integrity_check", [], |r| r.get(0)))
+                .map_err(|e| e.to_string())?;
+            if check != "ok" {
+                return Err(format!("the copy fails its integrity check: {check}"));
+            }
+            std::fs::rename(&part, to).map_err(|e| e.to_string())
+        };
+        if let Err(reason) = copy() {
             let _ = std::fs::remove_file(&part);
             return Err(Error::BadArgument(format!(
-                "backup to {}: {e}",
+                "backup to {}: {reason}",
                 to.display()
             )));
         }
-        std::fs::rename(&part, to).map_err(|e| {
-            let _ = std::fs::remove_file(&part);
-            Error::BadArgument(format!("backup to {}: {e}", to.display()))
-        })?;
         Ok(BackupReport {
             path: to.display().to_string(),
             bytes: std::fs::metadata(to).map(|m| m.len()).unwrap_or(0),

@@ -59,8 +59,7 @@ impl Sonare {
                 paths.len()
             );
             on_change();
-        })
-        .map_err(|e| super::Error::BadArgument(e.to_string()))?;
+        })?;
         watching.watch = Some(watch);
         Ok(true)
     }

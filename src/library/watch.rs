@@ -51,7 +51,7 @@ impl FolderWatch {
     ) -> Result<FolderWatch, WatchError> {
         let (events, heard) = mpsc::channel::<notify::Result<notify::Event>>();
         let mut watcher = notify::recommended_watcher(events).map_err(|e| WatchError {
-            path: PathBuf::new(),
+            path: folders.first().cloned().unwrap_or_default(),
             reason: e.to_string(),
         })?;
         for folder in folders {
@@ -87,7 +87,7 @@ impl FolderWatch {
                 }
             })
             .map_err(|e| WatchError {
-                path: PathBuf::new(),
+                path: folders.first().cloned().unwrap_or_default(),
                 reason: e.to_string(),
             })?;
         Ok(FolderWatch {

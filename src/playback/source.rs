@@ -43,6 +43,14 @@ impl Loaded {
         frames_to_duration(self.heard_frames, self.decoder.sample_rate())
     }
 
+    /// The frame its decoder says the file ends at (`None`: not known).
+    fn end_frame(&self) -> Option<u64> {
+        let rate = f64::from(self.decoder.sample_rate());
+        self.decoder
+            .duration()
+            .map(|d| (d.as_secs_f64() * rate).round() as u64)
+    }
+
     /// Moves to `to` (the decoder may land a little before it) and returns where it landed.
     pub fn seek(&mut self, to: Duration) -> Result<Duration, DecodeError> {
         let reached = self.decoder.seek(to)?;
@@ -137,20 +145,13 @@ impl Shared {
     }
 }
 
-/// Equal-power fade: the gain at `done` of `length` frames into a fade-in (1 once it is over).
-fn fade_in_gain(done: u64, length: u64) -> f32 {
-    if length == 0 || done >= length {
+/// Equal-power fade: the gain `frames` away from the silent end of a fade `length` frames long (1
+/// beyond it). A fade-in counts the frames played, a fade-out the frames still to play.
+fn fade_gain(frames: u64, length: u64) -> f32 {
+    if length == 0 || frames >= length {
         return 1.0;
     }
-    (std::f64::consts::FRAC_PI_2 * done as f64 / length as f64).sin() as f32
-}
-
-/// Equal-power fade-out with `remaining` of `length` frames to go (1 before it starts).
-fn fade_out_gain(remaining: u64, length: u64) -> f32 {
-    if length == 0 || remaining >= length {
-        return 1.0;
-    }
-    (std::f64::consts::FRAC_PI_2 * remaining as f64 / length as f64).sin() as f32
+    (std::f64::consts::FRAC_PI_2 * frames as f64 / length as f64).sin() as f32
 }
 
 /// Whether `next` may fade into `current`: same format (else they only join), and not the next
@@ -168,19 +169,16 @@ fn hand_out(track: &mut Loaded, samples: &mut [f32], volume: f32, fade_out: u64)
     let channels = track.decoder.channels().max(1) as usize;
     let frames = (samples.len() / channels) as u64;
     let gain = track.gain * volume;
-    let end = track
-        .decoder
-        .duration()
-        .map(|d| (d.as_secs_f64() * f64::from(track.decoder.sample_rate())).round() as u64);
+    let end = track.end_frame();
     let fading_in = track.heard_frames < track.fade_in_frames;
     let fading_out = fade_out > 0
         && end.is_some_and(|end| end.saturating_sub(track.position_frames + frames) < fade_out);
     if fading_in || fading_out {
         for (i, frame) in samples.chunks_mut(channels).enumerate() {
-            let mut g = gain * fade_in_gain(track.heard_frames + i as u64, track.fade_in_frames);
+            let mut g = gain * fade_gain(track.heard_frames + i as u64, track.fade_in_frames);
             if fading_out {
                 let at = track.position_frames + i as u64;
-                g *= fade_out_gain(end.unwrap_or(0).saturating_sub(at), fade_out);
+                g *= fade_gain(end.unwrap_or(0).saturating_sub(at), fade_out);
             }
             frame.iter_mut().for_each(|s| *s *= g);
         }
@@ -302,12 +300,8 @@ impl PlaybackSource {
         };
         let channels = current.decoder.channels().max(1) as usize;
         let start = current.position_frames;
-        let end = current
-            .decoder
-            .duration()
-            .map(|d| (d.as_secs_f64() * f64::from(current.decoder.sample_rate())).round() as u64);
-        hand_out(current, &mut self.buffer, volume, length);
-        let frames = (self.buffer.len() / channels) as u64;
+        let end = current.end_frame();
+        let frames = hand_out(current, &mut self.buffer, volume, length);
         // The chunk's frames within `length` of the end: the next track plays under those.
         let overlap = match end {
             Some(end) => (start + frames).saturating_sub(end.saturating_sub(length)),

@@ -204,9 +204,13 @@ pub fn create(conn: &Connection, name: &str, track_ids: &[i64]) -> Result<i64> {
 }
 
 /// A new playlist of `entries` as given (entries that match no track are kept, and match when the
-/// song arrives), unless a playlist of that name holds exactly these entries already: its id then.
-/// For restoring an export, inside the restore's transaction.
-pub fn create_or_find(conn: &Connection, name: &str, entries: &[StoredEntry]) -> Result<i64> {
+/// song arrives), unless a playlist of that name holds exactly these entries already: its id, and
+/// whether it was made now. For restoring an export, inside the restore's transaction.
+pub fn create_or_find(
+    conn: &Connection,
+    name: &str,
+    entries: &[StoredEntry],
+) -> Result<(i64, bool)> {
     let name = checked_name(name)?;
     let same_name: Vec<i64> = conn
         .prepare("SELECT id FROM playlists WHERE name = ?1 ORDER BY id")?
@@ -214,12 +218,12 @@ pub fn create_or_find(conn: &Connection, name: &str, entries: &[StoredEntry]) ->
         .collect::<rusqlite::Result<_>>()?;
     for id in same_name {
         if stored_entries(conn, id)? == entries {
-            return Ok(id);
+            return Ok((id, false));
         }
     }
     let id = insert_playlist(conn, &name, None)?;
     write_entries(conn, id, entries)?;
-    Ok(id)
+    Ok((id, true))
 }
 
 pub fn rename(conn: &Connection, id: i64, name: &str) -> Result<()> {

@@ -150,22 +150,21 @@ pub fn restore(conn: &mut Connection, folder: &Path) -> Result<RestoreReport, Po
         }
     }
 
+    let mut current = serde_json::to_value(crate::settings::load(&tx)?).unwrap_or_default();
     for (key, value) in &learned.settings {
-        let current = serde_json::to_value(crate::settings::load(&tx)?)
-            .ok()
-            .and_then(|s| s.get(key).cloned());
-        if current.as_ref() == Some(value) {
+        if current.get(key) == Some(value) {
             continue;
         }
         match crate::settings::set(&tx, key, value.clone()) {
-            Ok(_) => report.settings += 1,
+            Ok(now) => {
+                current = serde_json::to_value(now).unwrap_or_default();
+                report.settings += 1;
+            }
             Err(crate::settings::SettingsError::Sql(e)) => return Err(e.into()),
             Err(e) => report.settings_refused.push(e.to_string()),
         }
     }
 
-    let existing: std::collections::HashSet<i64> =
-        playlists::list(&tx)?.iter().map(|p| p.id).collect();
     for saved in &learned.playlists {
         let entries: Vec<StoredEntry> = saved
             .entries
@@ -183,11 +182,9 @@ pub fn restore(conn: &mut Connection, folder: &Path) -> Result<RestoreReport, Po
                 }
             })
             .collect();
-        let id = playlists::create_or_find(&tx, &saved.name, &entries)?;
-        if existing.contains(&id) {
-            report.playlists_already_there += 1;
-        } else {
-            report.playlists_added += 1;
+        match playlists::create_or_find(&tx, &saved.name, &entries)? {
+            (_, true) => report.playlists_added += 1,
+            (_, false) => report.playlists_already_there += 1,
         }
     }
     tx.commit()?;

@@ -126,6 +126,37 @@ impl TempLibrary {
         Self { tmp, music, db }
     }
 
+    /// Songs `(file name, artist, title)`, each a copy of one FLAC fixture retagged (album "Mixed",
+    /// album artist `album_artist` when given), in a new scanned library.
+    pub fn of_songs(songs: &[(&str, &str, &str)], album_artist: Option<&str>) -> Self {
+        let tmp = tempfile::tempdir().unwrap();
+        let files: Vec<(PathBuf, &str)> = songs
+            .iter()
+            .map(|(name, artist, title)| {
+                let path = tmp.path().join(name);
+                copy(&minimal("full_test.flac"), &path);
+                retag(&path, |tag| {
+                    use lofty::tag::Accessor;
+                    tag.set_artist(artist.to_string());
+                    tag.set_title(title.to_string());
+                    tag.set_album("Mixed".into());
+                    if let Some(album_artist) = album_artist {
+                        tag.insert_text(lofty::tag::ItemKey::AlbumArtist, album_artist.into());
+                    }
+                });
+                (path, *name)
+            })
+            .collect();
+        let pairs: Vec<(&Path, &str)> = files.iter().map(|(p, n)| (p.as_path(), *n)).collect();
+        Self::with_files(&pairs)
+    }
+
+    /// The core facade over this library's data folder.
+    pub fn app(&self) -> sonare::app::Sonare {
+        let data = sonare::data_dir::DataDir::resolve(Some(self.db.parent().unwrap())).unwrap();
+        sonare::app::Sonare::open(data).unwrap()
+    }
+
     pub fn track_id(&self, name: &str) -> i64 {
         let conn = sonare::db::open(&self.db).unwrap();
         let path = self.music.join(name).canonicalize().unwrap();

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Subcommand;
 use sonare::app::Sonare;
 
@@ -30,10 +30,9 @@ pub fn settings(
     out: &mut impl Write,
 ) -> Result<()> {
     let command = command.unwrap_or(SettingsCommand::List { json: false });
-    let described = |s: &sonare::settings::Settings| sonare::settings::describe(s);
     match command {
         SettingsCommand::List { json } => {
-            let all = described(&app.settings()?);
+            let all = sonare::settings::describe(&app.settings()?);
             if json {
                 writeln!(out, "{}", serde_json::to_string(&all)?)?;
             } else {
@@ -43,18 +42,15 @@ pub fn settings(
             }
         }
         SettingsCommand::Get { key } => {
-            let all = described(&app.settings()?);
-            let found = all.iter().find(|d| d.key == key).with_context(|| {
-                format!(
-                    "no setting {key:?}; the settings are: {}",
-                    sonare::settings::keys().join(", ")
-                )
-            })?;
+            let all = sonare::settings::describe(&app.settings()?);
+            let found = all
+                .iter()
+                .find(|d| d.key == key)
+                .ok_or(sonare::settings::SettingsError::UnknownKey { key })?;
             writeln!(out, "{}", found.value)?;
         }
         SettingsCommand::Set { key, value } => {
-            let value = serde_json::from_str(&value).unwrap_or(serde_json::Value::String(value));
-            app.set_setting(&key, value)?;
+            app.set_setting(&key, sonare::settings::value_from_text(&value))?;
         }
         SettingsCommand::Reset { key } => {
             app.reset_setting(&key)?;
