@@ -2,9 +2,17 @@
 """Analysis benchmark behind BENCHMARKS.md: accuracy and speed of Sonare's analysis against librosa and
 Essentia on the same files, in one run.
 
-Accuracy (labelled audio): the MIDI fixtures (tests/fixtures/midi, labels in their CSVs) rendered with
-fluidsynth and FluidR3_GM at 44.1 kHz. Tempo Accuracy1 (±4 %) and Accuracy2 (also ×2, ×½, ×3, ×⅓) on
-constant-tempo pieces; MIREX weighted key score (1 same, 0.5 fifth, 0.3 relative, 0.2 parallel).
+Accuracy, per check set:
+  - classical: Bach's Goldberg Variations (tests/fixtures/midi/goldberg-mutopia), rendered MIDI;
+  - openmsx: OpenTTD's OpenMSX set (General MIDI, most with drums and bass), rendered MIDI;
+  - grooves: ten popular styles with drums and bass (benches/make_grooves.py), rendered MIDI;
+  - real: the demo library's 52 recordings (Debian packages), labels in tests/fixtures/real/labels.csv
+    (benches/label_real.py: the Frets on Fire note charts' tempo maps; madmom's models for the rest),
+    key also scored on the labels madmom is sure of (probability >= 0.5).
+MIDI is rendered with fluidsynth and FluidR3_GM at 44.1 kHz. Tempo Accuracy1 (±4 %) and Accuracy2 (also
+×2, ×½, ×3, ×⅓) of the felt beat on constant-tempo pieces; MIREX weighted key score (1 same, 0.5 fifth,
+0.3 relative, 0.2 parallel); beats per bar (Sonare only: neither reference estimates it) when answered
+and when forced.
   - Sonare: `sonare analyze --threads 1` (release build) on a library of the rendered files, the values
     read back with `sonare tracks --json`.
   - librosa 0.11: `beat.beat_track` for tempo; key from the mean `chroma_cqt` against the
@@ -86,21 +94,61 @@ def mirex(ref, est):
     return 0.0
 
 
-def render_fixtures(limit):
-    """(wav, label) for every MIDI fixture, rendered once into target/test-cache/midi-render."""
+def metre_min_confidence():
+    """The confidence from which Sonare shows a metre as known, read from its source."""
+    import re
+    source = (REPO / "src/analysis/dsp/rhythm/mod.rs").read_text()
+    return float(re.search(r"pub const METRE_MIN_CONFIDENCE: f32 = ([0-9.]+);", source).group(1))
+
+
+METRE_MIN_CONFIDENCE = metre_min_confidence()
+
+
+def beats_per_bar(signature):
+    """2/4 2/2 -> 2, 3/4 3/8 9/8 -> 3, 4/4 12/8 -> 4, 6/8 6/4 -> 6; others (5/4, 7/8) None."""
+    n, _, d = (signature or "").strip().partition("/")
+    return {"2": 2, "3": 3, "4": 4, "6": 6}.get(n) or {("9", "8"): 3, ("12", "8"): 4}.get((n, d))
+
+
+def render_set(folder, limit):
+    """Items of one MIDI set, rendered once into target/test-cache/midi-render."""
     RENDER.mkdir(parents=True, exist_ok=True)
     items = []
-    for labels in sorted((REPO / "tests/fixtures/midi").glob("*/labels.midi-meta.csv")):
-        with open(labels) as f:
-            for row in csv.DictReader(f):
-                midi = next(labels.parent.rglob(row["file"]))
-                wav = RENDER / (Path(row["file"]).stem + ".wav")
-                if not wav.exists():
-                    part = wav.with_suffix(".wav.part")
-                    subprocess.run(["fluidsynth", "-ni", "-g", "0.6", "-r", "44100", "-F", str(part),
-                                    SOUNDFONT, str(midi)], check=True, capture_output=True)
-                    part.rename(wav)
-                items.append((wav, row))
+    labels = REPO / "tests/fixtures/midi" / folder / "labels.midi-meta.csv"
+    with open(labels) as f:
+        for row in csv.DictReader(f):
+            midi = next(labels.parent.rglob(row["file"]))
+            wav = RENDER / (Path(row["file"]).stem + ".wav")
+            if not wav.exists():
+                part = wav.with_suffix(".wav.part")
+                subprocess.run(["fluidsynth", "-ni", "-g", "0.6", "-r", "44100", "-F", str(part),
+                                SOUNDFONT, str(midi)], check=True, capture_output=True)
+                part.rename(wav)
+            constant = row["tempo_constant"] == "True" and row["bpm_first"].replace(".", "", 1).isdigit()
+            items.append((wav, {
+                # Pieces without a tempo event (label "120 (MIDI default…)") are left out of tempo.
+                "bpm": float(row.get("beat_bpm") or row["bpm_first"]) if constant else None,
+                "key": parse_key(row.get("key_true") or row.get("midi_key_signatures")),
+                "key_sure": True,
+                "beats_per_bar": beats_per_bar(row["time_signatures"].split("|")[0]),
+            }))
+    return items[:limit] if limit else items
+
+
+def real_set(limit):
+    demo = REPO / "target/test-cache/demo-music"
+    items = []
+    with open(REPO / "tests/fixtures/real/labels.csv") as f:
+        for row in csv.DictReader(f):
+            path = demo / row["file"]
+            if not path.exists():
+                sys.exit(f"{path} is missing: the Rust tests fetch the demo library (cargo test --test analysis_dsp)")
+            items.append((path, {
+                "bpm": float(row["bpm"]),
+                "key": parse_key(row["key"]),
+                "key_sure": float(row["key_probability"]) >= 0.5,
+                "beats_per_bar": int(row["beats_per_bar"]) or None,
+            }))
     return items[:limit] if limit else items
 
 
@@ -115,20 +163,28 @@ def sonare_env():
 
 
 def run_sonare(files, extra=()):
-    """Analyses `files` (a library of symlinks) single-threaded; returns ({path: row}, summary, data dir)."""
+    """Analyses `files` (a library of symlinks) single-threaded; returns ({path: row}, summary, data dir)
+    where a row holds tempo_bpm, key, metre, metre_confidence."""
     tmp = Path(tempfile.mkdtemp(prefix="sonare-analysis-bench-"))
     music = tmp / "music"
     music.mkdir()
+    links = {}
     for i, f in enumerate(files):
-        (music / f"{i:03d}-{f.name}").symlink_to(f)
+        link = music / f"{i:03d}-{f.name}"
+        link.symlink_to(f)
+        links[str(link)] = f
     data = tmp / "data"
     sonare(data, "scan", str(music), "--json")
     summary = json.loads(sonare(data, "analyze", "--json", "--threads", "1", *extra, env=sonare_env()))
-    rows = [json.loads(line) for line in sonare(data, "tracks", "--json").splitlines()]
+    db = sqlite3.connect(data / "library.sqlite3")
+    rows = db.execute("SELECT t.path, a.tempo_bpm, a.key, a.metre, a.metre_confidence FROM track_analysis a "
+                      "JOIN tracks t ON t.id = a.track_id WHERE a.error IS NULL").fetchall()
     by_source = {}
-    for row in rows:
-        name = Path(row["path"]).name.split("-", 1)[1]
-        by_source[name] = row
+    for path, bpm, key, metre, confidence in rows:
+        source = links.get(path)
+        if source is not None:
+            by_source[source] = {"tempo_bpm": bpm, "key": key, "metre": metre,
+                                 "metre_confidence": confidence}
     return by_source, summary, data
 
 
@@ -155,7 +211,7 @@ def run_librosa(files):
         tempo, _ = librosa.beat.beat_track(y=y, sr=sr)
         chroma = librosa.feature.chroma_cqt(y=y, sr=sr)
         tonic, minor = krumhansl(chroma.mean(axis=1))
-        out[f.name] = (float(np.atleast_1d(tempo)[0]), (tonic, minor))
+        out[f] = (float(np.atleast_1d(tempo)[0]), (tonic, minor))
     return out, audio, time.perf_counter() - start
 
 
@@ -172,31 +228,40 @@ def run_essentia(files):
         audio += len(y) / 44100
         bpm = rhythm(y)[0]
         k, scale, _ = key(y)
-        out[f.name] = (float(bpm), (pitch_class(k), scale == "minor"))
+        out[f] = (float(bpm), (pitch_class(k), scale == "minor"))
     return out, audio, time.perf_counter() - start
 
 
-def score(items, estimates):
-    """Accuracy1, Accuracy2 over constant-tempo pieces; MIREX key over labelled pieces."""
-    n = a1 = a2 = 0
-    kn, ks = 0, 0.0
-    for wav, row in items:
-        est = estimates.get(wav.name)
+def score(items, estimates, metres=None):
+    """Tempo Accuracy1/2, MIREX key (all labels and the sure ones), beats per bar (answered, forced)."""
+    t = {"n": 0, "a1": 0, "a2": 0, "kn": 0, "ks": 0.0, "sn": 0, "ss": 0.0, "mn": 0, "told": 0, "right": 0,
+         "forced": 0}
+    for path, label in items:
+        est = estimates.get(path)
         if est is None:
             continue
         bpm, key = est
-        # Pieces without a tempo event (label "120 (MIDI default…)") are left out, as in dsp_accuracy.rs.
-        if row["tempo_constant"] == "True" and bpm and row["bpm_first"].replace(".", "", 1).isdigit():
-            label = float(row["bpm_first"])
-            within = lambda t: abs(bpm - t) <= 0.04 * t
-            n += 1
-            a1 += within(label)
-            a2 += any(within(label * f) for f in (1, 2, 0.5, 3, 1 / 3))
-        ref = parse_key(row.get("key_true") or row.get("midi_key_signatures"))
-        if ref and key and key[0] is not None:
-            kn += 1
-            ks += mirex(ref, key)
-    return n, 100 * a1 / max(n, 1), 100 * a2 / max(n, 1), kn, ks / max(kn, 1)
+        if label["bpm"] and bpm:
+            within = lambda target: abs(bpm - target) <= 0.04 * target
+            t["n"] += 1
+            t["a1"] += within(label["bpm"])
+            t["a2"] += any(within(label["bpm"] * f) for f in (1, 2, 0.5, 3, 1 / 3))
+        if label["key"] and key and key[0] is not None:
+            points = mirex(label["key"], key)
+            t["kn"] += 1
+            t["ks"] += points
+            if label["key_sure"]:
+                t["sn"] += 1
+                t["ss"] += points
+        if metres is not None and label["beats_per_bar"]:
+            metre, confidence = metres.get(path, (None, None))
+            t["mn"] += 1
+            answer = int(metre.split("/")[0]) if metre else None
+            t["forced"] += answer == label["beats_per_bar"]
+            if confidence is not None and confidence >= METRE_MIN_CONFIDENCE:
+                t["told"] += 1
+                t["right"] += answer == label["beats_per_bar"]
+    return t
 
 
 def demo_comparison():
@@ -247,34 +312,44 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--demo", action="store_true")
     parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--sets", default="classical,openmsx,grooves,real")
     args = parser.parse_args()
     subprocess.run(["cargo", "build", "--release", "--bin", "sonare"], cwd=REPO, check=True)
     if not RUNTIME.exists():
         subprocess.run([str(REPO / "scripts/fetch_onnxruntime.sh"), str(RUNTIME.parent)], check=True)
-    items = render_fixtures(args.limit)
-    files = [wav for wav, _ in items]
-    print(f"{len(files)} rendered MIDI pieces")
-
-    rows, summary, _ = run_sonare(files)
-    estimates = {}
-    for name, row in rows.items():
-        key = None
-        if row.get("key"):
-            tonic, mode = row["key"].split(" ")
-            key = (pitch_class(tonic), mode == "minor")
-        estimates[name] = (row.get("bpm"), key)
-    table = [("Sonare", score(items, estimates), summary["audio_seconds"], summary["seconds"])]
-    lib_est, lib_audio, lib_time = run_librosa(files)
-    table.append(("librosa 0.11", score(items, lib_est), lib_audio, lib_time))
-    ess_est, ess_audio, ess_time = run_essentia(files)
-    table.append(("Essentia 2.1b6", score(items, ess_est), ess_audio, ess_time))
-
-    print("\n| tool | tempo Acc1 | tempo Acc2 | key MIREX | speed (× real time, one core) |")
-    print("|---|---|---|---|---|")
-    for name, (n, a1, a2, kn, key), audio, seconds in table:
-        print(f"| {name} | {a1:.1f} % | {a2:.1f} % | {key:.3f} | {audio / seconds:.0f}× |")
-    n, kn = table[0][1][0], table[0][1][3]
-    print(f"\n(tempo over {n} constant-tempo pieces, key over {kn} labelled pieces)")
+    folders = {"classical": "goldberg-mutopia", "openmsx": "openttd-openmsx", "grooves": "grooves"}
+    pct = lambda a, n: f"{100 * a / max(n, 1):.1f} %"
+    lines = []
+    for name in args.sets.split(","):
+        items = real_set(args.limit) if name == "real" else render_set(folders[name], args.limit)
+        files = [path for path, _ in items]
+        rows, summary, _ = run_sonare(files)
+        estimates, metres = {}, {}
+        for path, row in rows.items():
+            key = None
+            if row.get("key"):
+                tonic, mode = row["key"].split(" ")
+                key = (pitch_class(tonic), mode == "minor")
+            estimates[path] = (row.get("tempo_bpm"), key)
+            metres[path] = (row.get("metre"), row.get("metre_confidence"))
+        table = [("Sonare", score(items, estimates, metres), summary["audio_seconds"], summary["seconds"])]
+        lib_est, lib_audio, lib_time = run_librosa(files)
+        table.append(("librosa 0.11", score(items, lib_est), lib_audio, lib_time))
+        ess_est, ess_audio, ess_time = run_essentia(files)
+        table.append(("Essentia 2.1b6", score(items, ess_est), ess_audio, ess_time))
+        for tool, t, audio, seconds in table:
+            sure = f"{t['ss'] / max(t['sn'], 1):.3f} ({t['sn']})" if name == "real" else "–"
+            metre = (f"{pct(t['told'], t['mn'])} / {pct(t['right'], t['told'])} / {pct(t['forced'], t['mn'])} ({t['mn']})"
+                     if tool == "Sonare" else "–")
+            lines.append(f"| {name} ({len(items)}) | {tool} | {t['ks'] / max(t['kn'], 1):.3f} ({t['kn']}) | {sure} | "
+                         f"{pct(t['a1'], t['n'])} | {pct(t['a2'], t['n'])} ({t['n']}) | {metre} | {audio / seconds:.0f}× |")
+        print("\n".join(lines[-3:]), flush=True)
+    print("\n| set (files) | tool | key MIREX (n) | key MIREX, sure labels (n) | tempo Acc1 | tempo Acc2 (n) | "
+          "beats per bar: answered / right when answered / forced (n) | speed (× real time, one core) |")
+    print("|---|---|---|---|---|---|---|---|")
+    print("\n".join(lines))
+    print("\nSonare's speed is its whole pipeline (decode, loudness, tempo, beats, metre, key, resampling, mel and "
+          "the CNN); librosa's and Essentia's tempo and key only.")
     if args.demo:
         print("\nDemo library (real recordings):")
         demo_comparison()

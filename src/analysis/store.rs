@@ -3,6 +3,7 @@
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
+use super::dsp::METRE_MIN_CONFIDENCE;
 use super::track::{TrackAnalysis, DSP_VERSION};
 use crate::camelot::Camelot;
 
@@ -125,9 +126,12 @@ pub struct StoredAnalysis {
     pub key_confidence: Option<f64>,
     /// e.g. "9B".
     pub camelot: Option<String>,
-    /// "3/4" or "4/4" when it could be told.
+    /// "2/4", "3/4", "4/4" or "6/8": the best answer, however sure.
     pub metre: Option<String>,
     pub metre_confidence: Option<f64>,
+    /// Whether the metre is sure enough to be shown as known (its confidence reaches
+    /// `METRE_MIN_CONFIDENCE`); views say "not clear" otherwise.
+    pub metre_confident: bool,
     pub audio_seconds: Option<f64>,
     pub patches: Option<i64>,
     pub tags: Vec<f32>,
@@ -158,6 +162,9 @@ fn stored(r: &Row) -> rusqlite::Result<StoredAnalysis> {
             .map(|c| c.to_string()),
         metre: r.get(11)?,
         metre_confidence: r.get(12)?,
+        metre_confident: r
+            .get::<_, Option<f64>>(12)?
+            .is_some_and(|c| c >= f64::from(METRE_MIN_CONFIDENCE)),
         audio_seconds: r.get(13)?,
         patches: r.get(14)?,
         tags: from_blob(r.get(15)?),

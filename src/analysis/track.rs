@@ -14,7 +14,7 @@ use super::mel::{MelFrontEnd, MelStream, N_MELS, PATCH_FRAMES, SAMPLE_RATE};
 use crate::audio::{DecodeError, TrackDecoder};
 
 /// Bumped whenever the analysis changes, so stored results of an older analysis are redone.
-pub const DSP_VERSION: &str = "dsp4";
+pub const DSP_VERSION: &str = "dsp5";
 /// Input frames per resampler call.
 const RESAMPLE_CHUNK: usize = 4096;
 /// Patches per model call.

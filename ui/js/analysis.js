@@ -71,6 +71,12 @@ function fact(label, value) {
   return value === null || value === undefined || value === '' ? [] : [el('dt', { text: label }), el('dd', { text: value })];
 }
 
+/** The metre as the track view shows it: known only when the analysis is sure of it. */
+export function metreText(analysis) {
+  if (!analysis.metre) return 'not clear';
+  return analysis.metre_confident ? analysis.metre : `not clear (perhaps ${analysis.metre})`;
+}
+
 function closeTrackPanel() {
   $('track-panel').hidden = true;
 }
@@ -93,7 +99,7 @@ export async function showTrack(id) {
     facts.push(
       ...fact('Tempo', num(analysis.tempo_bpm, 0, 'BPM')),
       ...fact('Key', analysis.key && `${analysis.key}${analysis.camelot ? ` (${analysis.camelot})` : ''}`),
-      ...fact('Metre', analysis.metre || 'not clear'),
+      ...fact('Metre', metreText(analysis)),
       ...fact('Loudness', num(analysis.loudness_lufs, 1, 'LUFS')),
       ...fact('Dynamics', num(analysis.loudness_range_lu, 1, 'LU range')),
     );

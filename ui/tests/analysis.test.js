@@ -88,6 +88,7 @@ test('the track view shows the analysis, tags as text, and plays tracks that sou
   assert.match(facts, /Tempo171 BPM/);
   assert.match(facts, /KeyA minor \(8A\)/);
   assert.match(facts, /Loudness-11\.3 LUFS/);
+  assert.match(facts, /Metrenot clear \(perhaps 4\/4\)/, 'an unsure metre is not shown as known');
   const chips = await page.$$eval('#tp-tags .chip', (c) => c.map((x) => x.textContent));
   assert.deepEqual(chips, ['rock', 'guitar', '<b>loud</b>']);
   assert.equal(await page.$$eval('#tp-tags b', (n) => n.length), 0);
@@ -103,6 +104,8 @@ test('the track view shows the analysis, tags as text, and plays tracks that sou
   assert.deepEqual({ ids: call.ids, index: call.index, context: call.context }, { ids: similar, index: 1, context: 'similar' });
   await page.click('#tp-close');
   assert.ok(await page.$eval('#track-panel', (p) => p.hidden));
+  await page.click('#track-viewport .track-row[data-id="4"] .col-info');
+  await page.waitForFunction(() => /Metre3\/4/.test(document.querySelector('#tp-facts').textContent));
   assert.deepEqual(problems, []);
 });
 

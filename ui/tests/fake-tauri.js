@@ -194,7 +194,8 @@
       const t = trackById(id);
       if (!t) throw { kind: 'not_found', message: `no track with id ${id}` };
       const analysis = t.analysisError ? { error: t.analysisError } : t.analysed ? {
-        error: null, tempo_bpm: t.bpm, key: t.key, camelot: t.camelot, metre: t.id % 3 ? '4/4' : null,
+        error: null, tempo_bpm: t.bpm, key: t.key, camelot: t.camelot,
+        metre: ['4/4', '3/4', null][t.id % 3], metre_confident: t.id % 2 === 0,
         loudness_lufs: -11.25, loudness_range_lu: 6.5, version: 'dsp3+musicnn',
       } : null;
       const tags = t.analysed ? (t.tags || [['rock', 0.6], ['guitar', 0.3], ['<b>loud</b>', 0.2]]) : [];

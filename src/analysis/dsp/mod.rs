@@ -1,6 +1,7 @@
-//! DSP features from the decoded audio, computed while it streams past (memory does not grow with the
-//! track's length): key and mode (`key`: chroma against Temperley's key profiles), tempo and metre
-//! (`rhythm`: autocorrelation of a spectral-flux onset envelope). This module holds what both share:
+//! DSP features from the decoded audio, computed while it streams past (what is kept grows by a few
+//! dozen bytes per second of audio, never with the samples): key and mode (`key`: a harmonic
+//! pitch-class profile against blended key profiles), tempo, beats and metre (`rhythm`: an onset
+//! envelope, its autocorrelation, beat tracking and bar grouping). This module holds what both share:
 //! framing and the magnitude spectrum.
 
 mod key;
@@ -10,7 +11,7 @@ use std::sync::Arc;
 
 use realfft::{RealFftPlanner, RealToComplex};
 
-pub use key::{estimate_key, KeyEstimate, KeyEstimator};
+pub use key::{estimate_key, KeyEstimate, KeyEstimator, KeyOptions, KeyProfile};
 pub use rhythm::{
     estimate_rhythm, estimate_tempo, MetreEstimate, Rhythm, RhythmEstimator, TempoEstimate,
     METRE_MIN_CONFIDENCE,
@@ -119,5 +120,16 @@ mod tests {
         assert_eq!(streamed, estimate_rhythm(&audio, rate));
         let bpm = streamed.tempo.unwrap().bpm;
         assert!((bpm - 120.0).abs() < 3.0, "{bpm}");
+    }
+
+    #[test]
+    fn any_sample_rate_a_header_claims_gives_an_answer_or_none_but_never_a_panic() {
+        for rate in [1, 50, 400, 8_000, 384_000] {
+            let audio = tone(&[220.0, 330.0], rate.max(8_000), 3.0);
+            let (mut key, mut rhythm) = (KeyEstimator::new(rate), RhythmEstimator::new(rate));
+            key.push(&audio);
+            rhythm.push(&audio);
+            let _ = (key.finish(), rhythm.finish());
+        }
     }
 }

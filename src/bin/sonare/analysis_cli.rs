@@ -78,6 +78,7 @@ pub fn show_track(app: &Sonare, track_id: i64, json: bool, out: &mut impl Write)
                 "key_confidence": a.key_confidence,
                 "metre": a.metre,
                 "metre_confidence": a.metre_confidence,
+                "metre_confident": a.metre_confident,
                 "loudness_lufs": a.loudness_lufs,
                 "loudness_range_lu": a.loudness_range_lu,
                 "sample_peak": a.sample_peak,
@@ -111,11 +112,12 @@ pub fn show_track(app: &Sonare, track_id: i64, json: bool, out: &mut impl Write)
                 a.key.as_deref().unwrap_or("?"),
                 a.camelot.as_deref().unwrap_or("")
             )?;
-            writeln!(
-                out,
-                "metre     {}",
-                a.metre.as_deref().unwrap_or("not clear")
-            )?;
+            let metre = match (&a.metre, a.metre_confident) {
+                (Some(m), true) => m.clone(),
+                (Some(m), false) => format!("not clear (perhaps {m})"),
+                (None, _) => "not clear".to_owned(),
+            };
+            writeln!(out, "metre     {metre}")?;
             writeln!(
                 out,
                 "loudness  {}, range {}",
