@@ -46,7 +46,8 @@ VENV = REPO / ".cache/compare-venv"
 SOUNDFONT = "/usr/share/sounds/sf2/FluidR3_GM.sf2"
 RENDER = REPO / "target/test-cache/midi-render"
 RUNTIME = REPO / "target/test-cache/onnxruntime/libonnxruntime.so.1.32.0"
-SONARE = REPO / "target/release/sonare"
+# SONARE_BIN compares another build (e.g. the commit before) on the same files, with --sonare-only.
+SONARE = Path(os.environ.get("SONARE_BIN", REPO / "target/release/sonare"))
 PITCHES = ["C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"]
 ALIASES = {"Db": "C#", "D#": "Eb", "Gb": "F#", "G#": "Ab", "A#": "Bb"}
 MAJOR = [6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88]
@@ -200,6 +201,26 @@ def krumhansl(chroma_mean):
     return best[1], best[2]
 
 
+def cached(tool, run, files):
+    """`run(files)` for the files not yet in .cache/compare-<tool>.json (keyed by path, size and mtime),
+    so a rerun after a change to Sonare does not run the references again. The speed is measured over
+    the files it ran, or read back."""
+    cache_file = REPO / f".cache/compare-{tool}.json"
+    cache = json.loads(cache_file.read_text()) if cache_file.exists() else {}
+    key = lambda f: f"{f}|{f.stat().st_size}|{f.stat().st_mtime_ns}"
+    todo = [f for f in files if key(f) not in cache]
+    if todo:
+        out, audio, seconds = run(todo)
+        for f in todo:
+            bpm, k = out[f]
+            cache[key(f)] = {"bpm": bpm, "key": list(k), "audio": audio / len(todo), "seconds": seconds / len(todo)}
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        cache_file.write_text(json.dumps(cache))
+    rows = [cache[key(f)] for f in files]
+    estimates = {f: (r["bpm"], tuple(r["key"])) for f, r in zip(files, rows)}
+    return estimates, sum(r["audio"] for r in rows), sum(r["seconds"] for r in rows)
+
+
 def run_librosa(files):
     import librosa
     import numpy as np
@@ -313,8 +334,10 @@ def main():
     parser.add_argument("--demo", action="store_true")
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--sets", default="classical,openmsx,grooves,real")
+    parser.add_argument("--sonare-only", action="store_true", help="skip librosa and Essentia")
     args = parser.parse_args()
-    subprocess.run(["cargo", "build", "--release", "--bin", "sonare"], cwd=REPO, check=True)
+    if "SONARE_BIN" not in os.environ:
+        subprocess.run(["cargo", "build", "--release", "--bin", "sonare"], cwd=REPO, check=True)
     if not RUNTIME.exists():
         subprocess.run([str(REPO / "scripts/fetch_onnxruntime.sh"), str(RUNTIME.parent)], check=True)
     folders = {"classical": "goldberg-mutopia", "openmsx": "openttd-openmsx", "grooves": "grooves"}
@@ -333,17 +356,18 @@ def main():
             estimates[path] = (row.get("tempo_bpm"), key)
             metres[path] = (row.get("metre"), row.get("metre_confidence"))
         table = [("Sonare", score(items, estimates, metres), summary["audio_seconds"], summary["seconds"])]
-        lib_est, lib_audio, lib_time = run_librosa(files)
-        table.append(("librosa 0.11", score(items, lib_est), lib_audio, lib_time))
-        ess_est, ess_audio, ess_time = run_essentia(files)
-        table.append(("Essentia 2.1b6", score(items, ess_est), ess_audio, ess_time))
+        if not args.sonare_only:
+            lib_est, lib_audio, lib_time = cached("librosa", run_librosa, files)
+            table.append(("librosa 0.11", score(items, lib_est), lib_audio, lib_time))
+            ess_est, ess_audio, ess_time = cached("essentia", run_essentia, files)
+            table.append(("Essentia 2.1b6", score(items, ess_est), ess_audio, ess_time))
         for tool, t, audio, seconds in table:
             sure = f"{t['ss'] / max(t['sn'], 1):.3f} ({t['sn']})" if name == "real" else "–"
             metre = (f"{pct(t['told'], t['mn'])} / {pct(t['right'], t['told'])} / {pct(t['forced'], t['mn'])} ({t['mn']})"
                      if tool == "Sonare" else "–")
             lines.append(f"| {name} ({len(items)}) | {tool} | {t['ks'] / max(t['kn'], 1):.3f} ({t['kn']}) | {sure} | "
                          f"{pct(t['a1'], t['n'])} | {pct(t['a2'], t['n'])} ({t['n']}) | {metre} | {audio / seconds:.0f}× |")
-        print("\n".join(lines[-3:]), flush=True)
+        print("\n".join(lines[-len(table):]), flush=True)
     print("\n| set (files) | tool | key MIREX (n) | key MIREX, sure labels (n) | tempo Acc1 | tempo Acc2 (n) | "
           "beats per bar: answered / right when answered / forced (n) | speed (× real time, one core) |")
     print("|---|---|---|---|---|---|---|---|")
