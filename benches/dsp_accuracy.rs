@@ -331,7 +331,14 @@ fn main() {
     let mut summary = Vec::new();
     // The real set is also scored in two halves (alternate rows): choices are made on the first with
     // the MIDI sets, and checked on the second and the grooves.
-    for set in ["classical", "openmsx", "grooves", "real", "real-dev", "real-check"] {
+    for set in [
+        "classical",
+        "openmsx",
+        "grooves",
+        "real",
+        "real-dev",
+        "real-check",
+    ] {
         if !wanted.is_empty() && !wanted.contains(&set) {
             continue;
         }
