@@ -132,9 +132,11 @@ fn grouping(acf: &[f32; LAGS]) -> (u8, f32) {
 }
 
 /// (beats per bar, confidence) from the beats' features; `ternary` when the beats divide in three.
-pub(super) fn beats_per_bar(features: &BeatFeatures, ternary: bool) -> Option<(u8, f32)> {
+/// A track too short to compare bars gets 4 with confidence 0.
+pub(super) fn beats_per_bar(features: &BeatFeatures, ternary: bool) -> (u8, f32) {
     if features.accent.len() < 2 * LAGS {
-        return None;
+        // Too few bars to compare: the commonest answer, with no confidence.
+        return (4, 0.0);
     }
     let (a, b, c) = (
         standardise(&features.accent),
@@ -158,7 +160,7 @@ pub(super) fn beats_per_bar(features: &BeatFeatures, ternary: bool) -> Option<(u
         (2 | 4, true) => 6,
         (n, _) => n,
     };
-    Some((beats, confidence))
+    (beats, confidence)
 }
 
 /// Whether the beats divide in three: the onset envelope is stronger at a third and two thirds of the

@@ -52,8 +52,8 @@ impl MetreEstimate {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Rhythm {
     pub tempo: Option<TempoEstimate>,
-    /// The best answer whenever there are enough beats, with its confidence (see
-    /// `MetreEstimate::is_confident`).
+    /// The best answer whenever there is a tempo, with its confidence (see
+    /// `MetreEstimate::is_confident`; a track too short to compare bars gets 4/4 with confidence 0).
     pub metre: Option<MetreEstimate>,
 }
 
@@ -93,8 +93,8 @@ impl RhythmEstimator {
         let beats = beats::track(&detrended, period.frames);
         let features = metre::BeatFeatures::at(&beats, &detrended, &frames.bass, &frames.chroma);
         let ternary = metre::divides_in_three(&detrended, &beats);
-        let metre = metre::beats_per_bar(&features, ternary)
-            .map(|(beats, confidence)| MetreEstimate::new(beats, confidence));
+        let (beats_per_bar, confidence) = metre::beats_per_bar(&features, ternary);
+        let metre = Some(MetreEstimate::new(beats_per_bar, confidence));
         Rhythm {
             tempo: Some(TempoEstimate {
                 bpm: period.bpm,
@@ -133,6 +133,20 @@ mod tests {
         }
         let tempo = estimate_tempo(&clicks, rate).unwrap();
         assert!((tempo.bpm - 100.0).abs() < 2.0, "{tempo:?}");
+    }
+
+    #[test]
+    fn a_track_too_short_to_compare_bars_still_gets_a_metre_but_not_a_sure_one() {
+        let rate = 22_050;
+        let mut clicks = vec![0f32; rate as usize * 8];
+        for start in (0..clicks.len()).step_by(rate as usize / 2) {
+            for (i, s) in clicks[start..].iter_mut().take(200).enumerate() {
+                *s = (1.0 - i as f32 / 200.0) * if i % 2 == 0 { 1.0 } else { -1.0 };
+            }
+        }
+        let metre = estimate_rhythm(&clicks, rate).metre.unwrap();
+        assert_eq!((metre.metre.as_str(), metre.confidence), ("4/4", 0.0));
+        assert!(!metre.is_confident());
     }
 
     #[test]
