@@ -110,7 +110,7 @@ impl KeyProfile {
 }
 
 /// How the pitch-class profile is made; the defaults are the shipped method (chosen in BENCHMARKS.md,
-/// "Key, tempo and metre on real recordings"). Exposed for the accuracy benchmark's comparisons.
+/// "Key, tempo and metre on every kind of music"). Exposed for the accuracy benchmark's comparisons.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct KeyOptions {
