@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Framer, Spectrum};
+use super::{standardise, Framer, Spectrum};
 use crate::camelot::Camelot;
 
 const PITCH_CLASSES: [&str; 12] = [
@@ -62,7 +62,7 @@ impl KeyProfile {
                 for part in parts {
                     let (a, b) = part.major_minor();
                     for (sum, profile) in [(&mut major, a), (&mut minor, b)] {
-                        for (s, z) in sum.iter_mut().zip(standardised(&profile)) {
+                        for (s, z) in sum.iter_mut().zip(standardise(&profile)) {
                             *s += z / parts.len() as f32;
                         }
                     }
@@ -163,12 +163,6 @@ impl KeyEstimate {
     }
 }
 
-fn standardised(profile: &[f32; 12]) -> [f32; 12] {
-    let mean = profile.iter().sum::<f32>() / 12.0;
-    let sd = (profile.iter().map(|p| (p - mean).powi(2)).sum::<f32>() / 12.0).sqrt();
-    profile.map(|p| (p - mean) / sd)
-}
-
 fn correlation(a: &[f32; 12], b: &[f32; 12]) -> f32 {
     let (ma, mb) = (a.iter().sum::<f32>() / 12.0, b.iter().sum::<f32>() / 12.0);
     let (mut num, mut da, mut db) = (0.0, 0.0, 0.0);
@@ -231,6 +225,7 @@ impl KeyEstimator {
             ((options.min_hz / *bin_hz).floor() as usize).max(1),
             (options.max_hz / *bin_hz).ceil() as usize,
         );
+        let floor_ratio = 10f32.powf(-options.peak_floor_db / 20.0);
         framer.push(mono, |samples| {
             let mags = spectrum.of(samples);
             let hi = hi.min(mags.len() - 2);
@@ -241,7 +236,7 @@ impl KeyEstimator {
             if loudest <= 1e-6 {
                 return; // silence
             }
-            let floor = loudest * 10f32.powf(-options.peak_floor_db / 20.0);
+            let floor = loudest * floor_ratio;
             frame.iter_mut().for_each(|c| *c = 0.0);
             for k in lo..=hi {
                 let c = mags[k];

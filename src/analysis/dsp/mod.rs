@@ -45,6 +45,16 @@ impl Framer {
     }
 }
 
+/// z-scores of `x` (all 0 when it is constant).
+pub(super) fn standardise(x: &[f32]) -> Vec<f32> {
+    let n = x.len().max(1) as f32;
+    let mean = x.iter().sum::<f32>() / n;
+    let sd = (x.iter().map(|v| (v - mean).powi(2)).sum::<f32>() / n).sqrt();
+    x.iter()
+        .map(|v| if sd > 1e-9 { (v - mean) / sd } else { 0.0 })
+        .collect()
+}
+
 /// Hann-windowed magnitude spectrum of one frame.
 pub(super) struct Spectrum {
     fft: Arc<dyn RealToComplex<f32>>,

@@ -3,6 +3,7 @@
 //! tells threes from twos, then 3 from 6 and 4 from 2; the smaller of the two decisions' margins is the
 //! confidence. A beat divided in three and grouped in twos is compound duple time (6/8).
 
+use super::super::standardise;
 use super::onset::CHROMA_BLOCK;
 
 /// Per-beat evidence that a bar starts there.
@@ -68,16 +69,6 @@ impl BeatFeatures {
             change,
         }
     }
-}
-
-/// z-scores (0 when constant).
-fn standardise(x: &[f32]) -> Vec<f32> {
-    let n = x.len().max(1) as f32;
-    let mean = x.iter().sum::<f32>() / n;
-    let sd = (x.iter().map(|v| (v - mean).powi(2)).sum::<f32>() / n).sqrt();
-    x.iter()
-        .map(|v| if sd > 1e-9 { (v - mean) / sd } else { 0.0 })
-        .collect()
 }
 
 /// How much (in units of the autocorrelation's spread) threes must lead twos to be heard as threes.
