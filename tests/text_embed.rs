@@ -71,10 +71,21 @@ fn embeddings_match_the_python_reference() {
     for (i, text) in texts.iter().enumerate() {
         let alone = model.embed(&[text]);
         let expected = &reference[i * DIM..(i + 1) * DIM];
+        let stored = sonare::text::embed::store::from_blob(&sonare::text::embed::store::to_blob(
+            together.row(i).as_slice().unwrap(),
+        ))
+        .unwrap();
+        let stored_norm = stored.iter().map(|x| x * x).sum::<f32>().sqrt();
         for (how, row) in [("in the batch", together.row(i)), ("alone", alone.row(0))] {
             let cosine: f32 = row.iter().zip(expected).map(|(a, b)| a * b).sum();
             assert!(cosine >= 0.999, "{text:?} {how}: cosine {cosine}");
         }
+        let cosine: f32 =
+            stored.iter().zip(expected).map(|(a, b)| a * b).sum::<f32>() / stored_norm;
+        assert!(
+            cosine >= 0.999,
+            "{text:?} as stored (8 bits): cosine {cosine}"
+        );
     }
 }
 

@@ -49,12 +49,14 @@ pub struct SimilarTrack {
     pub similarity: f32,
 }
 
-/// What the track view shows: the track, its analysis (if any) and its most probable sound tags.
+/// What the track view shows: the track, its analysis (if any), its most probable sound tags and
+/// its lyrics (timed ones follow playback in the lyrics panel).
 #[derive(Debug, Clone, Serialize)]
 pub struct TrackDetails {
     pub track: TrackRow,
     pub analysis: Option<store::StoredAnalysis>,
     pub top_tags: Vec<(String, f32)>,
+    pub lyrics: Option<crate::library::lyrics::Lyrics>,
 }
 
 /// A list length the caller asked for, within what any list holds.
@@ -131,10 +133,19 @@ impl Sonare {
         Ok(discover::feedback(&self.db(), track_id, verdict)?)
     }
 
-    /// Tracks for a free-text query, by text and sound tags together, best first.
+    /// Tracks for a free-text query, best first: by its words (text and sound tags) and, once the
+    /// library's texts are embedded, by its meaning in any language.
     pub fn find(&self, query: &str, k: usize) -> Result<Vec<Found>> {
         let conn = self.connection()?;
-        let hits = self.search_index(&conn)?.search(query, list_len(k));
+        let index = self.search_index(&conn)?;
+        let hits = match self.meaning(&conn)? {
+            Some((embeddings, model)) if !query.trim().is_empty() => {
+                let q = model.embed(&[query]);
+                let q = q.row(0).to_vec();
+                index.search_with_meaning(query, list_len(k), &embeddings, &q)
+            }
+            _ => index.search(query, list_len(k)),
+        };
         Ok(hydrate(&conn, hits, |h| h.0)?
             .into_iter()
             .map(|(track, (_, score))| Found { track, score })
@@ -193,18 +204,21 @@ impl Sonare {
             a.tags.clear();
             a.embedding.clear();
         }
+        let lyrics = crate::library::store::lyrics(&conn, track_id)?;
         Ok(TrackDetails {
             track,
             analysis,
             top_tags,
+            lyrics,
         })
     }
 
-    /// Artists of the library closest to `name` by text profile.
+    /// Artists of the library closest to `name` by text (words and meaning).
     pub fn artists_like(&self, name: &str, k: usize) -> Result<Vec<(String, f32)>> {
         let conn = self.connection()?;
-        let text = crate::text::profile::LibraryText::load(&conn)?;
-        text.similar_artists(name, list_len(k))
+        let meaning = self.text_embeddings(&conn)?;
+        self.search_index(&conn)?
+            .similar_artists(name, list_len(k), Some(&meaning))
             .ok_or_else(|| Error::NotFound(format!("no artist {name:?} in the library")))
     }
 }

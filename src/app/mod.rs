@@ -14,6 +14,7 @@ mod pipeline;
 mod places;
 mod play;
 mod settings;
+mod text;
 mod tune;
 mod watch;
 
@@ -132,6 +133,10 @@ pub struct Sonare {
     discover: Mutex<Option<Prepared>>,
     /// The library's text index for "find by words".
     search: Mutex<Option<(DataVersion, Arc<LibraryText>)>>,
+    /// The sentence model, once loaded.
+    sentence: Mutex<Option<Arc<crate::text::embed::SentenceModel>>>,
+    /// The library's text embeddings, for search by meaning and similar artists.
+    meaning: Mutex<Option<(DataVersion, Arc<crate::text::embed::index::TrackEmbeddings>)>>,
     /// Tracks not offered for their song (duplicates, stems), for lists made outside Discover.
     not_offered: Mutex<Option<(DataVersion, Arc<HashSet<i64>>)>>,
     shared: Mutex<ModelCache>,
@@ -180,6 +185,8 @@ impl Sonare {
             reader: Mutex::new(reader),
             discover: Mutex::default(),
             search: Mutex::default(),
+            sentence: Mutex::default(),
+            meaning: Mutex::default(),
             not_offered: Mutex::default(),
             shared: Mutex::default(),
             radio: Mutex::default(),
@@ -265,9 +272,10 @@ impl Sonare {
         Ok(model)
     }
 
-    /// The text index of the library as it is now, built when the library changed.
+    /// The text index of the library as it is now (track and artist profiles), built when the
+    /// library changed.
     pub fn search_index(&self, conn: &Connection) -> Result<Arc<LibraryText>> {
-        kept_for_version(&self.search, conn, LibraryText::load_tracks)
+        kept_for_version(&self.search, conn, LibraryText::load)
     }
 
     /// The present tracks that are not offered for their song (see `library::duplicates`).

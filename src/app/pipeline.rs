@@ -4,7 +4,7 @@
 //!
 //! Events of one job, in order: the stage's progress (`fetching`, `scanning` or `importing`, then
 //! `tuning` after new shared data), its result (`scanned` or `imported`), then `analysing` per track
-//! and `analysed`, then `prepared`.
+//! and `analysed`, then `embedding` per batch of texts and `embedded`, then `prepared`.
 //! `failed` ends a job early; `state` follows a pause, resume or cancel at any time.
 
 use std::sync::Arc;
@@ -51,6 +51,9 @@ pub enum JobEvent {
     /// A track was analysed (or failed).
     Analysing(JobProgress),
     Analysed(JobSummary),
+    /// Track texts were embedded by the sentence model (`done` of `total`).
+    Embedding(Progress),
+    Embedded(crate::text::embed::job::EmbedSummary),
     /// What Discover Daily is made from was read again.
     Prepared,
     /// Paused, resumed or cancelled.
@@ -160,8 +163,16 @@ impl Sonare {
             })
             .map_err(failed("analysis"))?;
         // Made way for the next job: that job analyses the rest and refreshes.
-        let stopped = summary.cancelled || control.making_way();
+        let mut stopped = summary.cancelled || control.making_way();
         events(JobEvent::Analysed(summary));
+        if !stopped {
+            // After the analysis: a track's text includes its sound tags.
+            let embedded = self
+                .embed_texts(control, |p| events(JobEvent::Embedding(p.clone())))
+                .map_err(failed("embedding"))?;
+            stopped = embedded.cancelled || control.making_way();
+            events(JobEvent::Embedded(embedded));
+        }
         // Reads again only what changed since the last preparation (nothing: nothing is read).
         if !stopped {
             self.prepare_discover().map_err(failed("prepare"))?;

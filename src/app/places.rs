@@ -135,9 +135,10 @@ impl Sonare {
         let conn = self.connection()?;
         let library = artists::artist_library(&conn, name)?
             .ok_or_else(|| Error::NotFound(format!("no artist {name:?} in the library")))?;
+        let meaning = self.text_embeddings(&conn)?;
         let like_by_text = self
             .search_index(&conn)?
-            .similar_artists(&library.name, 8)
+            .similar_artists(&library.name, 8, Some(&meaning))
             .unwrap_or_default();
         let like_by_listeners = crate::cf::artists::co_listened(&conn, &library.name, 8)?;
         Ok(ArtistPage {

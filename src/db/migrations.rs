@@ -29,6 +29,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration::Sql(include_str!("migrations/0010_playlists.sql")),
     Migration::Sql(include_str!("migrations/0011_mixes.sql")),
     Migration::Sql(include_str!("migrations/0012_settings.sql")),
+    Migration::Sql(include_str!("migrations/0013_text.sql")),
 ];
 
 /// The schema version this build writes.

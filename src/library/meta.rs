@@ -31,6 +31,9 @@ pub struct TrackMeta {
     pub rg_track_peak: Option<f64>,
     pub rg_album_gain: Option<f64>,
     pub rg_album_peak: Option<f64>,
+    /// From the tags or an `.lrc` file beside the audio (see `lyrics`).
+    #[serde(default)]
+    pub lyrics: Option<super::lyrics::Lyrics>,
 }
 
 impl TrackMeta {

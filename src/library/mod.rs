@@ -7,6 +7,7 @@ pub mod browse;
 mod covers;
 pub mod demo;
 pub mod duplicates;
+pub mod lyrics;
 pub mod meta;
 pub mod path_guess;
 pub mod path_text;

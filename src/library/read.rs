@@ -87,6 +87,12 @@ fn read_with_lofty(path: &Path) -> Result<ReadTrack, LoftyFailure> {
         .read()
         .map_err(|e| LoftyFailure::Parse(format!("{file_type:?}: {e}")))?;
     let mut track = from_lofty(&tagged, file_type);
+    if file_type == FileType::Mpeg {
+        // Timed lyrics (SYLT) are not in lofty's generic tag: read from the ID3v2 tag itself.
+        if let Some(timed) = super::lyrics::from_sylt(path) {
+            track.meta.lyrics = Some(timed);
+        }
+    }
     if file_type == FileType::Aiff {
         if let Some(ms) = super::aifc::ima4_duration_ms(path) {
             track.meta.duration_ms = Some(ms);
@@ -119,6 +125,9 @@ fn from_lofty(tagged: &TaggedFile, file_type: FileType) -> ReadTrack {
     );
     for tag in tags {
         fill_from_tag(&mut meta, tag);
+        if meta.lyrics.is_none() {
+            meta.lyrics = super::lyrics::from_tag(tag);
+        }
         if embedded_cover.is_none() {
             embedded_cover = front_cover(tag.pictures()).map(|p| p.data().to_vec());
         }

@@ -233,6 +233,10 @@ fn read_one(
         let fingerprint = fingerprint(path, candidate.size)?;
         let mut meta = read.meta;
         path_guess::fill_from_path(&mut meta, path, &candidate.root);
+        // The listener's own .lrc beside the file wins over lyrics in the tags.
+        if let Some(lrc) = super::lyrics::from_lrc_file(path) {
+            meta.lyrics = Some(lrc);
+        }
         let cover = read
             .embedded_cover
             .and_then(|bytes| covers.thumbnail(&bytes))

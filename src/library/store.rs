@@ -130,7 +130,53 @@ pub fn insert_track(
             ":rg_album_peak": meta.rg_album_peak, ":cover_id": file.cover_id,
             ":search_text": meta.search_text(), ":now": now,
     })?;
-    Ok(conn.last_insert_rowid())
+    let id = conn.last_insert_rowid();
+    put_lyrics(conn, id, meta.lyrics.as_ref())?;
+    Ok(id)
+}
+
+/// Stores a track's lyrics as the scan read them (none: any stored ones are removed).
+pub fn put_lyrics(
+    conn: &Connection,
+    track_id: i64,
+    lyrics: Option<&super::lyrics::Lyrics>,
+) -> rusqlite::Result<()> {
+    match lyrics {
+        None => {
+            conn.prepare_cached("DELETE FROM track_lyrics WHERE track_id = ?1")?
+                .execute([track_id])?;
+        }
+        Some(l) => {
+            let timed = l
+                .timed
+                .as_ref()
+                .map(|t| serde_json::to_string(t).unwrap_or_default());
+            conn.prepare_cached(
+                "INSERT INTO track_lyrics (track_id, source, text, timed) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(track_id) DO UPDATE SET source = ?2, text = ?3, timed = ?4",
+            )?
+            .execute(rusqlite::params![track_id, l.source, l.text, timed])?;
+        }
+    }
+    Ok(())
+}
+
+/// A track's stored lyrics.
+pub fn lyrics(conn: &Connection, track_id: i64) -> rusqlite::Result<Option<super::lyrics::Lyrics>> {
+    use rusqlite::OptionalExtension;
+    conn.query_row(
+        "SELECT source, text, timed FROM track_lyrics WHERE track_id = ?1",
+        [track_id],
+        |r| {
+            let timed: Option<String> = r.get(2)?;
+            Ok(super::lyrics::Lyrics {
+                source: r.get(0)?,
+                text: r.get(1)?,
+                timed: timed.and_then(|t| serde_json::from_str(&t).ok()),
+            })
+        },
+    )
+    .optional()
 }
 
 /// Rewrites a track's file facts and tags in place: the id (and so its history) is kept. Used for a
@@ -170,7 +216,7 @@ pub fn update_track(
             ":rg_album_peak": meta.rg_album_peak, ":cover_id": file.cover_id,
             ":search_text": meta.search_text(), ":now": now_unix(),
     })?;
-    Ok(())
+    put_lyrics(conn, id, meta.lyrics.as_ref())
 }
 
 /// Tracks with this fingerprint whose path was not seen by the current walk: candidates for a move.

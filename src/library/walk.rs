@@ -47,6 +47,14 @@ pub(super) fn extension_kind(path: &Path) -> Option<bool> {
     }
 }
 
+fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map(|d| d.as_nanos() as i64)
+        .unwrap_or(0)
+}
+
 /// Walks `root` (following symlinks, which walkdir checks for loops).
 pub fn walk_folder(
     root: &Path,
@@ -87,19 +95,23 @@ pub fn walk_folder(
             None => false,
         };
         match entry.metadata() {
-            Ok(meta) => files.push(Candidate {
-                path: entry.into_path(),
-                folder_id,
-                root: shared_root.clone(),
-                size: meta.len(),
-                mtime_ns: meta
-                    .modified()
-                    .ok()
-                    .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                    .map(|d| d.as_nanos() as i64)
-                    .unwrap_or(0),
-                audio_extension,
-            }),
+            Ok(meta) => {
+                let path = entry.into_path();
+                // An .lrc beside the file is part of it: adding, changing or removing one makes
+                // the file read again.
+                let lrc_mtime = audio_extension
+                    .then(|| std::fs::metadata(super::lyrics::lrc_path(&path)).ok())
+                    .flatten()
+                    .map_or(0, |m| mtime_ns(&m));
+                files.push(Candidate {
+                    path,
+                    folder_id,
+                    root: shared_root.clone(),
+                    size: meta.len(),
+                    mtime_ns: mtime_ns(&meta).max(lrc_mtime),
+                    audio_extension,
+                })
+            }
             Err(err) => errors.push(ScanError::Walk {
                 path: entry.into_path(),
                 reason: err.to_string(),

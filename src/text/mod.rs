@@ -7,5 +7,6 @@ pub mod embed;
 pub mod fold;
 pub mod match_key;
 pub mod profile;
+pub mod search;
 pub mod tokenize;
 pub mod vectors;

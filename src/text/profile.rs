@@ -7,8 +7,14 @@ use std::collections::HashMap;
 
 use rusqlite::Connection;
 
+use super::embed::index::TrackEmbeddings;
 use super::match_key::{artist_key, title_key};
 use super::vectors::{Bag, Corpus, IdBag, TermVector, Vocabulary};
+
+/// The weight of the words' (BM25) cosine against the sentence embeddings' in artist similarity:
+/// chosen on the validation half of real artists' tags for agreement with co-listening
+/// (`cargo bench --bench text_models`; 0.4–0.7 are within one standard error of each other).
+pub const WORDS_WEIGHT: f32 = 0.5;
 
 /// Sound tags below this probability say little about a track.
 const MIN_TAG_PROBABILITY: f32 = 0.1;
@@ -77,7 +83,9 @@ struct TrackFacts {
 }
 
 /// Imported tags (Last.fm user tags and the like) per item key, weights scaled to at most 1.
-fn imported_tags(conn: &Connection) -> rusqlite::Result<HashMap<String, Vec<(String, f32)>>> {
+pub(crate) fn imported_tags(
+    conn: &Connection,
+) -> rusqlite::Result<HashMap<String, Vec<(String, f32)>>> {
     let mut out: HashMap<String, Vec<(String, f32)>> = HashMap::new();
     let mut stmt = conn.prepare(
         "SELECT e.key, g.tag, g.weight FROM item_tags g JOIN ext_items e ON e.id = g.item_id",
@@ -341,21 +349,72 @@ impl LibraryText {
         ranked
     }
 
-    /// Artists whose text profile is closest to `artist`'s, best first.
-    pub fn similar_artists(&self, artist: &str, k: usize) -> Option<Vec<(String, f32)>> {
+    /// Tracks ranked for a query by its words (BM25, as [`LibraryText::search`]) and its meaning
+    /// (the cosine of `query_vector`, the query's sentence embedding, with each track's), fused by
+    /// reciprocal rank: a query in Korean finds tracks tagged in English. Scores are the fused ones.
+    pub fn search_with_meaning(
+        &self,
+        query: &str,
+        k: usize,
+        meaning: &TrackEmbeddings,
+        query_vector: &[f32],
+    ) -> Vec<(i64, f32)> {
+        let words = self.tracks.query(&expand_query(query));
+        let cosines = meaning.cosines(&self.track_ids, query_vector);
+        crate::text::search::fused(&words, &cosines, k)
+            .into_iter()
+            .map(|(i, score)| (self.track_ids[i], score))
+            .collect()
+    }
+
+    /// Artists whose text is closest to `artist`'s, best first: the cosine of their BM25 profiles,
+    /// blended with the cosine of their tracks' mean sentence embeddings when `meaning` holds them
+    /// (`WORDS_WEIGHT` of the first, chosen on real tags).
+    pub fn similar_artists(
+        &self,
+        artist: &str,
+        k: usize,
+        meaning: Option<&TrackEmbeddings>,
+    ) -> Option<Vec<(String, f32)>> {
         let key = artist_key(artist);
         let me = self.artists.iter().position(|a| artist_key(a) == key)?;
         let vectors: Vec<TermVector> = (0..self.artists.len())
             .map(|a| self.artist_corpus.vector(a))
             .collect();
+        let centroids = meaning.map(|m| self.artist_centroids(m));
+        let mine = centroids.as_ref().and_then(|c| c[me].as_ref());
         let mut ranked: Vec<(String, f32)> = (0..self.artists.len())
             .filter(|&a| a != me)
-            .map(|a| (self.artists[a].clone(), vectors[me].cosine(&vectors[a])))
+            .map(|a| {
+                let words = vectors[me].cosine(&vectors[a]);
+                let theirs = centroids.as_ref().and_then(|c| c[a].as_ref());
+                let score = match (mine, theirs) {
+                    (Some(x), Some(y)) => {
+                        let cos: f32 = x.iter().zip(y).map(|(p, q)| p * q).sum();
+                        WORDS_WEIGHT * words + (1.0 - WORDS_WEIGHT) * cos
+                    }
+                    (Some(_), None) => WORDS_WEIGHT * words,
+                    _ => words,
+                };
+                (self.artists[a].clone(), score)
+            })
             .filter(|(_, s)| *s > 0.0)
             .collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         ranked.truncate(k);
         Some(ranked)
+    }
+
+    /// Each artist's mean track embedding (unit length), if any of their tracks has one.
+    fn artist_centroids(&self, meaning: &TrackEmbeddings) -> Vec<Option<Vec<f32>>> {
+        let mut tracks: Vec<Vec<i64>> = vec![Vec::new(); self.artists.len()];
+        for (&id, &a) in self.track_ids.iter().zip(&self.track_artist) {
+            tracks[a].push(id);
+        }
+        tracks
+            .into_iter()
+            .map(|ids| meaning.centroid(ids))
+            .collect()
     }
 
     /// The text vector of every track (for the recommender's "same scene" similarity).

@@ -3,6 +3,7 @@
 
 import { api, errorText } from './api/index.js';
 import { $, el, formatDuration } from './dom.js';
+import { lyricsLines } from './lyrics.js';
 
 let notify = () => {};
 let analysisChanged = () => {};
@@ -61,11 +62,30 @@ export function onAnalysisEvent(event) {
     note.textContent = text.trim();
     note.hidden = !note.textContent;
     analysisChanged();
-  } else if (event.event === 'failed' && event.stage === 'analysis') {
+  } else if (event.event === 'embedding') {
+    box.hidden = false;
+    $('analysis-label').textContent = `Reading the texts ${event.done} / ${event.total}`;
+    $('analysis-progress').max = event.total || 1;
+    $('analysis-progress').value = event.done;
+    $('analysis-file').textContent = '';
+  } else if (event.event === 'embedded') {
+    box.hidden = true;
+    if (event.unavailable) {
+      const note = $('analysis-note');
+      const text = `Search by meaning (in any language) needs the text model: ${event.unavailable}`;
+      note.textContent = [note.hidden ? '' : note.textContent, text].filter(Boolean).join(' ');
+      note.hidden = false;
+    }
+  } else if (event.event === 'failed' && (event.stage === 'analysis' || event.stage === 'embedding')) {
     box.hidden = true;
     notify(`Sound analysis failed: ${event.message}`, 'error');
   }
 }
+
+/** Where lyrics were read, as the track view names it. */
+const LYRICS_SOURCE = {
+  lrc: '.lrc file', sylt: 'ID3 SYLT', uslt: 'ID3 USLT', vorbis: 'Vorbis comment', mp4: 'MP4 ©lyr', ape: 'APE tag', tag: 'tag',
+};
 
 function fact(label, value) {
   return value === null || value === undefined || value === '' ? [] : [el('dt', { text: label }), el('dd', { text: value })];
@@ -112,6 +132,10 @@ export async function showTrack(id) {
   $('tp-note').hidden = !note;
   $('tp-similar').disabled = !(analysis && !analysis.error && details.top_tags.length);
   $('tp-similar-list').replaceChildren();
+  const lyrics = details.lyrics;
+  $('tp-lyrics-box').hidden = !lyrics;
+  $('tp-lyrics').replaceChildren(...(lyrics ? lyricsLines(lyrics) : []));
+  $('tp-lyrics-source').textContent = lyrics ? `(${LYRICS_SOURCE[lyrics.source] || lyrics.source}${lyrics.timed ? ', timed' : ''})` : '';
   panel.hidden = false;
 }
 

@@ -3,6 +3,7 @@
 
 import { api, coverUrl, errorText } from './api/index.js';
 import { $, el, formatDuration } from './dom.js';
+import { initLyrics, lyricsPosition, lyricsTrackChanged } from './lyrics.js';
 
 const SEEK_STEP = 5;
 const VOLUME_STEP = 0.05;
@@ -107,12 +108,14 @@ function onEvent(event) {
       renderTrack();
       renderPosition();
       onTrackChange(player.track);
+      lyricsTrackChanged(player.track);
       if (!$('queue-panel').hidden) renderQueue().catch(() => {});
       break;
     case 'position':
       player.position = event.position_ms / 1000;
       if (event.duration_ms) player.duration = event.duration_ms / 1000;
       renderPosition();
+      lyricsPosition(player.position);
       break;
     case 'queue_changed':
       player.queue = event.tracks;
@@ -194,8 +197,10 @@ export async function initPlayer({ showMessage, trackChanged }) {
     const panel = $('queue-panel');
     panel.hidden = !panel.hidden;
     $('np-queue-toggle').setAttribute('aria-pressed', String(!panel.hidden));
+    if (!panel.hidden && !$('lyrics-panel').hidden) $('np-lyrics-toggle').click();
     if (!panel.hidden) renderQueue().catch((err) => report(errorText(err), 'error'));
   });
+  initLyrics({ showMessage, currentTrack: () => player.track });
   document.addEventListener('keydown', onKey);
   renderTrack();
   renderState();

@@ -199,7 +199,7 @@
         loudness_lufs: -11.25, loudness_range_lu: 6.5, version: 'dsp3+musicnn',
       } : null;
       const tags = t.analysed ? (t.tags || [['rock', 0.6], ['guitar', 0.3], ['<b>loud</b>', 0.2]]) : [];
-      return { track: t, analysis, top_tags: tags };
+      return { track: t, analysis, top_tags: tags, lyrics: t.lyrics || null };
     },
     similar_tracks: ({ id, k }) => {
       const t = trackById(id);

@@ -129,7 +129,16 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Tracks for a free-text query ("calm piano", "90s hip hop"), by text and sound tags together.
+    /// Embed the text of every track whose text changed (names, genre, tags, sound tags, lyrics)
+    /// with the multilingual sentence model ($SONARE_TEXT_MODEL or <data>/models/; fetched by
+    /// scripts/fetch_text_model.sh). Prints a summary.
+    Embed {
+        /// Print the summary as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Tracks for a free-text query in any language ("calm piano", "잔잔한 피아노"), by its words
+    /// (text and sound tags) and, once texts are embedded, by its meaning.
     Find {
         query: String,
         #[arg(long, default_value_t = 20)]
@@ -385,6 +394,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Similar { track_id, k, json } => {
             analysis_cli::similar(&app, track_id, k, json, &mut out)?
         }
+        Command::Embed { json } => search_cli::embed(&app, json, &mut out)?,
         Command::Find { query, k, json } => search_cli::find(&app, &query, k, json, &mut out)?,
         Command::ArtistsLike { name, k, json } => {
             search_cli::artists_like(&app, &name, k, json, &mut out)?

@@ -23,7 +23,26 @@ pub enum TasteCommand {
     },
 }
 
-/// `sonare find QUERY`: tracks ranked by text and sound tags together.
+/// `sonare embed`: the library's texts through the sentence model.
+pub fn embed(app: &Sonare, json: bool, out: &mut impl Write) -> Result<()> {
+    let control = sonare::jobs::JobControl::default();
+    let summary = app.embed_texts(&control, |_| {})?;
+    if json {
+        writeln!(out, "{}", serde_json::to_string(&summary)?)?;
+        return Ok(());
+    }
+    if let Some(why) = &summary.unavailable {
+        anyhow::bail!("{why}");
+    }
+    writeln!(
+        out,
+        "embedded {} track texts in {:.1} s ({} already current)",
+        summary.embedded, summary.seconds, summary.current
+    )?;
+    Ok(())
+}
+
+/// `sonare find QUERY`: tracks ranked by words and meaning together.
 pub fn find(app: &Sonare, query: &str, k: usize, json: bool, out: &mut impl Write) -> Result<()> {
     for hit in app.find(query, k)? {
         let (row, score) = (&hit.track, hit.score);

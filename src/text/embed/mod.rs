@@ -4,7 +4,11 @@
 //! same in Korean and in English land near each other, so "잔잔한 피아노" finds tracks tagged
 //! "calm piano".
 
+pub mod documents;
+pub mod index;
+pub mod job;
 pub mod sentencepiece;
+pub mod store;
 pub mod use_m3;
 
 use std::path::{Path, PathBuf};

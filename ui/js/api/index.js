@@ -109,7 +109,7 @@ export const api = {
   /** Calls `onEvent` with every player event ({event: 'state' | 'track_changed' | …}). */
   onPlayerEvent: (onEvent) => window.__TAURI__.event.listen('player', (e) => onEvent(e.payload)),
   /** Calls `onEvent` with every job event, in order: fetching | scanning | importing (progress),
-   *  scanned | imported (the stage's report), analysing | analysed, prepared; state after a pause,
+   *  scanned | imported (the stage's report), analysing | analysed, embedding | embedded, prepared; state after a pause,
    *  resume or cancel; failed {stage, message}. */
   onJobEvent: (onEvent) => window.__TAURI__.event.listen('job', (e) => onEvent(e.payload)),
 };
