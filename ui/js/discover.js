@@ -4,6 +4,7 @@
 import { api, coverUrl, errorText } from './api/index.js';
 import { $, el } from './dom.js';
 import { draggableTracks, withMenu } from './track-menu.js';
+import { formatDate, localise, t } from './i18n.js';
 
 let notify = () => {};
 /** The list on screen: {day, mode, tracks: [...]} as the command returns it. */
@@ -11,18 +12,16 @@ let shown = null;
 /** The local date of today's list, once known (past days cannot be refreshed). */
 let today = null;
 
-const REASON_LABELS = {
-  played: 'co-listening',
-  sounds: 'sound',
-  scene: 'scene',
-  wildcard: 'wildcard',
-  popular: 'popular',
-  start: 'start',
-};
 
 function dayLabel(day) {
   const [y, m, d] = day.split('-').map(Number);
-  return new Date(y, m - 1, d).toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long' });
+  return formatDate(new Date(y, m - 1, d), { weekday: 'long', day: 'numeric', month: 'long' });
+}
+
+/** A list's day (YYYY-MM-DD) as a short date of the window's language. */
+function formatDay(day) {
+  const [y, m, d] = day.split('-').map(Number);
+  return formatDate(new Date(y, m - 1, d), { dateStyle: 'medium' });
 }
 
 function mosaic(tracks) {
@@ -53,29 +52,29 @@ function renderRow(item, index) {
   const row = el('li', {
     class: hidden ? 'hidden-track' : '',
     dataset: { id: item.track.id },
-    title: hidden ? 'Hidden: not in your next lists' : 'Double-click to play from here',
+    title: t(hidden ? 'discover.hidden_title' : 'list.double_click_from_here'),
     ondblclick: () => { if (!hidden) play(index); },
   }, [
     el('div', { class: 'q-text' }, [
       el('div', { class: 'q-title', text: item.track.title }),
       el('div', { class: 'q-artist', text: item.track.artist }),
     ]),
-    el('span', { class: 'reason-chip', dataset: { kind: item.reason_kind }, title: REASON_LABELS[item.reason_kind] || '', text: item.reason }),
+    el('span', { class: 'reason-chip', dataset: { kind: item.reason_kind }, title: t(`reason.kind_${item.reason_kind}`), text: localise(item.reason, 'reason.') }),
     el('div', { class: 'q-actions' }, hidden ? [
-      el('button', { class: 'undo', text: 'Undo', onclick: () => setFeedback(item, 'unhide', row).catch((e) => notify(errorText(e), 'error')) }),
+      el('button', { class: 'undo', text: t('discover.undo'), onclick: () => setFeedback(item, 'unhide', row).catch((e) => notify(errorText(e), 'error')) }),
     ] : [
       el('button', {
         class: 'like',
         'aria-pressed': liked ? 'true' : 'false',
-        'aria-label': liked ? `Unlike ${item.track.title}` : `Like ${item.track.title}`,
-        title: liked ? 'Liked' : 'Like: more like this',
+        'aria-label': t(liked ? 'like.unlike_title' : 'like.like_title', { title: item.track.title }),
+        title: t(liked ? 'discover.liked' : 'discover.like_more'),
         text: liked ? '♥' : '♡',
         onclick: () => setFeedback(item, liked ? 'unhide' : 'like', row).catch((e) => notify(errorText(e), 'error')),
       }),
       el('button', {
         class: 'hide',
-        'aria-label': `Not for me: ${item.track.title}`,
-        title: 'Not for me',
+        'aria-label': t('discover.not_for_me_title', { title: item.track.title }),
+        title: t('discover.not_for_me'),
         text: '✕',
         onclick: () => setFeedback(item, 'hide', row).catch((e) => notify(errorText(e), 'error')),
       }),
@@ -92,18 +91,16 @@ function renderRow(item, index) {
 
 function render(list) {
   shown = list;
-  $('discover-date').textContent = list.day === today ? `Today, ${dayLabel(list.day)}` : dayLabel(list.day);
+  $('discover-date').textContent = list.day === today ? t('discover.today_date', { date: dayLabel(list.day) }) : dayLabel(list.day);
   $('discover-mosaic').replaceChildren(...mosaic(list.tracks));
   const learned = list.blend?.samples
-    ? `Blended from co-listening, sound and scene, with weights learned from ${list.blend.samples} of your outcomes.`
-    : 'Blended from co-listening, sound and scene; likes, skips and hides teach it.';
-  $('discover-mode').textContent = list.mode === 'cold start'
-    ? 'No listening history yet: a spread across the sounds of your library. It learns from your first plays.'
-    : learned;
+    ? t('discover.blend_learned', { n: list.blend.samples })
+    : t('discover.blend_default');
+  $('discover-mode').textContent = list.mode === 'cold start' ? t('discover.cold_start') : learned;
   $('discover-refresh').disabled = list.day !== today;
   $('discover-play').disabled = list.tracks.length === 0;
   const rows = list.tracks.map((item, index) => renderRow(item, index));
-  if (!rows.length) rows.push(el('li', { class: 'none', text: 'Nothing to discover yet: add music, or everything was played lately.' }));
+  if (!rows.length) rows.push(el('li', { class: 'none', text: t('discover.nothing') }));
   $('discover-list').replaceChildren(...rows);
 }
 
@@ -112,7 +109,7 @@ async function refreshDays() {
   const select = $('discover-day');
   select.replaceChildren(...days.map((d) => el('option', {
     value: d.day,
-    text: d.day === today ? `Today (${d.tracks})` : `${d.day} (${d.tracks})`,
+    text: d.day === today ? t('discover.today_count', { n: d.tracks }) : t('discover.day_count', { day: formatDay(d.day), n: d.tracks }),
   })));
   if (shown) select.value = shown.day;
 }

@@ -3,6 +3,7 @@
 
 import { api, errorText } from './api/index.js';
 import { $, el } from './dom.js';
+import { formatNumber, t } from './i18n.js';
 
 let notify = () => {};
 
@@ -11,7 +12,7 @@ function trackList(list, items, context, extra, emptyText) {
   const ids = items.map((item) => item.track.id);
   list.replaceChildren(...items.map((item, index) => el('li', {
     dataset: { id: item.track.id },
-    title: 'Double-click to play from here',
+    title: t('list.double_click_from_here'),
     ondblclick: () => api.playTracks(ids, index, context).catch((e) => notify(errorText(e), 'error')),
   }, [
     el('div', { class: 'q-text' }, [
@@ -28,21 +29,23 @@ async function find() {
   if (!query) return;
   const found = await api.findTracks(query, 50);
   trackList($('find-list'), found, 'search',
-    () => null, `Nothing in the library matches “${query}”.`);
+    () => null, t('find.nothing', { query }));
 }
 
 /** Reloads the recommendations (called whenever the view is shown and after an import). */
 export async function refreshForYou() {
   const recs = await api.forYou(30);
   trackList($('foryou-list'), recs, 'discover',
-    (r) => el('span', { class: 'q-reason', text: r.because ? `because you played ${r.because}` : '' }),
-    'Nothing to suggest yet: play more music, or import your listening history or shared listening data below.');
+    (r) => el('span', { class: 'q-reason', text: r.because ? t('reason.because_you_played', { subject: r.because }) : '' }),
+    t('foryou.nothing'));
 }
 
 function reportLine(report) {
-  if (report.already_imported) return `${report.path}: already imported, nothing changed`;
-  const rate = Math.round(report.match_rate * 100);
-  return `${report.path}: ${report.imported} imported, ${report.skipped} skipped; ${report.matched} of ${report.items} in your library (${rate} %)`;
+  if (report.already_imported) return t('import.already', { path: report.path });
+  return t('import.report', {
+    path: report.path, imported: report.imported, skipped: report.skipped, matched: report.matched,
+    items: report.items, rate: formatNumber(report.match_rate, { style: 'percent' }),
+  });
 }
 
 function fileName(path) {
@@ -53,16 +56,18 @@ function fileName(path) {
 function showProgress({ current, index, files, done, total }) {
   const share = total > 0 ? Math.min(1, done / total) : 0;
   $('import-bar').value = share;
-  const of = files > 1 ? ` (${index} of ${files})` : '';
-  $('import-status').textContent = `Importing ${fileName(current || '')}${of}: ${Math.round(share * 100)} %`;
+  const percent = formatNumber(share, { style: 'percent' });
+  $('import-status').textContent = files > 1
+    ? t('import.progress_of', { file: fileName(current || ''), index, files, percent })
+    : t('import.progress', { file: fileName(current || ''), percent });
 }
 
 /** A `tuning` job event: candidate model `done` of `total`, `current` the one being tried. */
 function showTuning({ done, total, current }) {
   $('import-bar').value = total > 0 ? Math.min(1, done / total) : 0;
   $('import-status').textContent = current
-    ? `Choosing the best model for this data (${done + 1} of ${total}): ${current}`
-    : 'Training the chosen model…';
+    ? t('import.tuning', { index: done + 1, total, model: current })
+    : t('import.training');
 }
 
 /** Import progress, from the job events (see `api.onJobEvent`). */
@@ -79,12 +84,13 @@ export function tuningLine(tuning) {
   switch (tuning.outcome) {
     case 'tuned': {
       const { metric, winner, runner_up: runnerUp } = tuning;
-      const score = (t) => `${metric} ${t.score.toFixed(3)} ± ${t.se.toFixed(3)}`;
-      const second = runnerUp ? `; runner-up ${runnerUp.params} (${score(runnerUp)})` : '';
-      return `Model chosen on ${tuning.validation_users} held-out listeners: ${winner.params} (${score(winner)})${second}.`;
+      const digits = { minimumFractionDigits: 3, maximumFractionDigits: 3 };
+      const score = (c) => `${metric} ${formatNumber(c.score, digits)} ± ${formatNumber(c.se, digits)}`;
+      const chosen = t('import.tuned', { n: tuning.validation_users, model: winner.params, score: score(winner) });
+      return runnerUp ? `${chosen} ${t('import.runner_up', { model: runnerUp.params, score: score(runnerUp) })}` : chosen;
     }
-    case 'default': return `Using ${tuning.model}: ${tuning.reason}.`;
-    case 'cancelled': return 'Model choice stopped: the previous model stays in use.';
+    case 'default': return t('import.default_model', { model: tuning.model, reason: tuning.reason });
+    case 'cancelled': return t('import.tuning_cancelled');
     default: return null;
   }
 }
@@ -100,11 +106,11 @@ async function importFiles() {
     results.replaceChildren(
       ...outcome.reports.map((r) => el('li', {}, [
         el('div', { text: reportLine(r) }),
-        ...r.skipped_lines.slice(0, 5).map((s) => el('div', { class: 'hint', text: `skipped ${s.at}: ${s.reason}` })),
+        ...r.skipped_lines.slice(0, 5).map((s) => el('div', { class: 'hint', text: t('import.skipped_line', { at: s.at, reason: s.reason }) })),
       ])),
       ...outcome.errors.map((e) => el('li', { class: 'error', text: e })),
       ...(tuningLine(outcome.tuning) ? [el('li', { class: 'tuning', text: tuningLine(outcome.tuning) })] : []),
-      ...(outcome.cancelled ? [el('li', { class: 'hint', text: 'Stopped: the file under way and the ones after it were not imported.' })] : []),
+      ...(outcome.cancelled ? [el('li', { class: 'hint', text: t('import.stopped') })] : []),
     );
     await refreshForYou();
   } finally {

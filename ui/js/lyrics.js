@@ -4,6 +4,7 @@
 
 import { api, errorText } from './api/index.js';
 import { $, el } from './dom.js';
+import { t } from './i18n.js';
 
 let report = () => {};
 let shownFor = null;
@@ -51,7 +52,7 @@ async function render(track) {
   const note = $('lyrics-note');
   if (!track) {
     $('lyrics-lines').replaceChildren();
-    note.textContent = 'Nothing playing.';
+    note.textContent = t('player.nothing');
     note.hidden = false;
     return;
   }
@@ -61,7 +62,7 @@ async function render(track) {
     const lyrics = details.lyrics;
     $('lyrics-lines').replaceChildren(...(lyrics ? lyricsLines(lyrics) : []));
     timed = lyrics && lyrics.timed ? lyrics.timed : null;
-    note.textContent = lyrics ? (timed ? '' : 'These lyrics are not timed.') : 'No lyrics for this song. An .lrc file beside it or lyrics in its tags are shown here.';
+    note.textContent = lyrics ? (timed ? '' : t('lyrics.not_timed')) : t('lyrics.none');
     note.hidden = !note.textContent;
   } catch (err) {
     report(errorText(err), 'error');
@@ -89,6 +90,7 @@ export function initLyrics({ showMessage, currentTrack }) {
     $('np-lyrics-toggle').setAttribute('aria-pressed', String(!panel.hidden));
     if (!panel.hidden) {
       if (!$('queue-panel').hidden) $('np-queue-toggle').click();
+      $('track-panel').hidden = true; // the panels share the place beside the list
       const track = currentTrack();
       if (!track || shownFor !== track.id) render(track);
     }

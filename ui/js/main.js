@@ -15,6 +15,7 @@ import { initExclusions, refreshExclusions } from './places/exclusions.js';
 import { initMixes, openPathDialog, refreshMixes } from './mixes.js';
 import { initRadio, startRadio } from './radio.js';
 import { initSettings, refreshSettings } from './settings.js';
+import { formatDate, setLanguage, t } from './i18n.js';
 
 const ROW_HEIGHT = 34;
 
@@ -66,14 +67,14 @@ function renderTrackRow(track, index) {
     el('span', { class: 'col col-duration', text: formatDuration(track.duration_s) }),
     el('button', {
       class: 'col col-info',
-      title: 'Details and similar sound',
-      'aria-label': `Details of ${track.title}`,
+      title: t('track.details_title'),
+      'aria-label': t('track.details_of', { title: track.title }),
       onclick: (event) => {
         event.stopPropagation();
         showTrack(track.id).catch((e) => showMessage(errorText(e), 'error'));
       },
       ondblclick: (event) => event.stopPropagation(),
-      text: 'i',
+      text: 'ⓘ',
     }),
   ]);
   // The song's menu (right-click) and dragging it onto a playlist.
@@ -88,7 +89,7 @@ function renderTrackRow(track, index) {
 
 function updateCount(total) {
   state.total = total;
-  $('count').textContent = `${total.toLocaleString()} ${total === 1 ? 'song' : 'songs'}`;
+  $('count').textContent = t('count.songs', { n: total });
 }
 
 function updateSortHeaders() {
@@ -106,22 +107,22 @@ async function refreshTracks(options) {
 
 async function refreshAlbums() {
   const albums = await api.albums(state.search);
-  $('count').textContent = `${albums.length.toLocaleString()} ${albums.length === 1 ? 'album' : 'albums'}`;
+  $('count').textContent = t('count.albums', { n: albums.length });
   const grid = $('album-grid');
   const play = (album) => api.playAlbum(album.album, album.album_artist).catch((e) => showMessage(errorText(e), 'error'));
-  grid.replaceChildren(...albums.map((album) => el('figure', { class: 'album', title: 'Double-click to play', ondblclick: () => play(album) }, [
+  grid.replaceChildren(...albums.map((album) => el('figure', { class: 'album', title: t('albums.double_click'), ondblclick: () => play(album) }, [
     album.cover
       ? el('img', { src: coverUrl(album.cover), alt: '', loading: 'lazy', width: 160, height: 160 })
       : el('div', { class: 'cover-placeholder', 'aria-hidden': 'true', text: (album.album || '?').slice(0, 1) }),
     el('figcaption', {}, [
       el('strong', { text: album.album }),
       el('span', { text: album.artist }),
-      el('small', { text: `${album.tracks} ${album.tracks === 1 ? 'song' : 'songs'}${album.year ? ` · ${album.year}` : ''}` }),
+      el('small', { text: `${t('count.songs', { n: album.tracks })}${album.year ? ` · ${album.year}` : ''}` }),
       el('button', {
         class: 'link album-radio',
-        title: 'An endless radio from this album',
-        'aria-label': `Radio from ${album.album}`,
-        text: 'Radio',
+        title: t('albums.radio_title'),
+        'aria-label': t('albums.radio_from', { album: album.album }),
+        text: t('radio.button'),
         onclick: () => startRadio([{ kind: 'album', album: album.album, album_artist: album.album_artist }]).catch((e) => showMessage(errorText(e), 'error')),
       }),
     ]),
@@ -134,7 +135,7 @@ async function refreshFailures() {
     el('code', { class: 'path', text: f.path }),
     el('span', { class: 'reason', text: f.error }),
   ])));
-  if (!failures.length) $('failure-list').replaceChildren(el('li', { class: 'none', text: 'Every file was read.' }));
+  if (!failures.length) $('failure-list').replaceChildren(el('li', { class: 'none', text: t('failures.none') }));
 }
 
 async function refreshFolders() {
@@ -182,12 +183,12 @@ function onScanEvent(event) {
   const bar = $('scan-progress');
   const file = $('scan-file');
   if (event.event === 'fetching') {
-    label.textContent = event.package ? `Fetching demo music: ${event.package}` : 'Demo music fetched';
+    label.textContent = event.package ? t('scan.fetching', { name: event.package }) : t('scan.fetched');
     bar.max = event.total || 1;
     bar.value = event.done;
     file.textContent = '';
   } else if (event.event === 'scanning') {
-    const phase = { walking: 'Looking for files…', reading: 'Reading tags', finishing: 'Finishing…' }[event.phase];
+    const phase = t(`scan.phase_${event.phase}`);
     label.textContent = event.total ? `${phase} ${event.done} / ${event.total}` : phase;
     bar.max = event.total || 1;
     bar.value = event.done;
@@ -199,12 +200,12 @@ function onScanEvent(event) {
 /** Says what a scan found. `quiet`: say nothing unless something changed. */
 function announceScan(report, { quiet = false } = {}) {
   const changed = report.added + report.updated + report.moved + report.missing;
-  const parts = [`${report.added} added`, `${report.updated} updated`, `${report.moved} moved`, `${report.missing} missing`];
-  if (report.failed.length) parts.push(`${report.failed.length} unreadable`);
-  let text = `${report.cancelled ? 'Scan cancelled' : 'Scan finished'}: ${parts.join(', ')}.`;
+  const parts = [t('scan.added', { n: report.added }), t('scan.updated', { n: report.updated }), t('scan.moved', { n: report.moved }), t('scan.missing', { n: report.missing })];
+  if (report.failed.length) parts.push(t('scan.unreadable', { n: report.failed.length }));
+  let text = t(report.cancelled ? 'scan.cancelled' : 'scan.finished', { parts: parts.join(', ') });
   if (report.walk_errors.length) {
     const first = report.walk_errors[0];
-    text += ` Could not read ${report.walk_errors.length} folder(s), e.g. ${first.path}: ${first.error}.`;
+    text += ` ${t('scan.walk_errors', { n: report.walk_errors.length, path: first.path, error: first.error })}`;
   }
   if (!quiet || changed > 0 || report.walk_errors.length) showMessage(text);
 }
@@ -256,7 +257,7 @@ function refreshPlayerLike() {
     const on = liked.includes(track.id);
     button.setAttribute('aria-pressed', String(on));
     button.textContent = on ? '♥' : '♡';
-    button.setAttribute('aria-label', on ? `Unlike ${track.title}` : `Like ${track.title}`);
+    button.setAttribute('aria-label', t(on ? 'like.unlike_title' : 'like.like_title', { title: track.title }));
   }).catch(() => {});
 }
 
@@ -347,6 +348,7 @@ function init() {
     addFolder,
     rescan: () => runJob(api.scan),
     openExclusions: () => show('exclusions').catch((e) => showMessage(errorText(e), 'error')),
+    languageChanged: () => Promise.all([show(state.view, { keepScroll: true }), refreshSidebarPlaylists()]),
   });
   initMixes({
     notify: showMessage,
@@ -370,12 +372,12 @@ function init() {
   $('discover-save').addEventListener('click', () => {
     const day = $('discover-day').value || null;
     api.saveDiscoverPlaylist(day)
-      .then(() => { showMessage(`Saved Discover Daily${day ? ` of ${day}` : ''} as a playlist (under Playlists).`); return refreshSidebarPlaylists(); })
+      .then(() => { showMessage(day ? t('discover.saved_day', { day }) : t('discover.saved')); return refreshSidebarPlaylists(); })
       .catch((e) => showMessage(errorText(e), 'error'));
   });
   $('queue-save').addEventListener('click', () => {
-    if (!player.queue.length) { showMessage('The queue is empty.'); return; }
-    const name = `Queue ${new Date().toLocaleString()}`;
+    if (!player.queue.length) { showMessage(t('queue.empty')); return; }
+    const name = t('queue.playlist_name', { when: formatDate(new Date(), { dateStyle: 'medium', timeStyle: 'short' }) });
     saveAsPlaylist(name, player.queue).then(() => refreshSidebarPlaylists()).catch((e) => showMessage(errorText(e), 'error'));
   });
   $('np-like').addEventListener('click', () => {
@@ -400,4 +402,13 @@ function init() {
     .catch((e) => showMessage(errorText(e), 'error'));
 }
 
-init();
+/** The language first (the listener's setting, else the system's), then everything else. */
+async function start() {
+  const wanted = await api.settingsView()
+    .then((view) => view.settings.find((s) => s.key === 'language')?.value ?? null)
+    .catch(() => null);
+  await setLanguage(wanted);
+  init();
+}
+
+start();

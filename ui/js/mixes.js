@@ -6,6 +6,7 @@ import { api, coverUrl, errorText } from './api/index.js';
 import { $, el } from './dom.js';
 import { startRadio } from './radio.js';
 import { renderTrackList, shuffled } from './track-list.js';
+import { localise, t } from './i18n.js';
 
 let hooks = { notify: () => {}, show: async () => {}, changed: () => {} };
 /** The mix on its page: {title, subtitle, tracks, slot (null for a path), kind}. */
@@ -26,12 +27,12 @@ function card(mix) {
   return el('li', {}, [el('button', {
     class: 'mix-card',
     dataset: { slot: mix.slot, kind: mix.kind },
-    'aria-label': `${mix.title}: ${mix.subtitle}`,
+    'aria-label': `${localise(mix.title, 'mix.')}: ${localise(mix.subtitle, 'mix.')}`,
     onclick: () => openMix(mix).catch((e) => hooks.notify(errorText(e), 'error')),
   }, [
     cover(mix.tracks),
-    el('span', { class: 'pl-name', text: mix.title }),
-    el('small', { text: mix.subtitle }),
+    el('span', { class: 'pl-name', text: localise(mix.title, 'mix.') }),
+    el('small', { text: localise(mix.subtitle, 'mix.') }),
   ])]);
 }
 
@@ -42,7 +43,7 @@ export async function refreshMixes() {
   try {
     const mixes = await api.dailyMixes();
     const cards = mixes.map(card);
-    if (!cards.length) cards.push(el('li', { class: 'none', text: 'Your Daily Mixes come once you have listened for a day: one for each side of your taste.' }));
+    if (!cards.length) cards.push(el('li', { class: 'none', text: t('mix.none') }));
     list.replaceChildren(...cards);
   } finally {
     list.removeAttribute('aria-busy');
@@ -60,28 +61,28 @@ function guard(fn) {
 async function save() {
   if (shown.slot !== null && shown.slot !== undefined) await api.saveMixPlaylist(shown.slot, null);
   else await api.createPlaylist(shown.title, ids());
-  hooks.notify(`Saved ${shown.title} as a playlist (under Playlists).`);
+  hooks.notify(t('mix.saved', { title: localise(shown.title, 'mix.') }));
   hooks.changed('playlists');
 }
 
 function render() {
   const mix = shown;
   $('mix-mosaic').replaceChildren(cover(mix.tracks));
-  $('mix-title').textContent = mix.title;
-  $('mix-facts').textContent = mix.subtitle;
+  $('mix-title').textContent = localise(mix.title, 'mix.');
+  $('mix-facts').textContent = localise(mix.subtitle, 'mix.');
   $('mix-actions').replaceChildren(
-    el('button', { class: 'primary', id: 'mix-play', text: 'Play', disabled: !mix.tracks.length, onclick: guard(() => api.playTracks(ids(), 0, 'mix')) }),
-    el('button', { id: 'mix-shuffle', text: 'Shuffle', disabled: !mix.tracks.length, onclick: guard(() => api.playTracks(shuffled(ids()), 0, 'mix')) }),
-    el('button', { id: 'mix-radio', text: 'Radio', title: 'An endless radio from these songs', disabled: !mix.tracks.length, onclick: guard(() => startRadio(ids().slice(0, 25).map((id) => ({ kind: 'track', id })))) }),
-    el('button', { id: 'mix-save', text: 'Save as playlist', disabled: !mix.tracks.length, onclick: guard(save) }),
+    el('button', { class: 'primary', id: 'mix-play', text: t('player.play'), disabled: !mix.tracks.length, onclick: guard(() => api.playTracks(ids(), 0, 'mix')) }),
+    el('button', { id: 'mix-shuffle', text: t('page.shuffle'), disabled: !mix.tracks.length, onclick: guard(() => api.playTracks(shuffled(ids()), 0, 'mix')) }),
+    el('button', { id: 'mix-radio', text: t('radio.button'), title: t('mix.radio_title'), disabled: !mix.tracks.length, onclick: guard(() => startRadio(ids().slice(0, 25).map((id) => ({ kind: 'track', id })))) }),
+    el('button', { id: 'mix-save', text: t('page.save_as_playlist'), disabled: !mix.tracks.length, onclick: guard(save) }),
   );
   renderTrackList($('mix-tracks'), mix.tracks, {
-    track: (t) => t.track,
-    detail: (t) => t.reason,
+    track: (entry) => entry.track,
+    detail: (entry) => localise(entry.reason, 'reason.'),
     play: (index) => api.playTracks(ids(), index, 'mix').catch((e) => hooks.notify(errorText(e), 'error')),
     liked,
     notify: hooks.notify,
-    empty: 'Nothing in this mix.',
+    empty: t('mix.empty'),
   });
 }
 
@@ -92,7 +93,7 @@ export async function openMix(mix) {
   for (const id of await api.likedAmong(ids())) liked.add(id);
   await hooks.show('mix');
   render();
-  $('count').textContent = `${mix.tracks.length} ${mix.tracks.length === 1 ? 'song' : 'songs'}`;
+  $('count').textContent = t('count.songs', { n: mix.tracks.length });
   $('mix-title').focus();
 }
 
@@ -122,7 +123,7 @@ async function searchTargets(text) {
     text: `${t.artist} – ${t.title}`,
     onclick: () => pickTarget(t),
   })]));
-  if (!rows.length) rows.push(el('li', { class: 'none', text: 'No song matches.' }));
+  if (!rows.length) rows.push(el('li', { class: 'none', text: t('mix.no_song_matches') }));
   $('ab-results').replaceChildren(...rows);
 }
 
@@ -131,7 +132,7 @@ export function openPathDialog(track) {
   pathFrom = track;
   pathTo = null;
   $('ab-from').textContent = `${track.artist} – ${track.title}`;
-  $('ab-to-chosen').textContent = 'no song picked yet';
+  $('ab-to-chosen').textContent = t('mix.no_song_picked');
   $('ab-make').disabled = true;
   $('ab-search').value = '';
   $('ab-results').replaceChildren();
@@ -147,8 +148,8 @@ async function makePath() {
     const tracks = await api.pathBetween(pathFrom.id, pathTo.id, length);
     $('ab-dialog').close();
     await openMix({
-      title: `From ${pathFrom.title} to ${pathTo.title}`,
-      subtitle: `${tracks.length} songs, in small steps of sound`,
+      title: t('mix.path_title', { from: pathFrom.title, to: pathTo.title }),
+      subtitle: t('mix.path_subtitle', { n: tracks.length }),
       tracks,
       slot: null,
       kind: 'path',

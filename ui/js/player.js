@@ -4,11 +4,11 @@
 import { api, coverUrl, errorText } from './api/index.js';
 import { $, el, formatDuration } from './dom.js';
 import { initLyrics, lyricsPosition, lyricsTrackChanged } from './lyrics.js';
+import { t } from './i18n.js';
 
 const SEEK_STEP = 5;
 const VOLUME_STEP = 0.05;
 const REPEAT_NEXT = { off: 'all', all: 'one', one: 'off' };
-const REPEAT_LABEL = { off: 'Repeat: off', all: 'Repeat: all', one: 'Repeat: this track' };
 
 export const player = {
   status: 'stopped',
@@ -33,7 +33,7 @@ function send(action) {
 
 function renderTrack() {
   const track = player.track;
-  $('np-title').textContent = track ? track.title : 'Nothing playing';
+  $('np-title').textContent = track ? track.title : t('player.nothing');
   $('np-artist').textContent = track ? `${track.artist} — ${track.album}` : '';
   const cover = $('np-cover');
   if (track && track.cover) {
@@ -52,13 +52,13 @@ function renderState() {
   const playing = player.status === 'playing';
   const button = $('np-play');
   button.dataset.state = player.status;
-  button.setAttribute('aria-label', playing ? 'Pause' : 'Play');
-  button.title = playing ? 'Pause (Space)' : 'Play (Space)';
+  button.setAttribute('aria-label', t(playing ? 'page.pause' : 'player.play'));
+  button.title = t(playing ? 'player.pause_key' : 'player.play_key');
   $('np-shuffle').setAttribute('aria-pressed', String(player.shuffle));
   const repeat = $('np-repeat');
   repeat.dataset.repeat = player.repeat;
   repeat.setAttribute('aria-pressed', String(player.repeat !== 'off'));
-  repeat.title = REPEAT_LABEL[player.repeat];
+  repeat.title = t(`player.repeat_${player.repeat}`);
   repeat.textContent = player.repeat === 'one' ? '↻¹' : '↻';
   if (document.activeElement !== $('np-volume')) $('np-volume').value = String(player.volume);
 }
@@ -82,17 +82,17 @@ async function renderQueue() {
     const last = index === player.queue.length - 1;
     return el('li', { class: index === player.current ? 'current' : '', dataset: { index } }, [
       el('div', { class: 'q-text', title: row ? row.path : '', ondblclick: () => send({ action: 'play_index', index }) }, [
-        el('div', { class: 'q-title', text: row ? row.title : `Track ${id}` }),
+        el('div', { class: 'q-title', text: row ? row.title : t('player.track_id', { id }) }),
         el('div', { class: 'q-artist', text: row ? row.artist : '' }),
       ]),
       el('div', { class: 'q-actions' }, [
-        el('button', { class: 'q-up', title: 'Move up', 'aria-label': 'Move up', disabled: index === 0, text: '↑', onclick: () => send({ action: 'move', from: index, to: index - 1 }) }),
-        el('button', { class: 'q-down', title: 'Move down', 'aria-label': 'Move down', disabled: last, text: '↓', onclick: () => send({ action: 'move', from: index, to: index + 1 }) }),
-        el('button', { class: 'q-remove', title: 'Remove from queue', 'aria-label': 'Remove', text: '✕', onclick: () => send({ action: 'remove', index }) }),
+        el('button', { class: 'q-up', title: t('queue.move_up'), 'aria-label': t('queue.move_up'), disabled: index === 0, text: '↑', onclick: () => send({ action: 'move', from: index, to: index - 1 }) }),
+        el('button', { class: 'q-down', title: t('queue.move_down'), 'aria-label': t('queue.move_down'), disabled: last, text: '↓', onclick: () => send({ action: 'move', from: index, to: index + 1 }) }),
+        el('button', { class: 'q-remove', title: t('queue.remove_title'), 'aria-label': t('settings.remove'), text: '✕', onclick: () => send({ action: 'remove', index }) }),
       ]),
     ]);
   }));
-  if (!player.queue.length) list.replaceChildren(el('li', { class: 'none', text: 'The queue is empty. Double-click a song to play it.' }));
+  if (!player.queue.length) list.replaceChildren(el('li', { class: 'none', text: t('queue.empty_hint') }));
 }
 
 function onEvent(event) {

@@ -5,6 +5,7 @@
 
 import { api, errorText } from './api/index.js';
 import { $ } from './dom.js';
+import { localise, t } from './i18n.js';
 
 /** Tracks left after the current one below which the radio asks for more. */
 export const LOW_WATER = 3;
@@ -17,21 +18,21 @@ function showBadge() {
   const badge = $('radio-badge');
   if (!badge) return;
   badge.hidden = !active;
-  badge.textContent = active ? `${active.title} · endless` : '';
+  badge.textContent = active ? t('radio.badge', { title: localise(active.title, 'mix.') }) : '';
 }
 
 /** Starts a radio and plays it. */
 export async function startRadio(seeds) {
   const batch = await api.startRadio(seeds);
   if (!batch.tracks.length) {
-    notify('Nothing to play on this radio yet: the library has nothing near it.');
+    notify(t('radio.nothing'));
     return;
   }
   const ids = batch.tracks.map((t) => t.track.id);
   active = { title: batch.title, ids: new Set(ids), queue: ids, current: 0, extending: false };
   showBadge();
   await api.playTracks(ids, 0, 'radio');
-  notify(`${batch.title}: it goes on as long as you listen.`);
+  notify(t('radio.started', { title: localise(batch.title, 'mix.') }));
 }
 
 export function radioPlaying() {

@@ -5,9 +5,10 @@
 
 import { api, errorText } from './api/index.js';
 import { $, el } from './dom.js';
+import { availableLanguages, setLanguage, t } from './i18n.js';
 
 let notify = () => {};
-let hooks = { addFolder: async () => {}, rescan: async () => {}, openExclusions: () => {} };
+let hooks = { addFolder: async () => {}, rescan: async () => {}, openExclusions: () => {}, languageChanged: async () => {} };
 
 /** Reads a control's value as the setting's JSON value. */
 function valueOf(control) {
@@ -28,14 +29,14 @@ async function refreshFolderList() {
     el('span', { class: 'settings-folder', text: f.path }),
     el('button', {
       class: 'remove-folder',
-      'aria-label': `Remove ${f.path} from the library`,
-      text: 'Remove',
+      'aria-label': t('settings.remove_folder_label', { path: f.path }),
+      text: t('settings.remove'),
       onclick: () => api.removeFolder(f.path)
-        .then(() => { notify(`${f.path} is no longer in the library; its songs keep their history.`); return refreshFolderList(); })
+        .then(() => { notify(t('settings.folder_removed', { path: f.path })); return refreshFolderList(); })
         .catch((e) => notify(errorText(e), 'error')),
     }),
   ]));
-  if (!rows.length) rows.push(el('li', { class: 'none', text: 'No music folders yet.' }));
+  if (!rows.length) rows.push(el('li', { class: 'none', text: t('settings.no_folders') }));
   $('settings-folders').replaceChildren(...rows);
 }
 
@@ -43,22 +44,26 @@ export async function refreshSettings() {
   const view = await api.settingsView();
   const devices = $('set-output_device');
   devices.replaceChildren(
-    el('option', { value: '', text: 'System default' }),
+    el('option', { value: '', text: t('settings.system_default') }),
     ...view.devices.map((name) => el('option', { value: name, text: name })),
+  );
+  $('set-language').replaceChildren(
+    el('option', { value: '', text: t('settings.follow_system') }),
+    ...availableLanguages().map((l) => el('option', { value: l.tag, text: l.name, lang: l.tag })),
   );
   const threads = $('set-analysis_threads');
   threads.max = String(view.cores);
-  $('settings-cores').textContent = `of ${view.cores} (0 = all)`;
+  $('settings-cores').textContent = t('settings.of_cores', { n: view.cores });
   for (const s of view.settings) {
     const control = $(`set-${s.key}`);
     if (!control) continue;
     // A device named in the settings but not present now stays shown as chosen.
     if (s.key === 'output_device' && s.value && !view.devices.includes(s.value)) {
-      devices.append(el('option', { value: s.value, text: `${s.value} (not connected)` }));
+      devices.append(el('option', { value: s.value, text: t('settings.not_connected', { name: s.value }) }));
     }
     showValue(control, s.value);
     control.dataset.saved = JSON.stringify(s.value);
-    control.title = s.about;
+    control.title = t(`settings.about_${s.key}`);
   }
   $('settings-data-dir').textContent = view.data_dir;
   $('count').textContent = '';
@@ -72,6 +77,10 @@ async function save(control) {
     control.dataset.saved = JSON.stringify(valueOf(control));
     control.removeAttribute('aria-invalid');
     notify('');
+    if (key === 'language') {
+      await setLanguage(valueOf(control));
+      await hooks.languageChanged();
+    }
   } catch (e) {
     showValue(control, JSON.parse(control.dataset.saved ?? 'null'));
     control.setAttribute('aria-invalid', 'true');
@@ -90,9 +99,9 @@ async function withFolder(work, said) {
   }
 }
 
-export function initSettings({ showMessage, addFolder, rescan, openExclusions }) {
+export function initSettings({ showMessage, addFolder, rescan, openExclusions, languageChanged }) {
   notify = showMessage;
-  hooks = { addFolder, rescan, openExclusions };
+  hooks = { addFolder, rescan, openExclusions, languageChanged };
   for (const control of document.querySelectorAll('#view-settings [id^="set-"]')) {
     control.addEventListener('change', () => save(control));
   }
@@ -103,14 +112,16 @@ export function initSettings({ showMessage, addFolder, rescan, openExclusions })
   $('settings-rescan').addEventListener('click', () => hooks.rescan());
   $('settings-exclusions').addEventListener('click', () => hooks.openExclusions());
   $('settings-reanalyse').addEventListener('click', () => api.reanalyseAll()
-    .then((n) => notify(`${n} songs will be analysed again, in the background.`))
+    .then((n) => notify(t('settings.reanalyse_started', { n })))
     .catch((e) => notify(errorText(e), 'error')));
   $('settings-backup').addEventListener('click', () => withFolder(api.backupLibrary,
-    (r) => `Backed up to ${r.path} (${Math.round(r.bytes / 1024)} KB).`));
+    (r) => t('settings.backed_up', { path: r.path, kb: Math.round(r.bytes / 1024) })));
   $('settings-export').addEventListener('click', () => withFolder(api.exportLearned,
-    (s) => `Exported ${s.plays} plays, ${s.likes} likes, ${s.hides} hidden songs and ${s.playlists} playlists.`));
+    (s) => t('settings.exported', { plays: s.plays, likes: s.likes, hides: s.hides, playlists: s.playlists })));
   $('settings-restore').addEventListener('click', () => withFolder(api.restoreLearned,
-    (r) => `Restored ${r.plays_added} plays, ${r.verdicts} likes and hides, ${r.playlists_added} playlists`
-      + `${r.plays_unmatched ? ` (${r.plays_unmatched} plays of songs not in this library)` : ''}`
-      + `${r.skipped_lines.length ? `; ${r.skipped_lines.length} unreadable lines skipped, the first at line ${r.skipped_lines[0].line}` : ''}.`));
+    (r) => [
+      t('settings.restored', { plays: r.plays_added, verdicts: r.verdicts, playlists: r.playlists_added }),
+      r.plays_unmatched ? t('settings.restored_unmatched', { n: r.plays_unmatched }) : '',
+      r.skipped_lines.length ? t('settings.restored_skipped', { n: r.skipped_lines.length, line: r.skipped_lines[0].line }) : '',
+    ].filter(Boolean).join(' ')));
 }

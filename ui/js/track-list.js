@@ -5,6 +5,7 @@
 import { api, errorText } from './api/index.js';
 import { el, formatDuration } from './dom.js';
 import { draggableTracks, DRAG_TYPE, menuButton, withMenu } from './track-menu.js';
+import { t } from './i18n.js';
 
 const ENTRY_TYPE = 'application/x-sonare-entry';
 
@@ -23,8 +24,8 @@ export function likeButton(track, liked, notify, onChange = () => {}) {
   const render = (button) => {
     const on = liked.has(track.id);
     button.setAttribute('aria-pressed', String(on));
-    button.setAttribute('aria-label', on ? `Unlike ${track.title}` : `Like ${track.title}`);
-    button.title = on ? 'Liked' : 'Like';
+    button.setAttribute('aria-label', t(on ? 'like.unlike_title' : 'like.like_title', { title: track.title }));
+    button.title = t(on ? 'discover.liked' : 'like.like');
     button.textContent = on ? '♥' : '♡';
   };
   const button = el('button', {
@@ -106,8 +107,8 @@ export function renderTrackList(list, items, options) {
         if (event.target.closest('button')) return;
         pick(index, { add: event.ctrlKey || event.metaKey, range: event.shiftKey });
       },
-      'aria-label': `${names.title} by ${names.artist || 'unknown artist'}${track ? '' : ' (not in the library)'}`,
-      title: track ? 'Double-click or Enter to play from here' : 'Not in the library yet: it plays once the song is added',
+      'aria-label': t(track ? 'list.row_label' : 'list.row_label_missing', { title: names.title, artist: names.artist || t('list.unknown_artist') }),
+      title: t(track ? 'list.double_click_or_enter' : 'list.not_in_library'),
       ondblclick: () => { if (track) options.play(index); },
     }, [
       el('span', { class: 'ti-pos', 'aria-hidden': 'true', text: String(index + 1) }),
@@ -118,7 +119,7 @@ export function renderTrackList(list, items, options) {
       el('span', { class: 'ti-detail', text: detail }),
       track ? likeButton(track, options.liked, options.notify, options.onLikes) : el('span'),
       track ? menuButton(() => selectedTracks(index), { extra: () => options.extraMenu?.(item, index, selectedIndices(index)) || [] }) : (options.extraMenu
-        ? el('button', { class: 'row-remove', 'aria-label': `Remove ${names.title}`, title: 'Remove', text: '✕', onclick: () => options.extraMenu(item, index)[0]?.action() })
+        ? el('button', { class: 'row-remove', 'aria-label': t('list.remove_title', { title: names.title }), title: t('settings.remove'), text: '✕', onclick: () => options.extraMenu(item, index)[0]?.action() })
         : el('span')),
     ]);
     row.addEventListener('keydown', (event) => {

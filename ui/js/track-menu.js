@@ -4,6 +4,7 @@
 
 import { api, errorText } from './api/index.js';
 import { el } from './dom.js';
+import { t } from './i18n.js';
 
 let hooks = { notify: () => {}, openArtist: () => {}, changed: () => {}, radio: async () => {}, path: () => {} };
 let open = null;
@@ -41,20 +42,20 @@ async function run(action) {
 
 async function addTo(playlist, ids) {
   await api.addToPlaylist(playlist.id, ids, null);
-  hooks.notify(`Added ${ids.length === 1 ? 'one song' : `${ids.length} songs`} to ${playlist.name}.`);
+  hooks.notify(t('menu.added', { n: ids.length, name: playlist.name }));
   hooks.changed('playlists');
 }
 
 async function newPlaylistWith(ids, tracks) {
-  const name = tracks.length === 1 ? tracks[0].title : `New playlist (${ids.length} songs)`;
+  const name = tracks.length === 1 ? tracks[0].title : t('menu.new_playlist_name', { n: ids.length });
   await api.createPlaylist(name, ids);
-  hooks.notify(`Made the playlist ${name}.`);
+  hooks.notify(t('menu.made_playlist', { name }));
   hooks.changed('playlists');
 }
 
 async function leaveOut(kind, label) {
   await api.exclude(kind, label);
-  hooks.notify(`Left out of your lists from the next one on: ${label}. Undo under "Leave out".`);
+  hooks.notify(t('menu.left_out', { label }));
   hooks.changed('exclusions');
 }
 
@@ -72,29 +73,29 @@ export async function openTrackMenu(tracks, { x, y, returnTo = document.activeEl
   const first = tracks[0];
   const items = [
     ...extra.map((e) => item(e.label, e.action)),
-    item('Play next / add to queue', () => api.control({ action: 'enqueue', tracks: ids })),
-    item(tracks.length === 1 ? 'Start radio' : 'Start radio from these songs', () => hooks.radio(ids.map((id) => ({ kind: 'track', id }))), { dataset: { radio: '' } }),
-    item(allLiked ? 'Unlike' : 'Like', async () => {
+    item(t('menu.enqueue'), () => api.control({ action: 'enqueue', tracks: ids })),
+    item(t(tracks.length === 1 ? 'menu.radio' : 'menu.radio_many'), () => hooks.radio(ids.map((id) => ({ kind: 'track', id }))), { dataset: { radio: '' } }),
+    item(t(allLiked ? 'menu.unlike' : 'like.like'), async () => {
       for (const id of ids) await api.discoverFeedback(id, allLiked ? 'unlike' : 'like');
       hooks.changed('likes');
     }),
     el('div', { role: 'separator', class: 'menu-sep' }),
-    el('div', { class: 'menu-label', role: 'presentation', text: 'Add to playlist' }),
+    el('div', { class: 'menu-label', role: 'presentation', text: t('menu.add_to_playlist') }),
     ...playlists.map((p) => item(`  ${p.name}`, () => addTo(p, ids), { dataset: { playlist: p.id } })),
-    item('  New playlist', () => newPlaylistWith(ids, tracks), { class: 'menu-item new-playlist' }),
+    item(`  ${t('menu.new_playlist')}`, () => newPlaylistWith(ids, tracks), { class: 'menu-item new-playlist' }),
   ];
   if (tracks.length === 1) {
     items.push(
       el('div', { role: 'separator', class: 'menu-sep' }),
-      item('From here to another song…', () => hooks.path(first), { dataset: { path: '' } }),
-      item(`Go to ${first.album_artist || first.artist}`, () => hooks.openArtist(first.album_artist || first.artist)),
-      el('div', { class: 'menu-label', role: 'presentation', text: 'Leave out of my lists' }),
-      item(`  Artist: ${first.artist}`, () => leaveOut('artist', first.artist), { dataset: { leave: 'artist' } }),
+      item(t('menu.path'), () => hooks.path(first), { dataset: { path: '' } }),
+      item(t('menu.go_to', { name: first.album_artist || first.artist }), () => hooks.openArtist(first.album_artist || first.artist)),
+      el('div', { class: 'menu-label', role: 'presentation', text: t('menu.leave_out') }),
+      item(`  ${t('menu.leave_artist', { name: first.artist })}`, () => leaveOut('artist', first.artist), { dataset: { leave: 'artist' } }),
     );
-    if (first.genre) items.push(item(`  Genre: ${first.genre}`, () => leaveOut('genre', first.genre), { dataset: { leave: 'genre' } }));
-    items.push(item(`  Folder: ${folderOf(first.path)}`, () => leaveOut('folder', folderOf(first.path)), { dataset: { leave: 'folder' } }));
+    if (first.genre) items.push(item(`  ${t('menu.leave_genre', { name: first.genre })}`, () => leaveOut('genre', first.genre), { dataset: { leave: 'genre' } }));
+    items.push(item(`  ${t('menu.leave_folder', { name: folderOf(first.path) })}`, () => leaveOut('folder', folderOf(first.path)), { dataset: { leave: 'folder' } }));
   }
-  const menu = el('div', { class: 'context-menu', role: 'menu', 'aria-label': `Actions for ${tracks.length === 1 ? first.title : `${tracks.length} songs`}` }, items);
+  const menu = el('div', { class: 'context-menu', role: 'menu', 'aria-label': tracks.length === 1 ? t('menu.actions_for', { title: first.title }) : t('menu.actions_for_many', { n: tracks.length }) }, items);
   document.body.append(menu);
   const box = menu.getBoundingClientRect();
   menu.style.left = `${Math.max(0, Math.min(x, window.innerWidth - box.width - 4))}px`;
@@ -139,8 +140,8 @@ export function menuButton(tracks, options = {}) {
   const button = el('button', {
     class: 'row-menu',
     'aria-haspopup': 'menu',
-    'aria-label': 'More actions',
-    title: 'More actions',
+    'aria-label': t('menu.more'),
+    title: t('menu.more'),
     text: '⋯',
     onclick: (event) => {
       event.stopPropagation();

@@ -115,7 +115,7 @@ test('past days stay browsable and cannot be refreshed', async () => {
   const { page, problems } = await openApp(browser, url, library(), { view: null });
   await page.waitForSelector('#discover-list li[data-id]');
   const days = await page.$$eval('#discover-day option', (o) => o.map((x) => [x.value, x.textContent]));
-  assert.deepEqual(days, [['2026-11-29', 'Today (4)'], ['2026-11-28', '2026-11-28 (1)']]);
+  assert.deepEqual(days, [['2026-11-29', 'Today (4)'], ['2026-11-28', 'Nov 28, 2026 (1)']]);
   await page.selectOption('#discover-day', '2026-11-28');
   await page.waitForFunction(() => document.querySelectorAll('#discover-list li[data-id]').length === 1);
   assert.deepEqual((await rows(page)).map((r) => r.id), [1]);
@@ -135,7 +135,7 @@ test('left open overnight, the home view moves on to the new day\'s list; a past
   await page.clock.runFor(2 * 60 * 1000);
   await page.waitForFunction(() => document.querySelectorAll('#discover-day option').length === 2);
   const days = await page.$$eval('#discover-day option', (o) => o.map((x) => [x.value, x.textContent]));
-  assert.deepEqual(days, [['2026-11-30', 'Today (4)'], ['2026-11-29', '2026-11-29 (4)']]);
+  assert.deepEqual(days, [['2026-11-30', 'Today (4)'], ['2026-11-29', 'Nov 29, 2026 (4)']]);
   assert.equal(await page.$eval('#discover-day', (s) => s.value), '2026-11-30');
   assert.equal(await page.isDisabled('#discover-refresh'), false);
 

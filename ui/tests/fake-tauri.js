@@ -445,9 +445,9 @@
   // Settings, checked as the core checks them; `config.devices`, `config.pickFolder`.
   const settings = {
     watch_folders: true, normalisation: 'track', crossfade_seconds: 0, output_device: null, analysis_threads: 0,
-    analysis_pause: 'never', fresh_days: 30, discover_size: 30, ...(config.settings || {}),
+    analysis_pause: 'never', fresh_days: 30, discover_size: 30, language: null, ...(config.settings || {}),
   };
-  const defaults = { ...settings };
+  const defaults = { ...settings, language: null };
   const checks = {
     watch_folders: (v) => typeof v === 'boolean',
     normalisation: (v) => ['off', 'track', 'album'].includes(v),
@@ -457,6 +457,7 @@
     analysis_pause: (v) => ['never', 'on_battery', 'while_playing'].includes(v),
     fresh_days: (v) => Number.isInteger(v) && v >= 0 && v <= 365,
     discover_size: (v) => Number.isInteger(v) && v >= 1 && v <= 200,
+    language: (v) => v === null || (typeof v === 'string' && /^[A-Za-z0-9]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(v)),
   };
   Object.assign(handlers, {
     settings_view: () => ({

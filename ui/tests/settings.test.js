@@ -68,7 +68,7 @@ test('every setting shows its stored value and saves a change', async () => {
   await page.waitForFunction(() => window.__FAKE_SETTINGS__.watch_folders === false);
   assert.deepEqual(await stored(page), {
     watch_folders: false, normalisation: 'off', crossfade_seconds: 6, output_device: 'USB DAC', analysis_threads: 1,
-    analysis_pause: 'on_battery', fresh_days: 60, discover_size: 50,
+    analysis_pause: 'on_battery', fresh_days: 60, discover_size: 50, language: null,
   });
   // Back to the system's default device: null, not an empty name.
   await page.selectOption('#set-output_device', '');
@@ -121,7 +121,7 @@ test('backup, export and restore ask for a folder and say what they did', async 
   await page.waitForFunction(() => /Exported 4 plays, 2 likes, 1 hidden songs and 2 playlists/.test(document.querySelector('#message').textContent));
   await page.click('#settings-restore');
   await page.waitForFunction(() => /Restored 3 plays/.test(document.querySelector('#message').textContent));
-  assert.match(await message(page), /2 plays of songs not in this library/);
+  assert.match(await message(page), /2 plays are of songs not in this library/);
   assert.match(await message(page), /the first at line 7/);
   for (const command of ['backup_library', 'export_learned', 'restore_learned']) {
     assert.deepEqual((await calls(page, command)).map((c) => c.args.folder), ['/home/me/keep']);

@@ -102,7 +102,7 @@ test('import reports list skipped lines and failed files', async () => {
   await page.waitForSelector('#import-results li');
   const lines = await page.$$eval('#import-results li', (lis) => lis.map((li) => li.textContent));
   assert.equal(lines.length, 2);
-  assert.match(lines[0], /Streaming_History_Audio_2023\.json: 3 imported, 2 skipped; 2 of 3 in your library \(67 %\)/);
+  assert.match(lines[0], /Streaming_History_Audio_2023\.json: 3 imported, 2 skipped; 2 of 3 in your library \(67%\)/);
   assert.match(lines[0], /skipped entry 3: podcast episode, not music/);
   assert.match(lines[1], /listens\.jsonl is not a Spotify streaming history file/);
   // The recommendations were reloaded and now include the newly explained track.
@@ -124,8 +124,8 @@ test('a long import shows its progress and can be stopped', async () => {
   await page.waitForSelector('#foryou-list li');
   assert.equal(await page.isHidden('#import-progress'), true);
   await page.click('#import-button');
-  await page.waitForFunction(() => document.querySelector('#import-status').textContent.includes('26 %'));
-  assert.equal(await page.textContent('#import-status'), 'Importing userid-timestamp.tsv (1 of 2): 26 %');
+  await page.waitForFunction(() => document.querySelector('#import-status').textContent.includes('26%'));
+  assert.equal(await page.textContent('#import-status'), 'Importing userid-timestamp.tsv (1 of 2): 26%');
   assert.equal(await page.isDisabled('#import-button'), true);
   await page.click('#import-cancel');
   await page.waitForSelector('#import-progress', { state: 'hidden' });
@@ -171,7 +171,7 @@ test('new shared data shows the model search, then the chosen model and its scor
   assert.ok(status.includes('Choosing the best model for this data (2 of 3): als factors 128 reg 50 alpha 4 log'), status.join(' | '));
   assert.ok(status.includes('Training the chosen model…'), status.join(' | '));
   assert.equal(await page.textContent('#import-results li.tuning'),
-    `Model chosen on 1000 held-out listeners: ${winner.params} (NDCG@10 0.139 ± 0.005); runner-up als factors 128 reg 50 alpha 4 log (NDCG@10 0.134 ± 0.005).`);
+    `Model chosen on 1,000 held-out listeners: ${winner.params} (NDCG@10 0.139 ± 0.005). Runner-up: als factors 128 reg 50 alpha 4 log (NDCG@10 0.134 ± 0.005).`);
   // "For you" was reloaded once the model was ready: the new reason shows.
   await page.waitForFunction(() => document.querySelectorAll('#foryou-list li').length === 3);
   const [kind, format] = await page.$eval('#import-format', (s) => s.value.split(':'));

@@ -6,6 +6,7 @@ import { $, el } from '../dom.js';
 import { startRadio } from '../radio.js';
 import { renderTrackList, shuffled } from '../track-list.js';
 import { mosaic } from './playlists.js';
+import { formatNumber, t } from '../i18n.js';
 
 let notify = () => {};
 let openName = null;
@@ -15,24 +16,24 @@ const state = { search: '', sort: 'name' };
 
 async function renderGrid() {
   const artists = await api.artists(state.search, state.sort);
-  $('count').textContent = `${artists.length.toLocaleString()} ${artists.length === 1 ? 'artist' : 'artists'}`;
+  $('count').textContent = t('count.artists', { n: artists.length });
   const cards = artists.map((a) => el('li', {}, [
     el('button', { class: 'artist-card', dataset: { name: a.name }, onclick: () => openArtist(a.name) }, [
       mosaic(a.covers, [a.name.slice(0, 1)]),
       el('span', { class: 'pl-name', text: a.name }),
-      el('small', { text: `${a.songs} ${a.songs === 1 ? 'song' : 'songs'} · ${a.albums} ${a.albums === 1 ? 'album' : 'albums'}${a.plays ? ` · ${a.plays} plays` : ''}` }),
+      el('small', { text: [t('count.songs', { n: a.songs }), t('count.albums', { n: a.albums }), a.plays ? t('count.plays', { n: a.plays }) : ''].filter(Boolean).join(' · ') }),
     ]),
   ]));
-  if (!cards.length) cards.push(el('li', { class: 'none', text: state.search ? 'No artist matches.' : 'No artists yet.' }));
+  if (!cards.length) cards.push(el('li', { class: 'none', text: t(state.search ? 'artists.no_match' : 'artists.none') }));
   $('artist-cards').replaceChildren(...cards);
 }
 
 function albumCard(album) {
   const play = () => api.playAlbum(album.album, album.album_artist).catch((e) => notify(errorText(e), 'error'));
-  return el('li', {}, [el('button', { class: 'album-mini', title: 'Play this album', onclick: play }, [
+  return el('li', {}, [el('button', { class: 'album-mini', title: t('artists.play_album'), onclick: play }, [
     album.cover ? el('img', { src: coverUrl(album.cover), alt: '', width: 96, height: 96, loading: 'lazy' })
       : el('div', { class: 'cover-placeholder', 'aria-hidden': 'true', text: (album.album || '?').slice(0, 1) }),
-    el('span', { text: album.album || 'Unknown album' }),
+    el('span', { text: album.album || t('artists.unknown_album') }),
     el('small', { text: `${album.year ?? ''}${album.artist && album.artist !== page.name ? ` · ${album.artist}` : ''}` }),
   ])]);
 }
@@ -41,11 +42,11 @@ function likeList(id, items, label) {
   const list = $(id);
   const rows = items.map(([name, score]) => el('li', {}, [el('button', {
     class: 'chip-button',
-    title: `${label}: ${score.toFixed(2)}`,
+    title: `${label}: ${formatNumber(score, { maximumFractionDigits: 2, minimumFractionDigits: 2 })}`,
     onclick: () => openArtist(name),
     text: name,
   })]));
-  if (!rows.length) rows.push(el('li', { class: 'none', text: id === 'ar-like-listeners' ? 'Import shared co-listening data (For you) to see these.' : 'Nothing close enough yet.' }));
+  if (!rows.length) rows.push(el('li', { class: 'none', text: t(id === 'ar-like-listeners' ? 'artists.like_listeners_none' : 'artists.like_none') }));
   list.replaceChildren(...rows);
 }
 
@@ -54,7 +55,7 @@ function renderPage() {
   const ids = p.tracks.map((t) => t.id);
   $('ar-mosaic').replaceChildren(mosaic([...new Set(p.tracks.map((t) => t.cover).filter(Boolean))], [p.name.slice(0, 1)]));
   $('ar-name').textContent = p.name;
-  $('ar-facts').textContent = `${p.tracks.length} ${p.tracks.length === 1 ? 'song' : 'songs'} · ${p.albums.length} ${p.albums.length === 1 ? 'album' : 'albums'}`;
+  $('ar-facts').textContent = `${t('count.songs', { n: p.tracks.length })} · ${t('count.albums', { n: p.albums.length })}`;
   $('ar-play').onclick = () => api.playTracks(ids, 0, 'artist').catch((e) => notify(errorText(e), 'error'));
   $('ar-radio').onclick = () => startRadio([{ kind: 'artist', name: p.name }]).catch((e) => notify(errorText(e), 'error'));
   $('ar-shuffle').onclick = () => api.playTracks(shuffled(ids), 0, 'artist').catch((e) => notify(errorText(e), 'error'));
@@ -69,13 +70,13 @@ function renderPage() {
   $('ar-top-head').hidden = !top.length;
   renderTrackList($('ar-top'), p.most_played, {
     track: (m) => m.track,
-    detail: (m) => `${m.plays} ${m.plays === 1 ? 'play' : 'plays'}`,
+    detail: (m) => t('count.plays', { n: m.plays }),
     play: playFrom(top), liked, notify, empty: '',
   });
   if (!top.length) $('ar-top').replaceChildren();
-  renderTrackList($('ar-tracks'), p.tracks, { play: playFrom(p.tracks), liked, notify, empty: 'No songs.' });
-  likeList('ar-like-text', p.like_by_text, 'By tags and names');
-  likeList('ar-like-listeners', p.like_by_listeners, 'By co-listening');
+  renderTrackList($('ar-tracks'), p.tracks, { play: playFrom(p.tracks), liked, notify, empty: t('artists.no_songs') });
+  likeList('ar-like-text', p.like_by_text, t('page.by_tags_and_names'));
+  likeList('ar-like-listeners', p.like_by_listeners, t('page.by_co_listening'));
 }
 
 export async function openArtist(name) {

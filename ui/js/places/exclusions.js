@@ -3,25 +3,25 @@
 
 import { api, errorText } from '../api/index.js';
 import { $, el } from '../dom.js';
+import { t } from '../i18n.js';
 
 let notify = () => {};
-const KINDS = { artist: 'Artist', genre: 'Genre', folder: 'Folder' };
 
 export async function refreshExclusions() {
   const exclusions = await api.exclusions();
   const rows = exclusions.map((e) => el('li', { dataset: { id: e.id, kind: e.kind } }, [
-    el('span', { class: 'ex-kind', text: KINDS[e.kind] || e.kind }),
+    el('span', { class: 'ex-kind', text: t(`exclusions.kind_${e.kind}`) }),
     el('span', { class: 'ex-label', text: e.label }),
     el('button', {
       class: 'undo',
-      'aria-label': `Bring back ${e.label}`,
-      text: 'Bring back',
+      'aria-label': t('exclusions.bring_back_label', { label: e.label }),
+      text: t('exclusions.bring_back'),
       onclick: () => api.include(e.id)
-        .then(() => { notify(`${e.label} is back in your lists from the next one on.`); return refreshExclusions(); })
+        .then(() => { notify(t('exclusions.back', { label: e.label })); return refreshExclusions(); })
         .catch((err) => notify(errorText(err), 'error')),
     }),
   ]));
-  if (!rows.length) rows.push(el('li', { class: 'none', text: 'Nothing is left out. Use a song\'s menu (right-click or ⋯) to leave out its artist, genre or folder.' }));
+  if (!rows.length) rows.push(el('li', { class: 'none', text: t('exclusions.none') }));
   $('exclusion-list').replaceChildren(...rows);
   $('count').textContent = '';
 }

@@ -4,11 +4,10 @@
 import { api, errorText } from '../api/index.js';
 import { $, el } from '../dom.js';
 import { renderTrackList } from '../track-list.js';
+import { formatDate, t } from '../i18n.js';
 
 let notify = () => {};
 
-const SOURCES = { local: 'Sonare', spotify: 'Spotify import', listenbrainz: 'ListenBrainz import', lastfm: 'Last.fm import' };
-const ENDS = { completed: 'completed', skipped: 'skipped', stopped: 'heard', error: 'could not play' };
 
 function dayOf(seconds) {
   const d = new Date(seconds * 1000);
@@ -18,16 +17,19 @@ function dayOf(seconds) {
 function dayHeading(day) {
   const today = dayOf(Date.now() / 1000);
   const diff = Math.round((today - day) / 86_400_000);
-  if (diff === 0) return 'Today';
-  if (diff === 1) return 'Yesterday';
-  return day.toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+  if (diff === 0) return t('history.today');
+  if (diff === 1) return t('history.yesterday');
+  return formatDate(day, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
 }
 
 function playDetail(p) {
-  const time = new Date(p.started_at * 1000).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-  const heard = p.heard_ms > 0 ? ` ${Math.round(p.heard_ms / 1000)} s` : '';
-  const end = p.end ? ENDS[p.end] || p.end : (p.source === 'local' ? 'playing or interrupted' : '');
-  return [time, `${end}${p.end === 'stopped' || p.end === 'skipped' ? heard : ''}`, SOURCES[p.source] || p.source].filter(Boolean).join(' · ');
+  const time = formatDate(new Date(p.started_at * 1000), { hour: '2-digit', minute: '2-digit' });
+  const seconds = Math.round(p.heard_ms / 1000);
+  let end = '';
+  if (p.end) end = (p.end === 'stopped' || p.end === 'skipped') && p.heard_ms > 0 ? t(`history.end_${p.end}_after`, { seconds }) : t(`history.end_${p.end}`);
+  else if (p.source === 'local') end = t('history.end_none');
+  const source = ['local', 'spotify', 'listenbrainz', 'lastfm'].includes(p.source) ? t(`history.source_${p.source}`) : p.source;
+  return [time, end, source].filter(Boolean).join(' · ');
 }
 
 export async function refreshHistory() {
@@ -51,9 +53,9 @@ export async function refreshHistory() {
     });
     return el('section', { class: 'history-day' }, [el('h3', { text: dayHeading(new Date(g.day)) }), list]);
   });
-  if (!sections.length) sections.push(el('p', { class: 'none', text: 'Nothing played yet. Plays in Sonare and imported histories show here.' }));
+  if (!sections.length) sections.push(el('p', { class: 'none', text: t('history.none') }));
   box.replaceChildren(...sections);
-  $('count').textContent = `${plays.length} ${plays.length === 1 ? 'play' : 'plays'}`;
+  $('count').textContent = t('count.plays', { n: plays.length });
 }
 
 export async function refreshLiked() {
@@ -62,16 +64,16 @@ export async function refreshLiked() {
   const ids = likedTracks.map((l) => l.track.id);
   renderTrackList($('liked-list'), likedTracks, {
     track: (l) => l.track,
-    detail: (l) => `liked ${new Date(l.liked_at * 1000).toLocaleDateString()}`,
+    detail: (l) => t('history.liked_on', { date: formatDate(new Date(l.liked_at * 1000), { dateStyle: 'medium' }) }),
     play: (index) => api.playTracks(ids, index, 'liked').catch((e) => notify(errorText(e), 'error')),
     liked,
     notify,
     onLikes: () => refreshLiked().catch((e) => notify(errorText(e), 'error')),
-    empty: 'No liked songs yet: press ♡ on any song, or on the player bar.',
+    empty: t('history.no_liked'),
   });
   $('liked-play').disabled = !ids.length;
   $('liked-play').onclick = () => api.playTracks(ids, 0, 'liked').catch((e) => notify(errorText(e), 'error'));
-  $('count').textContent = `${ids.length} liked ${ids.length === 1 ? 'song' : 'songs'}`;
+  $('count').textContent = t('count.liked', { n: ids.length });
 }
 
 export function initHistory({ showMessage }) {

@@ -7,6 +7,7 @@ import { $, el, formatDuration } from '../dom.js';
 import { DRAG_TYPE } from '../track-menu.js';
 import { startRadio } from '../radio.js';
 import { renderTrackList, shuffled } from '../track-list.js';
+import { t } from '../i18n.js';
 
 let notify = () => {};
 let openId = null;
@@ -38,7 +39,7 @@ function acceptTracks(target, playlist) {
     event.preventDefault();
     api.addToPlaylist(playlist.id, ids, null)
       .then(() => {
-        notify(`Added ${ids.length === 1 ? 'one song' : `${ids.length} songs`} to ${playlist.name}.`);
+        notify(t('menu.added', { n: ids.length, name: playlist.name }));
         return $('view-playlists').hidden ? refreshSidebarPlaylists() : refreshPlaylists();
       })
       .catch((e) => notify(errorText(e), 'error'));
@@ -55,7 +56,7 @@ export async function refreshSidebarPlaylists(playlists = null) {
     const item = el('li', {}, [el('button', {
       class: 'nav sidebar-playlist',
       dataset: { id: p.id },
-      title: `${p.name}: ${p.entries} ${p.entries === 1 ? 'song' : 'songs'}`,
+      title: `${p.name}: ${t('count.songs', { n: p.entries })}`,
       text: p.name,
       onclick: () => showView('playlists').then(() => openPlaylist(p.id)).catch((e) => notify(errorText(e), 'error')),
     })]);
@@ -72,41 +73,41 @@ async function renderIndex() {
       el('button', { class: 'playlist-open', dataset: { id: p.id }, onclick: () => openPlaylist(p.id) }, [
         mosaic(p.covers, [p.name.slice(0, 1)]),
         el('span', { class: 'pl-name', text: p.name }),
-        el('small', { text: `${p.entries} ${p.entries === 1 ? 'song' : 'songs'}${p.unmatched ? ` · ${p.unmatched} not in the library` : ''}` }),
+        el('small', { text: [t('count.songs', { n: p.entries }), p.unmatched ? t('playlists.unmatched', { n: p.unmatched }) : ''].filter(Boolean).join(' · ') }),
       ]),
     ]);
     acceptTracks(card, p);
     return card;
   });
-  if (!cards.length) cards.push(el('li', { class: 'none', text: 'No playlists yet. Make one above, save a Discover Daily, or import an M3U or XSPF file under For you.' }));
+  if (!cards.length) cards.push(el('li', { class: 'none', text: t('playlists.none') }));
   $('playlist-cards').replaceChildren(...cards);
-  $('count').textContent = `${playlists.length} ${playlists.length === 1 ? 'playlist' : 'playlists'}`;
+  $('count').textContent = t('count.playlists', { n: playlists.length });
 }
 
 function actionsFor(p) {
   const ids = () => playableIds();
   const guard = (fn) => () => fn().catch((e) => notify(errorText(e), 'error'));
   return [
-    el('button', { class: 'primary', id: 'pl-play', text: 'Play', disabled: !ids().length, onclick: guard(() => api.playTracks(ids(), 0, 'playlist')) }),
-    el('button', { id: 'pl-shuffle', text: 'Shuffle', disabled: !ids().length, onclick: guard(() => api.playTracks(shuffled(ids()), 0, 'playlist')) }),
-    el('button', { id: 'pl-radio', text: 'Radio', title: 'An endless radio from this playlist', disabled: !ids().length, onclick: guard(() => startRadio([{ kind: 'playlist', id: p.id }])) }),
-    el('button', { id: 'pl-queue', text: 'Add to queue', disabled: !ids().length, onclick: guard(() => api.control({ action: 'enqueue', tracks: ids() })) }),
-    el('button', { id: 'pl-rename', text: 'Rename', onclick: () => startRename(p) }),
-    el('button', { id: 'pl-duplicate', text: 'Duplicate', onclick: guard(async () => { const id = await api.duplicatePlaylist(p.id); await openPlaylist(id); }) }),
-    el('button', { id: 'pl-export', text: 'Export…', onclick: guard(async () => {
+    el('button', { class: 'primary', id: 'pl-play', text: t('player.play'), disabled: !ids().length, onclick: guard(() => api.playTracks(ids(), 0, 'playlist')) }),
+    el('button', { id: 'pl-shuffle', text: t('page.shuffle'), disabled: !ids().length, onclick: guard(() => api.playTracks(shuffled(ids()), 0, 'playlist')) }),
+    el('button', { id: 'pl-radio', text: t('radio.button'), title: t('playlists.radio_title'), disabled: !ids().length, onclick: guard(() => startRadio([{ kind: 'playlist', id: p.id }])) }),
+    el('button', { id: 'pl-queue', text: t('playlists.add_to_queue'), disabled: !ids().length, onclick: guard(() => api.control({ action: 'enqueue', tracks: ids() })) }),
+    el('button', { id: 'pl-rename', text: t('playlists.rename'), onclick: () => startRename(p) }),
+    el('button', { id: 'pl-duplicate', text: t('playlists.duplicate'), onclick: guard(async () => { const id = await api.duplicatePlaylist(p.id); await openPlaylist(id); }) }),
+    el('button', { id: 'pl-export', text: t('page.export'), onclick: guard(async () => {
       const report = await api.exportPlaylist(p.id, p.name);
-      if (report) notify(`Exported ${report.written} songs to ${report.path}${report.left_out ? ` (${report.left_out} with no file left out)` : ''}.`);
+      if (report) notify(t(report.left_out ? 'playlists.exported_left_out' : 'playlists.exported', { n: report.written, path: report.path, left: report.left_out }));
     }) }),
-    el('button', { id: 'pl-delete', class: 'danger', text: 'Delete', onclick: () => confirmDelete(p) }),
+    el('button', { id: 'pl-delete', class: 'danger', text: t('playlists.delete'), onclick: () => confirmDelete(p) }),
   ];
 }
 
 function startRename(p) {
-  const input = el('input', { id: 'pl-name-input', type: 'text', value: p.name, 'aria-label': 'Playlist name', maxlength: 200 });
+  const input = el('input', { id: 'pl-name-input', type: 'text', value: p.name, 'aria-label': t('playlists.name_label'), maxlength: 200 });
   const form = el('form', { class: 'inline-form', onsubmit: (event) => {
     event.preventDefault();
     api.renamePlaylist(p.id, input.value).then(() => openPlaylist(p.id)).catch((e) => notify(errorText(e), 'error'));
-  } }, [input, el('button', { class: 'primary', text: 'Save' }), el('button', { type: 'button', text: 'Cancel', onclick: () => openPlaylist(p.id) })]);
+  } }, [input, el('button', { class: 'primary', text: t('playlists.save') }), el('button', { type: 'button', text: t('page.cancel'), onclick: () => openPlaylist(p.id) })]);
   $('pl-title').replaceChildren(form);
   input.focus();
   input.select();
@@ -114,11 +115,11 @@ function startRename(p) {
 
 function confirmDelete(p) {
   const box = $('pl-actions');
-  const keep = el('button', { text: 'Keep it', onclick: () => renderPage() });
+  const keep = el('button', { text: t('playlists.keep'), onclick: () => renderPage() });
   box.replaceChildren(
-    el('span', { role: 'alert', text: `Delete ${p.name}? The songs stay in your library.` }),
-    el('button', { id: 'pl-confirm-delete', class: 'danger', text: 'Delete', onclick: () => {
-      api.deletePlaylist(p.id).then(() => { notify(`Deleted ${p.name}.`); return closePlaylist(); }).catch((e) => notify(errorText(e), 'error'));
+    el('span', { role: 'alert', text: t('playlists.confirm_delete', { name: p.name }) }),
+    el('button', { id: 'pl-confirm-delete', class: 'danger', text: t('playlists.delete'), onclick: () => {
+      api.deletePlaylist(p.id).then(() => { notify(t('playlists.deleted', { name: p.name })); return closePlaylist(); }).catch((e) => notify(errorText(e), 'error'));
     } }),
     keep,
   );
@@ -130,10 +131,12 @@ function renderPage() {
   $('pl-mosaic').replaceChildren(mosaic(p.covers, p.entries.map((e) => (e.track?.artist || e.artist || '♪').slice(0, 1))));
   $('pl-title').replaceChildren(el('h2', { id: 'pl-name', text: p.name }));
   const playable = playableIds().length;
-  $('pl-facts').textContent = `${p.entries.length} ${p.entries.length === 1 ? 'song' : 'songs'} · ${formatDuration(p.duration_s)}`
-    + `${p.unmatched ? ` · ${p.unmatched} not in the library` : ''}${p.source ? ` · imported from ${p.source}` : ''}`;
+  $('pl-facts').textContent = [
+    t('count.songs', { n: p.entries.length }), formatDuration(p.duration_s),
+    p.unmatched ? t('playlists.unmatched', { n: p.unmatched }) : '', p.source ? t('playlists.imported_from', { source: p.source }) : '',
+  ].filter(Boolean).join(' · ');
   $('pl-actions').replaceChildren(...actionsFor(p));
-  if (!playable) $('pl-play').title = 'Nothing in this playlist is in the library yet';
+  if (!playable) $('pl-play').title = t('playlists.nothing_playable');
   renderTrackList($('pl-entries'), p.entries, {
     track: (e) => e.track,
     label: (e) => ({ title: e.title, artist: e.artist }),
@@ -144,11 +147,11 @@ function renderPage() {
     liked,
     notify,
     extraMenu: (e, index, picked = [index]) => [{
-      label: picked.length > 1 ? `Remove ${picked.length} songs from this playlist` : 'Remove from this playlist',
+      label: picked.length > 1 ? t('playlists.remove_many', { n: picked.length }) : t('playlists.remove_one'),
       action: () => api.removeFromPlaylist(p.id, picked).then(() => openPlaylist(p.id)),
     }],
     reorder: (from, to) => api.moveInPlaylist(p.id, from, to).then(() => openPlaylist(p.id)),
-    empty: 'This playlist is empty: add songs from any list with right-click, ⋯, or by dragging them onto the playlist.',
+    empty: t('playlists.empty'),
   });
 }
 
@@ -205,6 +208,6 @@ export function initPlaylists({ showMessage, show }) {
 /** Saves a list of track ids as a new playlist named `name`, and says so. */
 export async function saveAsPlaylist(name, ids) {
   const id = await api.createPlaylist(name, ids);
-  notify(`Saved as the playlist ${name}.`);
+  notify(t('playlists.saved_as', { name }));
   return id;
 }
