@@ -642,3 +642,54 @@ fn the_command_line_edits_playlists_and_lists_likes_artists_and_exclusions() {
     assert_eq!(run(&["exclude", "list"]), "");
     assert!(fails(&["exclude", "remove", &ex]).contains(&format!("no exclusion with id {ex}")));
 }
+
+#[test]
+fn names_sort_with_articles_set_aside_and_hangul_in_order() {
+    let lib = TempLibrary::of_songs(
+        &[
+            ("1.flac", "나비", "Song"),
+            ("2.flac", "The Zombies", "The Tune"),
+            ("3.flac", "가을", "A Melody"),
+            ("4.flac", "Abba", "Zebra"),
+            ("5.flac", "다람쥐", "노래"),
+            ("6.flac", "coldplay", "Anthem"),
+        ],
+        None,
+    );
+    let app = lib.app();
+    let names: Vec<String> = app
+        .artists("", sonare::library::artists::ArtistSort::Name)
+        .unwrap()
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    assert_eq!(
+        names,
+        ["Abba", "coldplay", "The Zombies", "가을", "나비", "다람쥐"]
+    );
+    let conn = sonare::db::open(&lib.db).unwrap();
+    let view = |sort| {
+        let query = sonare::library::browse::TrackQuery {
+            sort,
+            ..Default::default()
+        };
+        sonare::library::browse::list_tracks(&conn, &query)
+            .unwrap()
+            .into_iter()
+            .map(|t| (t.artist, t.title))
+            .collect::<Vec<_>>()
+    };
+    let by_artist: Vec<String> = view(sonare::library::browse::SortKey::Artist)
+        .into_iter()
+        .map(|(a, _)| a)
+        .collect();
+    assert_eq!(by_artist, names);
+    let by_title: Vec<String> = view(sonare::library::browse::SortKey::Title)
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect();
+    assert_eq!(
+        by_title,
+        ["Anthem", "A Melody", "Song", "The Tune", "Zebra", "노래"]
+    );
+}

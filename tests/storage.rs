@@ -142,7 +142,15 @@ fn upgrading_refolds_stored_search_text_so_diacritics_no_longer_matter() {
              DROP TABLE ext_items; DROP TABLE discover_items; DROP TABLE discover_lists;
              DROP TABLE feedback; DROP TABLE cf_choice; DROP TABLE playlist_tracks;
              DROP TABLE playlists; DROP TABLE exclusions; DROP TABLE mix_tracks;
-             DROP TABLE mixes; DROP TABLE settings;
+             DROP TABLE mixes; DROP TABLE settings; DROP TABLE track_lyrics; DROP TABLE text_embeddings;
+             DROP INDEX tracks_by_artist; DROP INDEX tracks_by_album; DROP INDEX tracks_by_title;
+             DROP INDEX tracks_by_year; ALTER TABLE tracks DROP COLUMN artist_sort;
+             ALTER TABLE tracks DROP COLUMN album_sort; ALTER TABLE tracks DROP COLUMN title_sort;
+             CREATE INDEX tracks_by_artist ON tracks(artist COLLATE NOCASE, album COLLATE NOCASE, disc_no, track_no) WHERE missing = 0;
+             CREATE INDEX tracks_by_album ON tracks(album COLLATE NOCASE, disc_no, track_no) WHERE missing = 0;
+             CREATE INDEX tracks_by_title ON tracks(title COLLATE NOCASE) WHERE missing = 0;
+             CREATE INDEX tracks_by_year ON tracks(year, artist COLLATE NOCASE, album COLLATE NOCASE, disc_no, track_no) WHERE missing = 0;
+             UPDATE tracks SET title = 'The Jóga';
              PRAGMA user_version = 5;",
         )
         .unwrap();
@@ -161,4 +169,9 @@ fn upgrading_refolds_stored_search_text_so_diacritics_no_longer_matter() {
         assert_eq!(rows.len(), 1, "search {search:?}");
         assert_eq!(rows[0].artist, "Björk");
     }
+    // Migration 14 gave the stored tracks their sort names.
+    let title_sort: String = conn
+        .query_row("SELECT title_sort FROM tracks", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(title_sort, "Jóga");
 }

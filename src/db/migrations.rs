@@ -30,6 +30,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration::Sql(include_str!("migrations/0011_mixes.sql")),
     Migration::Sql(include_str!("migrations/0012_settings.sql")),
     Migration::Sql(include_str!("migrations/0013_text.sql")),
+    Migration::Sql(include_str!("migrations/0014_sort_names.sql")),
 ];
 
 /// The schema version this build writes.

@@ -24,12 +24,14 @@ pub enum ArtistSort {
 }
 
 impl ArtistSort {
-    fn order_by(self) -> &'static str {
+    /// The ORDER BY terms; names sort as the library does (see `sort_name`).
+    fn order_by(self) -> String {
+        let name = format!("{} COLLATE NOCASE", super::sort_name::sql("name"));
         match self {
-            ArtistSort::Name => "name COLLATE NOCASE",
-            ArtistSort::Songs => "songs DESC, name COLLATE NOCASE",
-            ArtistSort::Albums => "albums DESC, name COLLATE NOCASE",
-            ArtistSort::Plays => "plays DESC, name COLLATE NOCASE",
+            ArtistSort::Name => name,
+            ArtistSort::Songs => format!("songs DESC, {name}"),
+            ArtistSort::Albums => format!("albums DESC, {name}"),
+            ArtistSort::Plays => format!("plays DESC, {name}"),
         }
     }
 }

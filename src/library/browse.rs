@@ -96,18 +96,23 @@ impl SortKey {
     fn order_by(self, descending: bool) -> String {
         let terms: &[&str] = match self {
             SortKey::Artist => &[
-                "t.artist COLLATE NOCASE",
-                "t.album COLLATE NOCASE",
+                "t.artist_sort COLLATE NOCASE",
+                "t.album_sort COLLATE NOCASE",
                 "t.disc_no",
                 "t.track_no",
                 "t.id",
             ],
-            SortKey::Album => &["t.album COLLATE NOCASE", "t.disc_no", "t.track_no", "t.id"],
-            SortKey::Title => &["t.title COLLATE NOCASE", "t.id"],
+            SortKey::Album => &[
+                "t.album_sort COLLATE NOCASE",
+                "t.disc_no",
+                "t.track_no",
+                "t.id",
+            ],
+            SortKey::Title => &["t.title_sort COLLATE NOCASE", "t.id"],
             SortKey::Year => &[
                 "t.year",
-                "t.artist COLLATE NOCASE",
-                "t.album COLLATE NOCASE",
+                "t.artist_sort COLLATE NOCASE",
+                "t.album_sort COLLATE NOCASE",
                 "t.disc_no",
                 "t.track_no",
                 "t.id",
@@ -116,14 +121,14 @@ impl SortKey {
             SortKey::Added => &["t.added_at", "t.id"],
             SortKey::Bpm => &[
                 "a.tempo_bpm",
-                "t.artist COLLATE NOCASE",
-                "t.title COLLATE NOCASE",
+                "t.artist_sort COLLATE NOCASE",
+                "t.title_sort COLLATE NOCASE",
                 "t.id",
             ],
             SortKey::Key => &[
                 "a.key_camelot",
                 "a.tempo_bpm",
-                "t.artist COLLATE NOCASE",
+                "t.artist_sort COLLATE NOCASE",
                 "t.id",
             ],
         };
@@ -323,7 +328,8 @@ pub fn list_albums(conn: &Connection, search: &str) -> rusqlite::Result<Vec<Albu
          FROM tracks t LEFT JOIN covers c ON c.id = t.cover_id
          WHERE {filter}
          GROUP BY t.album COLLATE NOCASE, COALESCE(t.album_artist, '')
-         ORDER BY 3 COLLATE NOCASE, t.album COLLATE NOCASE"
+         ORDER BY {} COLLATE NOCASE, MIN(t.album_sort) COLLATE NOCASE",
+        super::sort_name::sql("COALESCE(t.album_artist, MIN(t.artist))"),
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(words.iter()), album_row)?;

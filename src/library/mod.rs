@@ -14,6 +14,7 @@ pub mod path_text;
 pub mod probe_worker;
 pub mod read;
 mod scan;
+pub mod sort_name;
 pub mod store;
 mod walk;
 pub mod watch;

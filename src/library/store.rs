@@ -7,6 +7,7 @@ use rusqlite::{named_params, params, Connection, OptionalExtension};
 use serde::Serialize;
 
 use super::meta::TrackMeta;
+use super::sort_name;
 use crate::db::now_unix;
 
 pub fn add_folder(conn: &Connection, path: &str) -> rusqlite::Result<i64> {
@@ -102,18 +103,21 @@ pub fn insert_track(
     meta: &TrackMeta,
 ) -> rusqlite::Result<i64> {
     let now = now_unix();
-    conn.prepare_cached(
+    conn.prepare_cached(&format!(
         "INSERT INTO tracks (path, folder_id, size, mtime_ns, fingerprint, missing, title, artist, album,
             album_artist, track_no, track_total, disc_no, disc_total, year, genre, composer, comment,
             duration_ms, codec, sample_rate, channels, bitrate_kbps, mb_recording_id, mb_track_id,
             mb_album_id, mb_artist_id, rg_track_gain, rg_track_peak, rg_album_gain, rg_album_peak,
-            cover_id, search_text, added_at, updated_at)
+            cover_id, search_text, added_at, updated_at, artist_sort, album_sort, title_sort)
          VALUES (:path, :folder_id, :size, :mtime_ns, :fingerprint, 0, :title, :artist, :album,
             :album_artist, :track_no, :track_total, :disc_no, :disc_total, :year, :genre, :composer,
             :comment, :duration_ms, :codec, :sample_rate, :channels, :bitrate_kbps, :mb_recording_id,
             :mb_track_id, :mb_album_id, :mb_artist_id, :rg_track_gain, :rg_track_peak, :rg_album_gain,
-            :rg_album_peak, :cover_id, :search_text, :now, :now)",
-    )?
+            :rg_album_peak, :cover_id, :search_text, :now, :now, {}, {}, {})",
+        sort_name::sql(":artist"),
+        sort_name::sql(":album"),
+        sort_name::sql(":title"),
+    ))?
     .execute(named_params! {
             ":path": file.path, ":folder_id": file.folder_id, ":size": file.size as i64,
             ":mtime_ns": file.mtime_ns, ":fingerprint": file.fingerprint, ":title": meta.title,
@@ -187,7 +191,7 @@ pub fn update_track(
     file: &FileFacts,
     meta: &TrackMeta,
 ) -> rusqlite::Result<()> {
-    conn.prepare_cached(
+    conn.prepare_cached(&format!(
         "UPDATE tracks SET path = :path, folder_id = :folder_id, size = :size, mtime_ns = :mtime_ns,
             fingerprint = :fingerprint, missing = 0, title = :title, artist = :artist, album = :album,
             album_artist = :album_artist, track_no = :track_no, track_total = :track_total,
@@ -197,9 +201,13 @@ pub fn update_track(
             mb_recording_id = :mb_recording_id, mb_track_id = :mb_track_id, mb_album_id = :mb_album_id,
             mb_artist_id = :mb_artist_id, rg_track_gain = :rg_track_gain, rg_track_peak = :rg_track_peak,
             rg_album_gain = :rg_album_gain, rg_album_peak = :rg_album_peak, cover_id = :cover_id,
-            search_text = :search_text, updated_at = :now
+            search_text = :search_text, updated_at = :now, artist_sort = {}, album_sort = {},
+            title_sort = {}
          WHERE id = :id",
-    )?
+        sort_name::sql(":artist"),
+        sort_name::sql(":album"),
+        sort_name::sql(":title"),
+    ))?
     .execute(named_params! {
             ":id": id, ":path": file.path, ":folder_id": file.folder_id, ":size": file.size as i64,
             ":mtime_ns": file.mtime_ns, ":fingerprint": file.fingerprint, ":title": meta.title,

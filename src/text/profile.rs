@@ -359,7 +359,7 @@ impl LibraryText {
         meaning: &TrackEmbeddings,
         query_vector: &[f32],
     ) -> Vec<(i64, f32)> {
-        let words = self.tracks.query(&expand_query(query));
+        let words = self.tracks.query_discriminative(&expand_query(query));
         let cosines = meaning.cosines(&self.track_ids, query_vector);
         crate::text::search::fused(&words, &cosines, k)
             .into_iter()

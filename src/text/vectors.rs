@@ -206,9 +206,22 @@ impl Corpus {
 
     /// BM25 score of every document for weighted query terms (unknown terms score nothing).
     pub fn query(&self, terms: &[(String, f32)]) -> Vec<f32> {
+        self.score(terms, false)
+    }
+
+    /// As [`Corpus::query`], leaving out terms that most documents hold ("music" when every file
+    /// lives under ~/Music): they cannot tell documents apart, and when this ranking is fused with
+    /// another, a near-tie over every document would count as much as a real match.
+    pub fn query_discriminative(&self, terms: &[(String, f32)]) -> Vec<f32> {
+        self.score(terms, true)
+    }
+
+    fn score(&self, terms: &[(String, f32)], discriminative: bool) -> Vec<f32> {
+        let half = self.docs.len() as u32 / 2;
         let ids: Vec<(u32, f32)> = terms
             .iter()
             .filter_map(|(t, w)| self.vocabulary.get(t).map(|&id| (id, *w)))
+            .filter(|&(id, _)| !discriminative || self.df[id as usize] <= half)
             .collect();
         (0..self.docs.len())
             .map(|d| {
@@ -249,6 +262,18 @@ mod tests {
         assert!(scores[0] > 0.0 && scores[1] > 0.0 && scores[2] == 0.0);
         // The shorter document that matches ranks higher (length normalisation).
         assert!(scores[0] > scores[1]);
+    }
+
+    #[test]
+    fn a_term_most_documents_hold_does_not_rank_for_fusion() {
+        let corpus = Corpus::new(&[bag("music piano"), bag("music drums"), bag("music voice")]);
+        let terms = [("music".to_owned(), 1.0), ("piano".to_owned(), 1.0)];
+        assert!(corpus.query(&terms).iter().all(|&s| s > 0.0));
+        let fused = corpus.query_discriminative(&terms);
+        assert!(
+            fused[0] > 0.0 && fused[1] == 0.0 && fused[2] == 0.0,
+            "{fused:?}"
+        );
     }
 
     #[test]

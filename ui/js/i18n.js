@@ -99,7 +99,8 @@ export function formatDate(date, options) {
   return new Intl.DateTimeFormat(current, options).format(date);
 }
 
-const ARTICLES = /^(the|a|an|le|la|les|l'|el|los|las|die|der|das)\s+/i;
+// English articles only, as the library's own sort (src/library/sort_name.rs).
+const ARTICLES = /^(the|a|an)\s+(?=\S)/i;
 
 /** How a name sorts: leading articles of Latin-script names set aside ("The Beatles" under B). */
 export function sortKey(name) {
