@@ -19,7 +19,7 @@ first 10 songs, library only) is computed here. Reported: hits@30 (mean, standar
 listeners) and the share of lists with a hit, the lists' largest number of songs of one artist, and
 Discover's difference from every other list with its paired standard error.
 
-Usage: discover_real.py [--data DIR] [--sonare BIN] [--split validation|test] [--listeners 100]
+Usage: discover_real.py [--data DIR] [--sonare BIN] [--split validation|test] [--listeners 100] [--embed]
 Without the data folder it says so and exits 0.
 """
 import argparse
@@ -173,6 +173,9 @@ def main():
     ap.add_argument("--listeners", type=int, default=100)
     ap.add_argument("--keep", help="keep the base data folder here (reused when it exists)")
     ap.add_argument("--out", help="write per-listener results as JSON")
+    ap.add_argument("--embed", action="store_true",
+                    help="embed the library's texts with the sentence model first ($SONARE_TEXT_MODEL, "
+                         "or fetched into target/test-cache/models), as the app does after a scan")
     args = ap.parse_args()
     if not os.path.exists(os.path.join(args.data, "mpd-train.tsv.gz")):
         print(f"no cf-dev data in {args.data}: skipped")
@@ -191,6 +194,12 @@ def main():
               file=sys.stderr)
         build_base(args.sonare, base, names, shared, library)
     data_base = os.path.join(base, "data")
+    if args.embed:
+        env = dict(os.environ)
+        if not env.get("SONARE_TEXT_MODEL"):
+            env["SONARE_TEXT_MODEL"] = run([os.path.join(ROOT, "scripts", "fetch_text_model.sh"),
+                                            os.path.join(ROOT, "target", "test-cache", "models")]).strip()
+        print(run([args.sonare, "--data-dir", data_base, "embed"], env=env).strip(), file=sys.stderr)
     ids = {}
     for line in run([args.sonare, "--data-dir", data_base, "tracks", "--json"]).splitlines():
         t = json.loads(line)

@@ -152,3 +152,39 @@ fn without_the_model_search_works_by_words_and_says_why() {
     assert_eq!(titles(&app, "reggae")[0], "Island Breeze");
     assert!(app.artists_like("Thunderhead", 3).is_ok());
 }
+
+#[test]
+fn discover_and_the_mixes_see_the_same_scene_across_languages() {
+    let lib = library(true);
+    let app = lib.app();
+    app.embed_texts(&sonare::jobs::JobControl::default(), |_| {})
+        .unwrap();
+    let conn = sonare::db::open(&lib.db).unwrap();
+    let catalog = sonare::discover::catalog::Catalog::load(&conn).unwrap();
+    let at = |file: &str| catalog.index[&lib.track_id(file)];
+    let (metal, steel, island) = (at("storm.flac"), at("steel.flac"), at("island.flac"));
+    // By words the two metal songs share next to nothing ("Heavy Metal", "헤비메탈": only the
+    // folder); by meaning they share the scene.
+    assert!(catalog.text[metal].cosine(&catalog.text[steel]) < 0.01);
+    let same_scene = catalog.text_similarity(metal, steel);
+    let other_scene = catalog.text_similarity(metal, island);
+    assert!(
+        same_scene > other_scene,
+        "metal–metal {same_scene} vs metal–reggae {other_scene}"
+    );
+    // A mix anchored on the English metal song finds the Korean one closest by text.
+    let anchor = sonare::mixes::anchor::Anchor::new(
+        &catalog,
+        &[(metal, 1.0)],
+        sonare::mixes::anchor::vocabulary(&catalog),
+    );
+    let closest = (0..catalog.len())
+        .filter(|&i| i != metal)
+        .max_by(|&a, &b| {
+            anchor
+                .text(&catalog, a)
+                .total_cmp(&anchor.text(&catalog, b))
+        })
+        .unwrap();
+    assert_eq!(closest, steel);
+}

@@ -8,9 +8,21 @@ use rusqlite::Connection;
 
 use crate::library::duplicates::{self, SongFile};
 use crate::library::path_guess::UNKNOWN_ALBUM;
+use crate::text::embed::index::TrackEmbeddings;
 use crate::text::match_key::{artist_key, title_key};
 use crate::text::profile::LibraryText;
 use crate::text::vectors::TermVector;
+
+/// Closeness by words (BM25 cosine) blended with closeness by meaning (the sentence embeddings'
+/// cosine) as artist similarity blends them (`WORDS_WEIGHT`, chosen on real tags); words alone
+/// where a text was not embedded.
+pub fn blend_text(words: f32, meaning: Option<f32>) -> f32 {
+    use crate::text::profile::WORDS_WEIGHT;
+    match meaning {
+        Some(m) => WORDS_WEIGHT * words + (1.0 - WORDS_WEIGHT) * m.max(0.0),
+        None => words,
+    }
+}
 
 /// What the catalog needs of a track.
 #[derive(Debug, Clone, Default)]
@@ -119,6 +131,8 @@ pub struct Catalog {
     pub has_embedding: Vec<bool>,
     /// Metadata text vector per track (empty when unknown).
     pub text: Vec<TermVector>,
+    /// The tracks' sentence embeddings (by track id), where the texts were embedded.
+    pub meaning: TrackEmbeddings,
 }
 
 impl Catalog {
@@ -196,7 +210,35 @@ impl Catalog {
             embeddings: flat,
             has_embedding,
             text: text_vectors,
+            meaning: TrackEmbeddings::default(),
         }
+    }
+
+    /// The catalog with the tracks' sentence embeddings.
+    pub fn with_meaning(mut self, meaning: TrackEmbeddings) -> Self {
+        self.meaning = meaning;
+        self
+    }
+
+    /// The cosine of track `i`'s sentence embedding with the unit vector `centre`, if it has one.
+    pub fn meaning_cosine(&self, i: usize, centre: &[f32]) -> Option<f32> {
+        self.meaning.dot(self.tracks[i].meta.id, centre)
+    }
+
+    /// How close tracks `a` and `b` are by text: words and meaning blended (see [`blend_text`]).
+    pub fn text_similarity(&self, a: usize, b: usize) -> f32 {
+        let words = self.text[a].cosine(&self.text[b]);
+        let meaning = self
+            .meaning
+            .vector(self.tracks[a].meta.id)
+            .and_then(|v| self.meaning_cosine(b, &v));
+        blend_text(words, meaning)
+    }
+
+    /// The unit mean of the tracks' sentence embeddings (`None` when none has one).
+    pub fn meaning_centre(&self, tracks: impl IntoIterator<Item = usize>) -> Option<Vec<f32>> {
+        self.meaning
+            .centroid(tracks.into_iter().map(|t| self.tracks[t].meta.id))
     }
 
     /// The present tracks of the library with their analysis, embeddings and text profiles. With a
@@ -210,18 +252,20 @@ impl Catalog {
                 Ok((
                     track_metas(other)?,
                     crate::analysis::store::embeddings(other)?,
+                    TrackEmbeddings::load(other)?,
                 ))
             },
             LibraryText::load_tracks,
         );
-        let ((metas, embeddings), text) = (rows?, text?);
+        let ((metas, embeddings, meaning), text) = (rows?, text?);
         log::debug!("catalog: read by {:?}", started.elapsed());
         let vectors = text.track_vectors();
         let catalog = Self::new(
             metas,
             embeddings,
             text.track_ids.into_iter().zip(vectors).collect(),
-        );
+        )
+        .with_meaning(meaning);
         log::debug!("catalog: built by {:?}", started.elapsed());
         Ok(catalog)
     }

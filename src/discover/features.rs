@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use super::blend::{Features, N};
-use super::catalog::{dot, Catalog};
+use super::catalog::{blend_text, dot, Catalog};
 use super::clusters::cluster;
 use super::taste::{dsp_closeness, nearest_cluster, text_centre, Taste};
 use crate::text::vectors::TermVector;
@@ -40,6 +40,9 @@ pub struct Scorer<'a> {
     /// Each cluster's text centre as a dense vector over the vocabulary (a sparse-by-dense product
     /// per candidate instead of a merge over thousands of terms).
     text_centres: Vec<Vec<f32>>,
+    /// The clusters' sentence-embedding centres (where their members' texts were embedded).
+    meaning_centres: Vec<Vec<f32>>,
+    negative_meaning: Option<Vec<f32>>,
     /// Centres of what the listener hid or skips, by sound.
     negative_centres: Vec<Vec<f32>>,
     /// The text of what the listener hid or skips, dense.
@@ -76,12 +79,20 @@ impl<'a> Scorer<'a> {
             .collect();
         let disliked: Vec<(usize, f32)> = taste.negatives.iter().map(|&t| (t, 1.0)).collect();
         let negative_text = dense(&text_centre(catalog, &disliked), vocabulary);
+        let meaning_centres = taste
+            .clusters
+            .iter()
+            .filter_map(|c| c.meaning.clone())
+            .collect();
+        let negative_meaning = catalog.meaning_centre(taste.negatives.iter().copied());
         let max_artist = taste.artist_weight.values().cloned().fold(0.0, f32::max);
         Scorer {
             catalog,
             taste,
             shared,
             text_centres,
+            meaning_centres,
+            negative_meaning,
             negative_centres,
             negative_text,
             max_artist,
@@ -146,7 +157,18 @@ impl<'a> Scorer<'a> {
             .iter()
             .map(|c| near(c))
             .fold(0f32, f32::max);
-        (best - 0.5 * near(&self.negative_text)).clamp(0.0, 1.0)
+        let words = (best - 0.5 * near(&self.negative_text)).clamp(0.0, 1.0);
+        let cosine = |c: &[f32]| self.catalog.meaning_cosine(i, c);
+        let meaning = self
+            .meaning_centres
+            .iter()
+            .filter_map(|c| cosine(c))
+            .reduce(f32::max)
+            .map(|best| {
+                let against = self.negative_meaning.as_deref().and_then(cosine);
+                (best - 0.5 * against.unwrap_or(0.0).max(0.0)).clamp(0.0, 1.0)
+            });
+        blend_text(words, meaning)
     }
 }
 
@@ -173,7 +195,7 @@ pub fn nearest_liked(catalog: &Catalog, taste: &Taste, i: usize, by: Explain) ->
                 .map(|b| b.0)
         }
         Explain::Text => candidates
-            .map(|t| (t, catalog.text[i].cosine(&catalog.text[t])))
+            .map(|t| (t, catalog.text_similarity(i, t)))
             .filter(|b| b.1 > 0.0)
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
             .map(|b| b.0),

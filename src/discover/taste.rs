@@ -25,6 +25,8 @@ pub struct TasteCluster {
     pub share: f32,
     /// Normalised sum of the members' text vectors.
     pub text: TermVector,
+    /// Unit mean of the members' sentence embeddings, where their texts were embedded.
+    pub meaning: Option<Vec<f32>>,
     /// Weighted means of the members' tempo (log₂ BPM) and loudness, if known.
     pub log_tempo: Option<f32>,
     pub loudness: Option<f32>,
@@ -163,6 +165,7 @@ fn group(
         centre,
         share: weight / total,
         text: text_centre(catalog, members),
+        meaning: catalog.meaning_centre(members.iter().map(|m| m.0)),
         log_tempo: (tempo_w > 0.0).then(|| tempo / tempo_w),
         loudness: (loud_w > 0.0).then(|| loud / loud_w),
         members: sorted.into_iter().map(|m| m.0).collect(),

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use crate::discover::catalog::{dot, Catalog};
+use crate::discover::catalog::{blend_text, dot, Catalog};
 use crate::discover::taste::text_centre;
 
 /// A weighted set of tracks seen as one point per model.
@@ -14,6 +14,8 @@ pub struct Anchor {
     pub centre: Vec<f32>,
     /// Their normalised text centre, dense over the vocabulary.
     text: Vec<f32>,
+    /// Unit mean of their sentence embeddings, where their texts were embedded.
+    meaning: Option<Vec<f32>>,
     pub artists: HashSet<u32>,
 }
 
@@ -55,6 +57,7 @@ impl Anchor {
             tracks: tracks.to_vec(),
             centre: embedding_centre(catalog, tracks),
             text,
+            meaning: catalog.meaning_centre(tracks.iter().map(|&(t, _)| t)),
             artists: tracks
                 .iter()
                 .map(|&(t, _)| catalog.tracks[t].artist_group)
@@ -70,14 +73,19 @@ impl Anchor {
         }
     }
 
-    /// Cosine of the candidate's text with the anchor's.
+    /// Closeness of the candidate's text to the anchor's: words and meaning (see `blend_text`).
     pub fn text(&self, catalog: &Catalog, i: usize) -> f32 {
-        catalog.text[i]
+        let words = catalog.text[i]
             .0
             .iter()
             .map(|&(t, w)| w * self.text.get(t as usize).copied().unwrap_or(0.0))
             .sum::<f32>()
-            .max(0.0)
+            .max(0.0);
+        let meaning = self
+            .meaning
+            .as_ref()
+            .and_then(|m| catalog.meaning_cosine(i, m));
+        blend_text(words, meaning)
     }
 
     /// The anchor's track nearest to the candidate by sound, or else by text (for reasons).
@@ -90,7 +98,7 @@ impl Anchor {
                 let closeness = if by_sound {
                     catalog.similarity(t, i)
                 } else {
-                    catalog.text[t].cosine(&catalog.text[i])
+                    catalog.text_similarity(t, i)
                 };
                 (t, closeness)
             })

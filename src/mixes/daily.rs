@@ -46,6 +46,7 @@ pub fn daily_mixes(inputs: &MixInputs, taste: &Taste, size: usize) -> Vec<Made> 
             centre: Vec::new(),
             share: 1.0,
             text: Default::default(),
+            meaning: catalog.meaning_centre(taste.positives.iter().map(|p| p.0)),
             log_tempo: None,
             loudness: None,
             members: taste.positives.iter().map(|p| p.0).collect(),

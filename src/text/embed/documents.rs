@@ -141,14 +141,11 @@ mod tests {
             &d,
             Some("\n  First line\n\nSecond line\nThird"),
         );
-        assert_eq!(
-            text,
-            "Someone: Jazz, piano, mellow. First line / Second line"
-        );
-        assert_eq!(compose("Blue", "Someone", &[], None), "Someone: Blue");
+        assert_eq!(text, "Jazz, piano, mellow. First line / Second line");
+        assert_eq!(compose("Blue", "Someone", &[], None), "Blue, Someone");
         assert_eq!(
             compose("Blue", "Someone", &[], Some("La la")),
-            "Someone: Blue. La la"
+            "Blue, Someone. La la"
         );
     }
 }

@@ -14,6 +14,12 @@ pub struct TrackEmbeddings {
     codes: Vec<i8>,
 }
 
+impl std::fmt::Debug for TrackEmbeddings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TrackEmbeddings({} tracks)", self.len())
+    }
+}
+
 impl TrackEmbeddings {
     /// Every present track's embedding made by the current model.
     pub fn load(conn: &Connection) -> rusqlite::Result<Self> {
@@ -64,6 +70,19 @@ impl TrackEmbeddings {
         }
         let norm = sum.iter().map(|v| v * v).sum::<f32>().sqrt();
         (any && norm > 0.0).then(|| sum.into_iter().map(|v| v / norm).collect())
+    }
+
+    /// The dot product of the track's vector with `query`, if the track has one (a cosine when
+    /// `query` is a unit vector).
+    pub fn dot(&self, track_id: i64, query: &[f32]) -> Option<f32> {
+        let &slot = self.at.get(&track_id)?;
+        let codes = &self.codes[slot * DIM..(slot + 1) * DIM];
+        let dot: f32 = codes
+            .iter()
+            .zip(query)
+            .map(|(&c, &q)| f32::from(c) * q)
+            .sum();
+        Some(dot * self.scales[slot])
     }
 
     /// The cosine of `query` (a unit vector) with each of `track_ids`, in order; NaN for a track
