@@ -462,6 +462,21 @@ fn main() {
         })
         .unwrap_or(best.0);
     println!("the app's documents: {:?}", FORMATS[app_format]);
+    // The app blends words and meaning with α = WORDS_WEIGHT on these documents.
+    let app_alpha = ALPHAS
+        .iter()
+        .position(|&a| a == sonare::text::profile::WORDS_WEIGHT)
+        .expect("WORDS_WEIGHT is on the grid");
+    let app_scores = &scores[app_format][app_alpha].1;
+    let (am, as_) = mean_se(app_scores);
+    let paired: Vec<f64> = app_scores.iter().zip(&bm25_alone).map(|(a, b)| a - b).collect();
+    let (pm, ps) = mean_se(&paired);
+    println!(
+        "the app ({:?}, α {}) on the test half: {am:.4} ± {as_:.4} ({:.0}× chance); minus BM25 alone, paired: {pm:+.4} ± {ps:.4}",
+        FORMATS[app_format],
+        ALPHAS[app_alpha],
+        am / chance
+    );
     let e = &embeddings[app_format];
     let mut by_lang: HashMap<&str, [Vec<f64>; 3]> = HashMap::new();
     let mut all: [Vec<f64>; 3] = Default::default();
