@@ -469,7 +469,11 @@ fn main() {
         .expect("WORDS_WEIGHT is on the grid");
     let app_scores = &scores[app_format][app_alpha].1;
     let (am, as_) = mean_se(app_scores);
-    let paired: Vec<f64> = app_scores.iter().zip(&bm25_alone).map(|(a, b)| a - b).collect();
+    let paired: Vec<f64> = app_scores
+        .iter()
+        .zip(&bm25_alone)
+        .map(|(a, b)| a - b)
+        .collect();
     let (pm, ps) = mean_se(&paired);
     println!(
         "the app ({:?}, α {}) on the test half: {am:.4} ± {as_:.4} ({:.0}× chance); minus BM25 alone, paired: {pm:+.4} ± {ps:.4}",
