@@ -8,8 +8,10 @@ import { chromium } from 'playwright-core';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png' };
-// The same policy as tauri.conf.json, so a violation shows up here too.
-const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'";
+// The app's own policy, read from tauri.conf.json, so a violation (a fetch the app may not make, an
+// inline script) shows up here too.
+const tauriConf = JSON.parse(fs.readFileSync(path.resolve(root, '..', 'src-tauri', 'tauri.conf.json'), 'utf8'));
+const csp = Object.entries(tauriConf.app.security.csp).map(([k, v]) => `${k} ${v}`).join('; ');
 
 export async function startServer() {
   const server = http.createServer((req, res) => {
