@@ -301,7 +301,7 @@ test('a query in Korean finds songs by the English sound tags their texts were e
   // The app embeds every track's text after the analysis; wait until all are embedded.
   await browser.waitUntil(() => /"embedded":0,/.test(sonare('embed', '--json')),
     { timeout: 120000, interval: 2000, timeoutMsg: 'the texts were not embedded' });
-  const ko = JSON.parse(fs.readFileSync(path.join(repo, 'ui/i18n/ko.json'), 'utf8'));
+  const ko = (await import(path.join(repo, 'ui/i18n/ko.js'))).default;
   const hits = (query) => sonare('find', query, '--json', '--k', '5').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
   // The library's most common sound tag, asked for in Korean ("록", "일렉트로닉"…).
   const counts = new Map();

@@ -1,18 +1,18 @@
-// The window's language: one catalogue of strings per language (ui/i18n/<tag>.json), chosen from the
+// The window's language: one catalogue of strings per language (ui/i18n/<tag>.js), chosen from the
 // listener's setting or else the system's language, with English for anything a catalogue lacks.
 // Static text in index.html names its string with data-i18n (text) or data-i18n-attr
 // ("title:key;aria-label:key"); code asks t(key, params). Numbers, dates and sorting follow the
-// language through Intl. Adding a language is one new catalogue file, listed in ui/i18n/languages.json.
+// language through Intl. Adding a language is one new catalogue file, listed in ui/i18n/languages.js.
 
 let strings = {};
 let fallback = {};
 let current = 'en';
 let languages = [{ tag: 'en', name: 'English' }];
 
-async function fetchJson(path) {
-  const response = await fetch(path);
-  if (!response.ok) throw new Error(`${path}: ${response.status}`);
-  return response.json();
+/** A catalogue module (ui/i18n/<tag>.js): modules load as the app's own scripts do, which the
+ *  window's security policy allows, where fetching a file would need more. */
+async function catalogue(tag) {
+  return (await import(`../i18n/${tag}.js`)).default;
 }
 
 /** The languages there are catalogues for: [{tag, name}]. */
@@ -39,10 +39,11 @@ export function pickLanguage(wanted, preferred, tags) {
 /** Loads the catalogue for the setting `wanted` (null: the system's language) and applies it. */
 export async function setLanguage(wanted) {
   try {
-    languages = await fetchJson('i18n/languages.json');
-    if (!Object.keys(fallback).length) fallback = await fetchJson('i18n/en.json');
+    languages = await catalogue('languages');
+    if (!Object.keys(fallback).length) fallback = await catalogue('en');
+    // Only a listed tag is ever loaded.
     const tag = pickLanguage(wanted, navigator.languages || [navigator.language], languages.map((l) => l.tag));
-    strings = tag === 'en' ? fallback : await fetchJson(`i18n/${tag}.json`);
+    strings = tag === 'en' ? fallback : await catalogue(tag);
     current = tag;
   } catch (e) {
     console.warn(`language: ${e}`); // the English in the page stays

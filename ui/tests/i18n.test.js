@@ -78,14 +78,15 @@ function untranslated(page) {
   }, [...KEPT]);
 }
 
-test('the catalogues agree key for key, and every catalogue is listed', () => {
-  const en = JSON.parse(fs.readFileSync(path.join(i18n, 'en.json'), 'utf8'));
-  const languages = JSON.parse(fs.readFileSync(path.join(i18n, 'languages.json'), 'utf8'));
-  const files = fs.readdirSync(i18n).filter((f) => f.endsWith('.json') && f !== 'languages.json');
-  assert.deepEqual(files.map((f) => f.replace('.json', '')).sort(), languages.map((l) => l.tag).sort());
+test('the catalogues agree key for key, and every catalogue is listed', async () => {
+  const load = async (file) => (await import(path.join(i18n, file))).default;
+  const en = await load('en.js');
+  const languages = await load('languages.js');
+  const files = fs.readdirSync(i18n).filter((f) => f.endsWith('.js') && f !== 'languages.js');
+  assert.deepEqual(files.map((f) => f.replace('.js', '')).sort(), languages.map((l) => l.tag).sort());
   for (const file of files) {
-    const catalogue = JSON.parse(fs.readFileSync(path.join(i18n, file), 'utf8'));
-    assert.deepEqual(Object.keys(catalogue).sort(), Object.keys(en).sort(), `${file} has the keys of en.json`);
+    const catalogue = await load(file);
+    assert.deepEqual(Object.keys(catalogue).sort(), Object.keys(en).sort(), `${file} has the keys of en.js`);
     for (const [key, value] of Object.entries(catalogue)) {
       const names = (v) => [...JSON.stringify(v).matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
       assert.deepEqual([...new Set(names(value))], [...new Set(names(en[key]))], `${file} ${key} keeps its placeholders`);

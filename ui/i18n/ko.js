@@ -1,4 +1,5 @@
-{
+// 한국어: the Korean strings of the window, key for key as en.js (see ../js/i18n.js).
+export default {
  "ago.days": "{n}일 전",
  "ago.months": "{n}개월 전",
  "ago.over_a_year": "1년도 더 전에",
@@ -462,4 +463,4 @@
  "track.not_analysed": "아직 분석 전: 분석은 백그라운드에서 진행됩니다.",
  "track.similarity": "소리의 닮은 정도",
  "track.tempo": "템포"
-}
+};

@@ -1,4 +1,5 @@
-{
+// English strings of the window: the catalogue every language's keys follow (see ../js/i18n.js).
+export default {
  "ago.days": "{n} days ago",
  "ago.months": "{n} months ago",
  "ago.over_a_year": "over a year ago",
@@ -495,4 +496,4 @@
  "track.not_analysed": "Not analysed yet: the analysis runs in the background.",
  "track.similarity": "Similarity of sound",
  "track.tempo": "Tempo"
-}
+};
