@@ -18,21 +18,27 @@ pub fn reciprocal_rank_fusion(lexical: &[f32], semantic: &[f32], k: usize) -> Ve
         .collect()
 }
 
-/// As [`reciprocal_rank_fusion`], with the fused scores.
+/// As [`reciprocal_rank_fusion`], with the fused scores. Ties (a document first by words alone
+/// against one first by meaning alone, as while a library's texts are still being embedded) go to
+/// the better match by words, then to the lower index.
 pub fn fused(lexical: &[f32], semantic: &[f32], k: usize) -> Vec<(usize, f32)> {
-    let mut score: std::collections::HashMap<usize, f32> = std::collections::HashMap::new();
-    for (list, positive_only) in [(lexical, true), (semantic, false)] {
-        for (rank, i) in ranked(list, DEPTH.max(k), positive_only)
-            .into_iter()
-            .enumerate()
-        {
-            *score.entry(i).or_default() += 1.0 / (RRF_K + rank as f32 + 1.0);
+    // Per document: fused score, rank by words (usize::MAX when none).
+    let mut score: std::collections::HashMap<usize, (f32, usize)> =
+        std::collections::HashMap::new();
+    let depth = DEPTH.max(k);
+    for (list, by_words) in [(lexical, true), (semantic, false)] {
+        for (rank, i) in ranked(list, depth, by_words).into_iter().enumerate() {
+            let entry = score.entry(i).or_insert((0.0, usize::MAX));
+            entry.0 += 1.0 / (RRF_K + rank as f32 + 1.0);
+            if by_words {
+                entry.1 = rank;
+            }
         }
     }
-    let mut out: Vec<(usize, f32)> = score.into_iter().collect();
-    out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut out: Vec<(usize, (f32, usize))> = score.into_iter().collect();
+    out.sort_by(|(i, (s, r)), (j, (t, q))| t.total_cmp(s).then(r.cmp(q)).then(i.cmp(j)));
     out.truncate(k);
-    out
+    out.into_iter().map(|(i, (s, _))| (i, s)).collect()
 }
 
 /// The `depth` best indices of `scores`, best first.
@@ -65,6 +71,14 @@ mod tests {
             reciprocal_rank_fusion(&lexical, &semantic, 4),
             vec![2, 0, 1, 3]
         );
+    }
+
+    #[test]
+    fn a_match_by_words_wins_a_tie_with_a_match_by_meaning() {
+        // 1 is first by meaning; 2 is first by words but has no vector yet (NaN).
+        let lexical = [0.0, 0.0, 1.5];
+        let semantic = [0.3, 0.9, f32::NAN];
+        assert_eq!(reciprocal_rank_fusion(&lexical, &semantic, 2), vec![2, 1]);
     }
 
     #[test]

@@ -14,6 +14,8 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const app = path.join(repo, 'target/debug/sonare-app');
 const screenshots = path.join(repo, 'target/screenshots');
 const EVIL = '<img src=x onerror=alert(1)>';
+// The multilingual sentence model, fetched and converted by the Rust tests (scripts/fetch_text_model.sh).
+const TEXT_MODEL = path.join(repo, 'target/test-cache/models/use-m3-0.2.1');
 
 let xvfb;
 let driver;
@@ -108,9 +110,8 @@ before(async () => {
   assert.ok(fs.existsSync(runtime), `${runtime} missing (run the Rust tests first)`);
   env.ORT_DYLIB_PATH = runtime;
   // The multilingual sentence model, fetched and converted by the Rust tests (scripts/fetch_text_model.sh).
-  const textModel = path.join(repo, 'target/test-cache/models/use-m3-0.2.1');
-  assert.ok(fs.existsSync(path.join(textModel, 'use_m3.safetensors')), `${textModel} missing (run the Rust tests first)`);
-  env.SONARE_TEXT_MODEL = textModel;
+  assert.ok(fs.existsSync(path.join(TEXT_MODEL, 'use_m3.safetensors')), `${TEXT_MODEL} missing (run the Rust tests first)`);
+  env.SONARE_TEXT_MODEL = TEXT_MODEL;
   if (!process.env.DISPLAY) {
     const display = `:${80 + Math.floor(Math.random() * 400)}`;
     xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
@@ -297,9 +298,10 @@ test('"For you" finds songs by their sound tags as well as their names', async (
 
 test('a query in Korean finds songs by the English sound tags their texts were embedded with', async () => {
   const cli = path.join(repo, 'target/debug/sonare');
-  const sonare = (...args) => execFileSync(cli, ['--data-dir', path.join(work, 'data'), ...args]).toString();
+  const sonare = (...args) => execFileSync(cli, ['--data-dir', path.join(work, 'data'), ...args],
+    { env: { ...process.env, SONARE_TEXT_MODEL: TEXT_MODEL } }).toString();
   // The app embeds every track's text after the analysis; wait until all are embedded.
-  await browser.waitUntil(() => /"embedded":0,/.test(sonare('embed', '--json')),
+  await browser.waitUntil(() => /"embedded":0,.*"unavailable":null/.test(sonare('embed', '--json')),
     { timeout: 120000, interval: 2000, timeoutMsg: 'the texts were not embedded' });
   const ko = (await import(path.join(repo, 'ui/i18n/ko.js'))).default;
   const hits = (query) => sonare('find', query, '--json', '--k', '5').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
