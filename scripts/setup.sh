@@ -10,7 +10,9 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 app_packages=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
   libayatana-appindicator3-dev libxdo-dev libssl-dev libdbus-1-dev dbus build-essential pkg-config file
-  libasound2-dev libopus-dev curl ca-certificates)
+  libasound2-dev libopus-dev curl ca-certificates
+  # Hangul, kana and Han in the window (the Korean UI, and tags in those scripts).
+  fonts-noto-cjk)
 test_packages=(xvfb xauth webkit2gtk-driver chromium pulseaudio pulseaudio-utils libasound2-plugins imagemagick fluidsynth fluid-soundfont-gm python3-pip
   python3-venv)
 # The Spark job's test runs Spark in local mode, which needs a Java runtime (11 or 17 for Spark 3.5).

@@ -313,10 +313,13 @@ test('a query in Korean finds songs by the English sound tags their texts were e
     for (const [label] of (details.analysis?.top_tags || []).slice(0, 3)) counts.set(label, (counts.get(label) || 0) + 1);
   }
   const [tag] = [...counts.entries()].filter(([label]) => ko[`soundtag.${label}`]).sort((a, b) => b[1] - a[1])[0];
-  const top = hits(ko[`soundtag.${tag}`]);
-  assert.ok(top.length > 0, `nothing for ${ko[`soundtag.${tag}`]}`);
-  const tagsOfFirst = JSON.parse(sonare('track', String(top[0].id), '--json')).analysis.top_tags.map(([label]) => label);
-  assert.ok(tagsOfFirst.includes(tag), `${ko[`soundtag.${tag}`]} (${tag}) found ${top[0].title} tagged ${tagsOfFirst}`);
+  const query = ko[`soundtag.${tag}`];
+  // No word of the query is in any text (the tags are English): whatever is found, meaning found.
+  const top = hits(query).slice(0, 3);
+  assert.ok(top.length > 0, `nothing for ${query}`);
+  const tagsOf = (id) => JSON.parse(sonare('track', String(id), '--json')).analysis.top_tags.map(([label]) => label);
+  assert.ok(top.some((t) => tagsOf(t.id).includes(tag)),
+    `${query} (${tag}) found ${top.map((t) => `${t.title} [${tagsOf(t.id)}]`).join(', ')}`);
 });
 
 test('Discover Daily learns from what was played, liked and hidden, and keeps it', async () => {

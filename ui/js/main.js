@@ -3,7 +3,7 @@
 import { api, coverUrl, errorText } from './api/index.js';
 import { $, el, formatDuration } from './dom.js';
 import { VirtualList } from './virtual-list.js';
-import { initPlayer, player } from './player.js';
+import { initPlayer, player, rerenderPlayer } from './player.js';
 import { initAnalysis, keyCell, onAnalysisEvent, showTrack } from './analysis.js';
 import { initForYou, onImportEvent, refreshForYou } from './for-you.js';
 import { initDiscover, refreshDiscover } from './discover.js';
@@ -13,7 +13,7 @@ import { initArtists, openArtist, refreshArtists, searchArtists } from './places
 import { initHistory, refreshHistory, refreshLiked } from './places/history.js';
 import { initExclusions, refreshExclusions } from './places/exclusions.js';
 import { initMixes, openPathDialog, refreshMixes } from './mixes.js';
-import { initRadio, startRadio } from './radio.js';
+import { initRadio, showBadge, startRadio } from './radio.js';
 import { initSettings, refreshSettings } from './settings.js';
 import { formatDate, setLanguage, t } from './i18n.js';
 
@@ -348,7 +348,7 @@ function init() {
     addFolder,
     rescan: () => runJob(api.scan),
     openExclusions: () => show('exclusions').catch((e) => showMessage(errorText(e), 'error')),
-    languageChanged: () => Promise.all([show(state.view, { keepScroll: true }), refreshSidebarPlaylists()]),
+    languageChanged,
   });
   initMixes({
     notify: showMessage,
@@ -400,6 +400,17 @@ function init() {
   api.onJobEvent(onJobEvent)
     .then(() => Promise.all([show(state.view), refreshSidebarPlaylists()]))
     .catch((e) => showMessage(errorText(e), 'error'));
+}
+
+/** After the language changed: every view, panel and status shown is made again in it. */
+async function languageChanged() {
+  rerenderPlayer();
+  showBadge();
+  refreshPlayerLike();
+  $('analysis-note').hidden = true; // a finished job's summary, in the old language
+  const panel = $('track-panel');
+  const open = panel.hidden ? null : Number(panel.dataset.id);
+  await Promise.all([show(state.view, { keepScroll: true }), refreshSidebarPlaylists(), open ? showTrack(open) : null]);
 }
 
 /** The language first (the listener's setting, else the system's), then everything else. */

@@ -171,6 +171,15 @@ function onKey(event) {
   send(action);
 }
 
+/** Everything the bar and its panels show, again (after a change of language). */
+export function rerenderPlayer() {
+  renderTrack();
+  renderState();
+  renderPosition();
+  if (!$('queue-panel').hidden) renderQueue().catch((err) => report(errorText(err), 'error'));
+  if (!$('lyrics-panel').hidden) lyricsTrackChanged(player.track);
+}
+
 /**
  * Wires the bar. `showMessage(text, kind)` reports errors; `trackChanged(track)` lets the library
  * highlight the playing row.

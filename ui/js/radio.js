@@ -14,7 +14,8 @@ let notify = () => {};
 /** {title, ids: Set, queue: [ids], current, extending} while a radio plays. */
 let active = null;
 
-function showBadge() {
+/** The radio badge of the player bar (again after a change of language). */
+export function showBadge() {
   const badge = $('radio-badge');
   if (!badge) return;
   badge.hidden = !active;

@@ -152,12 +152,18 @@ test('numbers, dates and names follow the language; the setting switches it back
   assert.deepEqual(sorted.names.filter((n) => /[A-Z]/.test(n)), ['Abba', 'The Beatles', 'Coldplay'], 'articles set aside');
   assert.equal(sorted.number, '1,234,567.5');
   assert.equal(sorted.date, '2026년 12월 7일');
+  // The track view stays open while the language changes: it is made again in the new language.
+  await page.click('#track-viewport .track-row[data-index="0"] .col-info');
+  await page.waitForFunction(() => !document.querySelector('#track-panel').hidden);
+  assert.match(await page.textContent('#tp-facts'), /길이/);
   await page.click('.nav[data-view="settings"]');
   await page.waitForFunction(() => document.querySelector('#set-language option[value="ko"]'));
   assert.equal(await page.inputValue('#set-language'), 'ko');
   await page.selectOption('#set-language', 'en');
   await page.waitForFunction(() => document.documentElement.lang === 'en');
   assert.equal(await page.textContent('.nav[data-view="settings"]'), 'Settings');
+  await page.waitForFunction(() => /Length/.test(document.querySelector('#tp-facts').textContent));
+  assert.equal(await page.textContent('#np-title'), 'Nothing playing');
   assert.equal(await page.evaluate(() => window.__FAKE_SETTINGS__.language), 'en');
   await page.selectOption('#set-language', '');
   // Following the system: this Chromium speaks English.
