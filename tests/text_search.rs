@@ -5,9 +5,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
-use common::{copy, minimal, retag, TempLibrary};
+use common::{retag, TempLibrary};
 use lofty::tag::Accessor;
 
 /// (file, artist, title, genre)
@@ -21,27 +19,14 @@ const SONGS: &[(&str, &str, &str, &str)] = &[
 ];
 
 fn library(with_model: bool) -> TempLibrary {
-    let tmp = tempfile::tempdir().unwrap();
-    let files: Vec<PathBuf> = SONGS
-        .iter()
-        .map(|(name, artist, title, genre)| {
-            let path = tmp.path().join(name);
-            copy(&minimal("full_test.flac"), &path);
-            retag(&path, |tag| {
-                tag.set_artist(artist.to_string());
-                tag.set_title(title.to_string());
-                tag.set_genre(genre.to_string());
-                tag.set_album(format!("{title} album"));
-            });
-            path
-        })
-        .collect();
-    let pairs: Vec<(&Path, &str)> = files
-        .iter()
-        .zip(SONGS)
-        .map(|(p, s)| (p.as_path(), s.0))
-        .collect();
-    let lib = TempLibrary::with_files(&pairs);
+    let names: Vec<&str> = SONGS.iter().map(|s| s.0).collect();
+    let lib = TempLibrary::retagged(&names, |i, tag| {
+        let (_, artist, title, genre) = SONGS[i];
+        tag.set_artist(artist.to_string());
+        tag.set_title(title.to_string());
+        tag.set_genre(genre.to_string());
+        tag.set_album(format!("{title} album"));
+    });
     if with_model {
         // The model where the app looks for it: <data>/models/use-m3-0.2.1.
         let models = lib.db.parent().unwrap().join("models");

@@ -30,14 +30,9 @@ impl Lyrics {
     fn from_text(source: &str, raw: &str) -> Option<Lyrics> {
         let raw = bounded(raw);
         if let Some(timed) = parse_lrc(raw) {
-            let text = timed
-                .iter()
-                .map(|(_, l)| l.as_str())
-                .collect::<Vec<_>>()
-                .join("\n");
             return Some(Lyrics {
                 source: source.to_owned(),
-                text,
+                text: lines_of(&timed),
                 timed: Some(timed),
             });
         }
@@ -55,17 +50,21 @@ impl Lyrics {
             return None;
         }
         timed.sort_by_key(|(at, _)| *at);
-        let text = timed
-            .iter()
-            .map(|(_, l)| l.as_str())
-            .collect::<Vec<_>>()
-            .join("\n");
         Some(Lyrics {
             source: source.to_owned(),
-            text,
+            text: lines_of(&timed),
             timed: Some(timed),
         })
     }
+}
+
+/// The words of timed lyrics, a line each.
+fn lines_of(timed: &[(u32, String)]) -> String {
+    timed
+        .iter()
+        .map(|(_, l)| l.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn bounded(text: &str) -> &str {

@@ -126,29 +126,42 @@ impl TempLibrary {
         Self { tmp, music, db }
     }
 
+    /// One copy of a small FLAC fixture per file name, each tag rewritten by `edit(index, tag)`, in a
+    /// new scanned library.
+    pub fn retagged(names: &[&str], edit: impl Fn(usize, &mut Tag)) -> Self {
+        let tmp = tempfile::tempdir().unwrap();
+        let files: Vec<PathBuf> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let path = tmp.path().join(name);
+                copy(&minimal("full_test.flac"), &path);
+                retag(&path, |tag| edit(i, tag));
+                path
+            })
+            .collect();
+        let pairs: Vec<(&Path, &str)> = files
+            .iter()
+            .zip(names)
+            .map(|(p, n)| (p.as_path(), *n))
+            .collect();
+        Self::with_files(&pairs)
+    }
+
     /// Songs `(file name, artist, title)`, each a copy of one FLAC fixture retagged (album "Mixed",
     /// album artist `album_artist` when given), in a new scanned library.
     pub fn of_songs(songs: &[(&str, &str, &str)], album_artist: Option<&str>) -> Self {
-        let tmp = tempfile::tempdir().unwrap();
-        let files: Vec<(PathBuf, &str)> = songs
-            .iter()
-            .map(|(name, artist, title)| {
-                let path = tmp.path().join(name);
-                copy(&minimal("full_test.flac"), &path);
-                retag(&path, |tag| {
-                    use lofty::tag::Accessor;
-                    tag.set_artist(artist.to_string());
-                    tag.set_title(title.to_string());
-                    tag.set_album("Mixed".into());
-                    if let Some(album_artist) = album_artist {
-                        tag.insert_text(lofty::tag::ItemKey::AlbumArtist, album_artist.into());
-                    }
-                });
-                (path, *name)
-            })
-            .collect();
-        let pairs: Vec<(&Path, &str)> = files.iter().map(|(p, n)| (p.as_path(), *n)).collect();
-        Self::with_files(&pairs)
+        let names: Vec<&str> = songs.iter().map(|s| s.0).collect();
+        Self::retagged(&names, |i, tag| {
+            use lofty::tag::Accessor;
+            let (_, artist, title) = songs[i];
+            tag.set_artist(artist.to_string());
+            tag.set_title(title.to_string());
+            tag.set_album("Mixed".into());
+            if let Some(album_artist) = album_artist {
+                tag.insert_text(lofty::tag::ItemKey::AlbumArtist, album_artist.into());
+            }
+        })
     }
 
     /// The core facade over this library's data folder.

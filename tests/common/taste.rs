@@ -1,11 +1,11 @@
 //! A small real library for the taste tests: six tagged FLAC files (one fixture, retagged) in
 //! several scripts, one with a MusicBrainz recording id.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use lofty::tag::{Accessor, ItemKey};
 
-use super::{copy, fixtures, minimal, retag, TempLibrary};
+use super::{fixtures, TempLibrary};
 
 pub fn taste(name: &str) -> PathBuf {
     fixtures().join("taste").join(name)
@@ -67,33 +67,18 @@ pub const SONGS: &[Song] = &[
 
 /// A scanned library of the six songs above (one small FLAC, retagged).
 pub fn library() -> TempLibrary {
-    let tmp = tempfile::tempdir().unwrap();
-    let files: Vec<PathBuf> = SONGS
-        .iter()
-        .map(|(name, artist, title, genre, year, mbid)| {
-            let path = tmp.path().join(name);
-            copy(&minimal("full_test.flac"), &path);
-            retag(&path, |tag| {
-                tag.set_artist(artist.to_string());
-                tag.set_title(title.to_string());
-                tag.set_genre(genre.to_string());
-                tag.set_album(format!("{title} album"));
-                tag.insert_text(ItemKey::Year, year.to_string());
-                if let Some(mbid) = mbid {
-                    tag.insert_text(ItemKey::MusicBrainzRecordingId, mbid.to_string());
-                }
-            });
-            path
-        })
-        .collect();
-    let pairs: Vec<(&Path, &str)> = files
-        .iter()
-        .zip(SONGS)
-        .map(|(p, s)| (p.as_path(), s.0))
-        .collect();
-    let lib = TempLibrary::with_files(&pairs);
-    drop(tmp);
-    lib
+    let names: Vec<&str> = SONGS.iter().map(|s| s.0).collect();
+    TempLibrary::retagged(&names, |i, tag| {
+        let (_, artist, title, genre, year, mbid) = SONGS[i];
+        tag.set_artist(artist.to_string());
+        tag.set_title(title.to_string());
+        tag.set_genre(genre.to_string());
+        tag.set_album(format!("{title} album"));
+        tag.insert_text(ItemKey::Year, year.to_string());
+        if let Some(mbid) = mbid {
+            tag.insert_text(ItemKey::MusicBrainzRecordingId, mbid.to_string());
+        }
+    })
 }
 
 pub fn count(conn: &rusqlite::Connection, sql: &str) -> i64 {

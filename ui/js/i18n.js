@@ -64,7 +64,7 @@ export function t(key, params = {}) {
     return key;
   }
   if (typeof value === 'object') {
-    const form = new Intl.PluralRules(current).select(Number(params.n ?? 0));
+    const form = intl(Intl.PluralRules).select(Number(params.n ?? 0));
     value = value[form] ?? value.other;
   }
   return value.replace(/\{(\w+)\}/g, (whole, name) => {
@@ -91,13 +91,23 @@ export function translate(root) {
   }
 }
 
+const formatters = new Map();
+
+/** One Intl formatter per kind, language and options: making one costs more than using it, and
+ *  lists format a number or date per row. */
+function intl(Kind, options) {
+  const key = `${Kind.name} ${current} ${JSON.stringify(options ?? {})}`;
+  if (!formatters.has(key)) formatters.set(key, new Kind(current, options));
+  return formatters.get(key);
+}
+
 export function formatNumber(n, options) {
-  return new Intl.NumberFormat(current, options).format(n);
+  return intl(Intl.NumberFormat, options).format(n);
 }
 
 /** A date (a Date) in the language's form; `options` as Intl.DateTimeFormat's. */
 export function formatDate(date, options) {
-  return new Intl.DateTimeFormat(current, options).format(date);
+  return intl(Intl.DateTimeFormat, options).format(date);
 }
 
 // English articles only, as the library's own sort (src/library/sort_name.rs).
@@ -110,7 +120,7 @@ export function sortKey(name) {
 
 /** Compares names by the language's collation (가나다 in order), articles set aside. */
 export function compareNames(a, b) {
-  return new Intl.Collator(current, { sensitivity: 'base', numeric: true }).compare(sortKey(a), sortKey(b));
+  return intl(Intl.Collator, { sensitivity: 'base', numeric: true }).compare(sortKey(a), sortKey(b));
 }
 
 const templates = new Map();

@@ -25,13 +25,11 @@ impl TrackEmbeddings {
     pub fn load(conn: &Connection) -> rusqlite::Result<Self> {
         let mut out = TrackEmbeddings::default();
         for (id, blob) in store::present_blobs(conn, MODEL_ID)? {
-            if blob.len() != 4 + DIM {
-                continue;
+            if let Some((scale, codes)) = store::split_blob(&blob) {
+                out.at.insert(id, out.scales.len());
+                out.scales.push(scale);
+                out.codes.extend(codes);
             }
-            out.at.insert(id, out.scales.len());
-            out.scales
-                .push(f32::from_le_bytes([blob[0], blob[1], blob[2], blob[3]]));
-            out.codes.extend(blob[4..].iter().map(|&b| b as i8));
         }
         Ok(out)
     }
@@ -90,18 +88,7 @@ impl TrackEmbeddings {
     pub fn cosines(&self, track_ids: &[i64], query: &[f32]) -> Vec<f32> {
         track_ids
             .iter()
-            .map(|id| match self.at.get(id) {
-                Some(&slot) => {
-                    let codes = &self.codes[slot * DIM..(slot + 1) * DIM];
-                    let dot: f32 = codes
-                        .iter()
-                        .zip(query)
-                        .map(|(&c, &q)| f32::from(c) * q)
-                        .sum();
-                    dot * self.scales[slot]
-                }
-                None => f32::NAN,
-            })
+            .map(|&id| self.dot(id, query).unwrap_or(f32::NAN))
             .collect()
     }
 }

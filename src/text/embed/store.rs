@@ -21,18 +21,19 @@ pub fn to_blob(vector: &[f32]) -> Vec<u8> {
     out
 }
 
-/// The vector of a stored blob (`None` for one of another width).
-pub fn from_blob(blob: &[u8]) -> Option<Vec<f32>> {
+/// The scale and the codes of a stored blob (`None` for one of another width).
+pub fn split_blob(blob: &[u8]) -> Option<(f32, impl Iterator<Item = i8> + '_)> {
     if blob.len() != 4 + DIM {
         return None;
     }
     let scale = f32::from_le_bytes([blob[0], blob[1], blob[2], blob[3]]);
-    Some(
-        blob[4..]
-            .iter()
-            .map(|&b| f32::from(b as i8) * scale)
-            .collect(),
-    )
+    Some((scale, blob[4..].iter().map(|&b| b as i8)))
+}
+
+/// The vector of a stored blob (`None` for one of another width).
+pub fn from_blob(blob: &[u8]) -> Option<Vec<f32>> {
+    let (scale, codes) = split_blob(blob)?;
+    Some(codes.map(|c| f32::from(c) * scale).collect())
 }
 
 /// (track id, model, text hash) of every stored embedding.
