@@ -134,6 +134,9 @@ before(async () => {
       'tauri:options': { application: app },
     },
   });
+  // The window loads its language before it wires its buttons.
+  await browser.waitUntil(async () => (await browser.execute(() => document.documentElement.dataset.ready)) === 'true',
+    { timeout: 30000, timeoutMsg: 'the window never became ready' });
 });
 
 after(async () => {

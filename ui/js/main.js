@@ -420,6 +420,8 @@ async function start() {
     .catch(() => null);
   await setLanguage(wanted);
   init();
+  // The window answers clicks from here on (tests wait for this before they click).
+  document.documentElement.dataset.ready = 'true';
 }
 
 start();

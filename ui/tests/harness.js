@@ -48,6 +48,8 @@ export async function openApp(browser, url, library, { view = 'tracks', clock = 
   await page.addInitScript({ path: path.join(here, 'fake-tauri.js') });
   if (clock) await page.clock.install({ time: clock });
   await page.goto(view ? `${url}#${view}` : url);
+  // The language loads before the window wires its buttons: a click before that would be lost.
+  await page.waitForSelector('html[data-ready="true"]', { state: 'attached' });
   return { page, problems };
 }
 
