@@ -5,6 +5,8 @@ redistribution; see ../shared/data/cf-dev/README.md).
 
 - hetrec-sample.tsv: 45 listeners (fixed seed) and their plays of the 100 most widely played
   artists, user<TAB>artist id<TAB>plays.
+- hetrec-sample-tags.tsv: the five most given tags of each of those artists,
+  artist id<TAB>tag<TAB>listeners who gave it.
 - mpd-sample.tsv: 30 playlists with the 100 most common tracks among them, playlist<TAB>track<TAB>1.
 
 Usage: cf_sample.py [--data DIR] [--out DIR]
@@ -52,7 +54,29 @@ def main():
                os.path.join(a.out, "hetrec-sample.tsv"), 5)
     m = sample(os.path.join(a.data, "mpd-train.tsv.gz"), 30, 100, 7,
                os.path.join(a.out, "mpd-sample.tsv"), 8)
-    print(f"hetrec-sample.tsv: {n} rows, mpd-sample.tsv: {m} rows")
+    t = sample_tags(os.path.join(a.data, "hetrec-artist-tags.tsv.gz"),
+                    os.path.join(a.out, "hetrec-sample.tsv"),
+                    os.path.join(a.out, "hetrec-sample-tags.tsv"), 5)
+    print(f"hetrec-sample.tsv: {n} rows, hetrec-sample-tags.tsv: {t} rows, mpd-sample.tsv: {m} rows")
+
+
+def sample_tags(path, sample_path, out, per_artist):
+    """The `per_artist` most given tags of the artists in the sample."""
+    with open(sample_path) as f:
+        artists = {line.split("\t")[1] for line in f}
+    tags = collections.defaultdict(list)
+    rows_ = rows(path)
+    next(rows_)  # header
+    for a, tag, count in rows_:
+        if a in artists:
+            tags[a].append((-int(count), tag))
+    n = 0
+    with open(out, "w") as f:
+        for a in sorted(tags, key=int):
+            for count, tag in sorted(tags[a])[:per_artist]:
+                f.write(f"{a}\t{tag}\t{-count}\n")
+                n += 1
+    return n
 
 
 if __name__ == "__main__":

@@ -239,6 +239,11 @@ fn shared_data_imports_with_tags_and_feeds_recommendations_with_reasons() {
     assert_eq!((report.items, report.matched), (6, 4));
     assert_eq!(count(&conn, "SELECT count(*) FROM shared_users"), 7);
     assert!(count(&conn, "SELECT count(*) FROM item_tags") >= 10);
+    // The tags reach the shared model as side information: rows of tags on two or more artists.
+    let data = sonare::cf::shared_model::SharedData::read(&conn).unwrap();
+    let tags = data.tags.expect("tag rows");
+    assert_eq!(tags.cols, data.matrix.cols);
+    assert!(tags.rows >= 1 && (0..tags.rows).all(|t| tags.row(t).0.len() >= 2));
     let again = import::import_shared(&mut conn, &taste("hetrec"), SharedFormat::Hetrec).unwrap();
     assert!(again.already_imported);
 

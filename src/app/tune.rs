@@ -41,7 +41,13 @@ impl Sonare {
         if data.matrix.nnz() == 0 {
             return Ok(TuneOutcome::NothingToTune);
         }
-        let (recipe, outcome) = match tune::tune(&data.matrix, options, control, on_progress) {
+        let (recipe, outcome) = match tune::tune(
+            &data.matrix,
+            data.tags.as_ref(),
+            options,
+            control,
+            on_progress,
+        ) {
             Ok(tuned) => {
                 shared_model::store_choice(&conn, &version, &tuned)?;
                 (

@@ -41,12 +41,17 @@ pub enum Choice {
 }
 
 impl Choice {
-    /// The recipe to train on `matrix`, and the tuning report when it was tuned.
-    pub fn recipe(&self, matrix: &Csr) -> Result<(Recipe, Option<Tuned>), EvalError> {
+    /// The recipe to train on `matrix` (and its items' `tags`), and the tuning report when it was
+    /// tuned.
+    pub fn recipe(
+        &self,
+        matrix: &Csr,
+        tags: Option<&Csr>,
+    ) -> Result<(Recipe, Option<Tuned>), EvalError> {
         match self {
             Choice::Fixed(recipe) => Ok((recipe.clone(), None)),
             Choice::Tuned(options) => {
-                match tune::tune(matrix, options, &JobControl::default(), |_| {}) {
+                match tune::tune(matrix, tags, options, &JobControl::default(), |_| {}) {
                     Ok(tuned) => Ok((tuned.winner.recipe.clone(), Some(tuned))),
                     // As the app does: too little data to choose on gets the default model.
                     Err(e @ (tune::TuneError::TooLittle { .. } | tune::TuneError::NoModel)) => {
@@ -60,17 +65,28 @@ impl Choice {
     }
 }
 
-/// Interactions read from a TSV file, users and items interned.
+/// Interactions read from a TSV file, users and items interned, with the items' tags if a tag
+/// file was read.
 #[derive(Debug, Default)]
 pub struct Interactions {
     pub users: Interner,
     pub items: Interner,
     pub triples: Vec<(u32, u32, f32)>,
+    /// `(item, tag)` pairs of items in `items`.
+    pub item_tags: Vec<(u32, String)>,
 }
 
 impl Interactions {
     pub fn matrix(&self) -> Csr {
         Csr::from_triples(self.users.len(), self.items.len(), &self.triples)
+    }
+
+    /// The tag rows over the items (see [`super::tags`]), if any tag links two items.
+    pub fn tags(&self) -> Option<Csr> {
+        super::tags::tag_rows(
+            self.item_tags.iter().map(|(i, t)| (*i, t.as_str())),
+            self.items.len(),
+        )
     }
 }
 
@@ -115,6 +131,43 @@ pub fn read_triples(path: &Path, into: &mut Interactions) -> Result<(), EvalErro
     Ok(())
 }
 
+/// Reads `item<TAB>tag[<TAB>count]` lines (blank lines and `#` comments skipped): the tags of
+/// items already read into `into`; tags of items it does not have are ignored.
+pub fn read_item_tags(path: &Path, into: &mut Interactions) -> Result<(), EvalError> {
+    let file = std::fs::File::open(path).map_err(io_err(path))?;
+    for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line.map_err(io_err(path))?;
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let bad = |reason: String| EvalError::Line {
+            path: path.to_owned(),
+            line: n + 1,
+            reason,
+        };
+        let mut fields = line.split('\t');
+        let (Some(item), Some(tag)) = (fields.next(), fields.next().map(str::trim)) else {
+            return Err(bad("expected item<TAB>tag<TAB>count".into()));
+        };
+        if tag.is_empty() {
+            return Err(bad("the tag is empty".into()));
+        }
+        if let Some(count) = fields.next() {
+            count
+                .trim()
+                .parse::<f32>()
+                .ok()
+                .filter(|c| c.is_finite() && *c > 0.0)
+                .ok_or_else(|| bad(format!("count {count:?} is not a positive number")))?;
+        }
+        if let Some(i) = into.items.get(item) {
+            into.item_tags.push((i, tag.to_owned()));
+        }
+    }
+    Ok(())
+}
+
 /// What `recommend` made: `(user, items best first)`, and the tuning report if it tuned.
 pub type Recommendations = (Vec<(String, Vec<String>)>, Option<Tuned>);
 
@@ -126,9 +179,9 @@ pub fn recommend(
     k: usize,
     choice: &Choice,
 ) -> Result<Recommendations, EvalError> {
-    let matrix = train.matrix();
-    let (recipe, tuned) = choice.recipe(&matrix)?;
-    let model = recipe.fit(&matrix)?;
+    let (matrix, tags) = (train.matrix(), train.tags());
+    let (recipe, tuned) = choice.recipe(&matrix, tags.as_ref())?;
+    let model = recipe.fit(&matrix, tags.as_ref())?;
     let popular = Trained::fit(&ModelSpec::Popular, &matrix)?;
     let lists = users
         .par_iter()
@@ -211,12 +264,16 @@ pub fn score(
 /// Trains `spec` on `train`, recommends `k` items to every test user, and scores them.
 pub fn evaluate(
     train_path: &Path,
+    tags_path: Option<&Path>,
     test_path: &Path,
     k: usize,
     choice: &Choice,
 ) -> Result<Metrics, EvalError> {
     let mut train = Interactions::default();
     read_triples(train_path, &mut train)?;
+    if let Some(tags) = tags_path {
+        read_item_tags(tags, &mut train)?;
+    }
     let mut test_raw = Interactions::default();
     read_triples(test_path, &mut test_raw)?;
     let mut test: HashMap<String, Vec<String>> = HashMap::new();

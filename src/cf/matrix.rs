@@ -94,6 +94,20 @@ impl Csr {
         }
     }
 
+    /// This matrix with `below`'s rows appended (same columns), each of their entries set to
+    /// `value`: side-information rows (tags as pseudo-listeners) under the listeners.
+    pub fn stacked(&self, below: &Csr, value: f32) -> Csr {
+        assert_eq!(self.cols, below.cols, "stacked rows must share the columns");
+        let mut out = self.clone();
+        out.rows += below.rows;
+        let base = *self.indptr.last().unwrap_or(&0);
+        out.indptr
+            .extend(below.indptr.iter().skip(1).map(|&at| base + at));
+        out.indices.extend_from_slice(&below.indices);
+        out.values.extend(std::iter::repeat_n(value, below.nnz()));
+        out
+    }
+
     /// BM25 weighting of a user × item matrix (as the `implicit` library applies it before ALS): an
     /// item's weight grows with the user's count but saturates (`k1`), is normalised by how much the
     /// user plays overall (`b`), and is scaled up for rare items (IDF over users). Keeps a few heavy
@@ -169,6 +183,17 @@ mod tests {
         let t = m.transpose();
         assert_eq!(t.row(1), (&[0u32, 2][..], &[1.0f32, 1.0][..]));
         assert_eq!(t.transpose(), m);
+    }
+
+    #[test]
+    fn stacked_rows_follow_with_the_given_value() {
+        let m = Csr::from_triples(2, 3, &[(0, 0, 5.0), (1, 2, 1.0)]);
+        let tags = Csr::from_triples(2, 3, &[(0, 1, 1.0), (0, 2, 1.0), (1, 0, 1.0)]);
+        let s = m.stacked(&tags, 0.5);
+        assert_eq!((s.rows, s.cols, s.nnz()), (4, 3, 5));
+        assert_eq!(s.row(1), m.row(1));
+        assert_eq!(s.row(2), (&[1u32, 2][..], &[0.5f32, 0.5][..]));
+        assert_eq!(s.row(3), (&[0u32][..], &[0.5f32][..]));
     }
 
     #[test]

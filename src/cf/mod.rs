@@ -19,4 +19,5 @@ pub mod neighbours;
 pub mod rp3;
 pub mod sessions;
 pub mod shared_model;
+pub mod tags;
 pub mod tune;

@@ -56,17 +56,31 @@ impl Weighting {
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case", tag = "model")]
 pub enum ModelSpec {
-    /// Implicit ALS on weighted counts.
+    /// Implicit ALS on weighted counts. `tags` > 0: item tags join as pseudo-listeners whose
+    /// every item has this weight (confidence `1 + alpha · tags`), when the data has tags.
     Als {
         params: AlsParams,
         weighting: Weighting,
+        #[serde(default)]
+        tags: f32,
     },
-    /// EASE on binary interactions (`dropout` > 0: the denoising EDLAE variant).
-    Ease { lambda: f64, dropout: f64 },
+    /// EASE on binary interactions (`dropout` > 0: the denoising EDLAE variant); `tags` as for
+    /// item-kNN, from tags on three or more items (see [`prepare`]).
+    Ease {
+        lambda: f64,
+        dropout: f64,
+        #[serde(default)]
+        tags: f32,
+    },
     /// RP3beta on binary interactions.
     Rp3 { params: Rp3Params },
-    /// Item-kNN (shrunk cosine) on binary interactions.
-    Knn { params: KnnParams },
+    /// Item-kNN (shrunk cosine) on binary interactions; `tags` as for ALS (a tag row's value
+    /// beside the listeners' 1).
+    Knn {
+        params: KnnParams,
+        #[serde(default)]
+        tags: f32,
+    },
     /// Most-played items first: the floor every model must beat.
     Popular,
 }
@@ -76,6 +90,7 @@ impl Default for ModelSpec {
         ModelSpec::Ease {
             lambda: 200.0,
             dropout: 0.9,
+            tags: 0.0,
         }
     }
 }
@@ -97,6 +112,7 @@ impl ModelSpec {
             "als" => ModelSpec::Als {
                 params: AlsParams::default(),
                 weighting: Weighting::Log,
+                tags: 0.0,
             },
             "ease" => ModelSpec::default(),
             "rp3beta" | "rp3" => ModelSpec::Rp3 {
@@ -104,6 +120,7 @@ impl ModelSpec {
             },
             "item-knn" | "knn" => ModelSpec::Knn {
                 params: KnnParams::default(),
+                tags: 0.0,
             },
             "popular" | "pop" => ModelSpec::Popular,
             _ => return None,
@@ -113,8 +130,12 @@ impl ModelSpec {
     /// The model with the hyper-parameters that matter, as `sonare cf recommend` flags would say it.
     pub fn describe(&self) -> String {
         match self {
-            ModelSpec::Als { params, weighting } => format!(
-                "als factors {} reg {} alpha {} {}",
+            ModelSpec::Als {
+                params,
+                weighting,
+                tags,
+            } => format!(
+                "als factors {} reg {} alpha {} {}{}",
                 params.factors,
                 params.regularization,
                 params.alpha,
@@ -122,24 +143,50 @@ impl ModelSpec {
                     Weighting::Raw => "raw",
                     Weighting::Log => "log",
                     Weighting::Bm25 { .. } => "bm25",
-                }
+                },
+                tags_described(*tags)
             ),
-            ModelSpec::Ease { lambda, dropout } => {
-                format!("ease lambda {lambda} dropout {dropout}")
-            }
+            ModelSpec::Ease {
+                lambda,
+                dropout,
+                tags,
+            } => format!(
+                "ease lambda {lambda} dropout {dropout}{}",
+                tags_described(*tags)
+            ),
             ModelSpec::Rp3 { params } => format!(
                 "rp3beta alpha {} beta {} neighbours {}",
                 params.alpha, params.beta, params.neighbours
             ),
-            ModelSpec::Knn { params } => format!(
-                "item-knn neighbours {} shrink {}",
-                params.neighbours, params.shrink
+            ModelSpec::Knn { params, tags } => format!(
+                "item-knn neighbours {} shrink {}{}",
+                params.neighbours,
+                params.shrink,
+                tags_described(*tags)
             ),
             ModelSpec::Popular => "popular".into(),
         }
     }
 
     pub const NAMES: &'static [&'static str] = &["als", "ease", "rp3beta", "item-knn", "popular"];
+
+    /// The weight of tag pseudo-listeners, for the families that take them.
+    pub fn tags(&self) -> f32 {
+        match *self {
+            ModelSpec::Als { tags, .. }
+            | ModelSpec::Knn { tags, .. }
+            | ModelSpec::Ease { tags, .. } => tags,
+            _ => 0.0,
+        }
+    }
+}
+
+fn tags_described(tags: f32) -> String {
+    if tags > 0.0 {
+        format!(" tags {tags}")
+    } else {
+        String::new()
+    }
 }
 
 /// A fitted model.
@@ -164,25 +211,54 @@ fn binary(m: &Csr) -> Csr {
     m.map_values(|_| 1.0)
 }
 
-/// The input weighting a model trains on.
-pub fn prepare(spec: &ModelSpec, ratings: &Csr) -> Csr {
-    match spec {
+/// The input a model trains on: the listeners' rows weighted as the model wants them, and, for a
+/// spec with a tag weight, the `tags` rows (see [`super::tags`]) under them at that weight.
+pub fn prepare(spec: &ModelSpec, ratings: &Csr, tags: Option<&Csr>) -> Csr {
+    let input = match spec {
         ModelSpec::Als { weighting, .. } => weighting.apply(ratings),
         ModelSpec::Popular => ratings.clone(),
         ModelSpec::Ease { .. } | ModelSpec::Rp3 { .. } | ModelSpec::Knn { .. } => binary(ratings),
+    };
+    match tags {
+        // Tags on two items add nothing to EASE on HetRec (0.2084 with or without them) but
+        // would triple its listeners² inverse: EASE takes the tags on three or more.
+        Some(tags) if matches!(spec, ModelSpec::Ease { .. }) && spec.tags() > 0.0 => {
+            input.stacked(&super::tags::on_at_least(tags, 3), spec.tags())
+        }
+        Some(tags) if spec.tags() > 0.0 => input.stacked(tags, spec.tags()),
+        _ => input,
     }
 }
 
 impl Trained {
+    /// Fits `spec` on the listeners' `ratings` alone.
     pub fn fit(spec: &ModelSpec, ratings: &Csr) -> Result<Self, EaseError> {
-        let input = prepare(spec, ratings);
+        Self::fit_with_tags(spec, ratings, None)
+    }
+
+    /// Fits `spec` on `ratings`, with the items' `tags` rows if the spec weighs them. Users are
+    /// the rows of `ratings` either way.
+    pub fn fit_with_tags(
+        spec: &ModelSpec,
+        ratings: &Csr,
+        tags: Option<&Csr>,
+    ) -> Result<Self, EaseError> {
+        let input = prepare(spec, ratings, tags);
         Ok(match *spec {
-            ModelSpec::Als { params, weighting } => {
+            ModelSpec::Als {
+                params, weighting, ..
+            } => {
                 let AlsModel {
-                    user_factors,
+                    mut user_factors,
                     item_factors,
                     ..
                 } = AlsModel::fit(&input, params);
+                // The tags' pseudo-listeners are not kept.
+                if user_factors.nrows() > ratings.rows {
+                    user_factors = user_factors
+                        .slice(ndarray::s![..ratings.rows, ..])
+                        .to_owned();
+                }
                 let fold = FoldIn::new(item_factors, params.regularization, params.alpha);
                 Trained::Als {
                     user_factors,
@@ -190,11 +266,11 @@ impl Trained {
                     weighting,
                 }
             }
-            ModelSpec::Ease { lambda, dropout } => {
-                Trained::Ease(EaseModel::fit(&input, lambda, dropout)?)
-            }
+            ModelSpec::Ease {
+                lambda, dropout, ..
+            } => Trained::Ease(EaseModel::fit(&input, lambda, dropout)?),
             ModelSpec::Rp3 { params } => Trained::Neighbours(rp3::fit(&input, params)),
-            ModelSpec::Knn { params } => Trained::Neighbours(item_knn(&input, params)),
+            ModelSpec::Knn { params, .. } => Trained::Neighbours(item_knn(&input, params)),
             ModelSpec::Popular => {
                 let mut pop = vec![0f32; input.cols];
                 for &i in &input.indices {
@@ -357,6 +433,24 @@ pub fn top_k(scores: &[f32], k: usize, exclude: &[u32]) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stored_spec_from_before_tags_reads_as_untagged() {
+        let old = r#"{"model":"knn","params":{"neighbours":200,"shrink":5.0}}"#;
+        let spec: ModelSpec = serde_json::from_str(old).unwrap();
+        assert_eq!(spec.tags(), 0.0);
+        let mut tagged = spec;
+        if let ModelSpec::Knn { tags, .. } = &mut tagged {
+            *tags = 0.5;
+        }
+        let json = serde_json::to_string(&tagged).unwrap();
+        assert_eq!(serde_json::from_str::<ModelSpec>(&json).unwrap(), tagged);
+        assert!(
+            tagged.describe().ends_with("tags 0.5"),
+            "{}",
+            tagged.describe()
+        );
+    }
 
     #[test]
     fn top_k_is_ordered_skips_excluded_and_breaks_ties_by_id() {

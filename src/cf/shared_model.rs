@@ -100,10 +100,12 @@ fn item_info(conn: &Connection, columns: &HashMap<i64, u32>) -> rusqlite::Result
     Ok(info)
 }
 
-/// The shared interactions as a matrix, with the ext_items id of each column.
+/// The shared interactions as a matrix, with the ext_items id of each column and the tag rows of
+/// those items (imported Last.fm tags, see [`super::tags`]).
 pub struct SharedData {
     pub items: Vec<i64>,
     pub matrix: Csr,
+    pub tags: Option<Csr>,
 }
 
 impl SharedData {
@@ -124,8 +126,17 @@ impl SharedData {
             });
             triples.push((u, c, weight as f32));
         }
+        let mut pairs: Vec<(u32, String)> = Vec::new();
+        let mut stmt = conn.prepare("SELECT item_id, tag FROM item_tags")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            if let Some(&c) = columns.get(&r.get::<_, i64>(0)?) {
+                pairs.push((c, r.get(1)?));
+            }
+        }
         Ok(SharedData {
             matrix: Csr::from_triples(users.len(), items.len(), &triples),
+            tags: super::tags::tag_rows(pairs.iter().map(|(c, t)| (*c, t.as_str())), items.len()),
             items,
         })
     }
@@ -247,7 +258,7 @@ impl SharedModel {
         recipe: &Recipe,
         version: &str,
     ) -> Result<Self, SharedModelError> {
-        let model = recipe.fit(&data.matrix)?;
+        let model = recipe.fit(&data.matrix, data.tags.as_ref())?;
         let name = format!(
             "{} on {} shared listeners",
             recipe.describe(),

@@ -1,7 +1,7 @@
 //! `sonare cf …`: the generic offline evaluation commands (no library needed).
 
 use std::io::{BufRead, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
@@ -33,6 +33,10 @@ pub enum CfCommand {
     Tune {
         #[arg(long)]
         train: Option<PathBuf>,
+        /// With --train: the items' tags (item<TAB>tag[<TAB>count]), side information for the
+        /// models that weigh tags.
+        #[arg(long)]
+        item_tags: Option<PathBuf>,
         /// Seconds the search may take (default 90).
         #[arg(long)]
         budget: Option<f64>,
@@ -76,6 +80,13 @@ pub struct ModelArgs {
     /// auto: choose among single models only.
     #[arg(long)]
     no_blend: bool,
+    /// The items' tags (item<TAB>tag[<TAB>count]): each tag joins the training data as a
+    /// pseudo-listener of its items, for models with a tag weight (--tags, or tuned).
+    #[arg(long)]
+    item_tags: Option<PathBuf>,
+    /// ALS, EASE, item-kNN: the weight of a tag's pseudo-listener row (0 = tags unused).
+    #[arg(long)]
+    tags: Option<f32>,
     /// Train this recipe (JSON, as `cf tune --json` prints a winner's) instead of --model.
     #[arg(long)]
     recipe: Option<String>,
@@ -154,7 +165,12 @@ impl ModelArgs {
             );
         };
         match &mut spec {
-            ModelSpec::Als { params, weighting } => {
+            ModelSpec::Als {
+                params,
+                weighting,
+                tags,
+            } => {
+                *tags = self.tags.unwrap_or(0.0);
                 let d = AlsParams::default();
                 params.factors = self.factors.unwrap_or(d.factors);
                 params.iterations = self.iterations.unwrap_or(d.iterations);
@@ -166,7 +182,12 @@ impl ModelArgs {
                     })?;
                 }
             }
-            ModelSpec::Ease { lambda, dropout } => {
+            ModelSpec::Ease {
+                lambda,
+                dropout,
+                tags,
+            } => {
+                *tags = self.tags.unwrap_or(0.0);
                 *lambda = self.lambda.unwrap_or(*lambda);
                 *dropout = self.dropout.unwrap_or(*dropout);
             }
@@ -176,7 +197,8 @@ impl ModelArgs {
                 params.beta = self.beta.unwrap_or(d.beta);
                 params.neighbours = self.neighbours.unwrap_or(d.neighbours);
             }
-            ModelSpec::Knn { params } => {
+            ModelSpec::Knn { params, tags } => {
+                *tags = self.tags.unwrap_or(0.0);
                 params.neighbours = self.neighbours.unwrap_or(params.neighbours);
                 params.shrink = self.shrink.unwrap_or(params.shrink);
             }
@@ -185,6 +207,16 @@ impl ModelArgs {
         self.threads();
         Ok(spec)
     }
+}
+
+/// TRAIN's interactions, with the tags of --item-tags when given.
+fn read_training(train: &Path, item_tags: Option<&Path>) -> Result<Interactions> {
+    let mut data = Interactions::default();
+    eval::read_triples(train, &mut data)?;
+    if let Some(tags) = item_tags {
+        eval::read_item_tags(tags, &mut data)?;
+    }
+    Ok(data)
 }
 
 impl CfCommand {
@@ -236,8 +268,7 @@ pub fn run(command: CfCommand, out: &mut impl Write) -> Result<()> {
             model,
         } => {
             let choice = model.choice()?;
-            let mut data = Interactions::default();
-            eval::read_triples(&train, &mut data)?;
+            let data = read_training(&train, model.item_tags.as_deref())?;
             let file = std::fs::File::open(&users)
                 .with_context(|| format!("cannot read {}", users.display()))?;
             let names: Vec<String> = std::io::BufReader::new(file)
@@ -265,15 +296,16 @@ pub fn run(command: CfCommand, out: &mut impl Write) -> Result<()> {
         }
         CfCommand::Tune {
             train: Some(train),
+            item_tags,
             budget,
             no_blend,
             json,
         } => {
-            let mut data = Interactions::default();
-            eval::read_triples(&train, &mut data)?;
+            let data = read_training(&train, item_tags.as_deref())?;
             let options = tune_options(budget, no_blend);
             let tuned = sonare::cf::tune::tune(
                 &data.matrix(),
+                data.tags().as_ref(),
                 &options,
                 &sonare::jobs::JobControl::default(),
                 |_| {},
@@ -285,10 +317,9 @@ pub fn run(command: CfCommand, out: &mut impl Write) -> Result<()> {
         }
         CfCommand::Fit { train, model } => {
             let spec = model.setup()?;
-            let mut data = Interactions::default();
-            eval::read_triples(&train, &mut data)?;
-            let matrix = data.matrix();
-            let input = sonare::cf::model::prepare(&spec, &matrix);
+            let data = read_training(&train, model.item_tags.as_deref())?;
+            let (matrix, tags) = (data.matrix(), data.tags());
+            let input = sonare::cf::model::prepare(&spec, &matrix, tags.as_ref());
             let started = std::time::Instant::now();
             let iterations = match spec {
                 ModelSpec::Als { params, .. } => {
@@ -296,7 +327,7 @@ pub fn run(command: CfCommand, out: &mut impl Write) -> Result<()> {
                     params.iterations
                 }
                 _ => {
-                    sonare::cf::model::Trained::fit(&spec, &matrix)?;
+                    sonare::cf::model::Trained::fit_with_tags(&spec, &matrix, tags.as_ref())?;
                     1
                 }
             };
@@ -320,7 +351,7 @@ pub fn run(command: CfCommand, out: &mut impl Write) -> Result<()> {
             model,
         } => {
             let choice = model.choice()?;
-            let m = eval::evaluate(&train, &test, k, &choice)?;
+            let m = eval::evaluate(&train, model.item_tags.as_deref(), &test, k, &choice)?;
             let name = match &choice {
                 Choice::Fixed(recipe) => recipe.name(),
                 Choice::Tuned(_) => model.model.as_str(),
