@@ -101,10 +101,12 @@ class Split:
             f.write("\n".join(self.eval_users) + "\n")
 
 
-def hetrec_split(data):
-    rng = np.random.default_rng(SEED)
+def hetrec_split(data, rows=None, seed=SEED):
+    """The README's protocol on the HetRec training file (or on `rows`, e.g. a split's own
+    training rows, to cut a split one level deeper)."""
+    rng = np.random.default_rng(seed)
     by_user = {}
-    for u, i, w in read_tsv_gz(os.path.join(data, "hetrec-train.tsv.gz")):
+    for u, i, w in rows if rows is not None else read_tsv_gz(os.path.join(data, "hetrec-train.tsv.gz")):
         by_user.setdefault(u, []).append((i, w))
     train, hidden = [], {}
     for u, items in by_user.items():
