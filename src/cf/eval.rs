@@ -97,9 +97,15 @@ fn io_err(path: &Path) -> impl Fn(std::io::Error) -> EvalError + '_ {
     }
 }
 
-/// Reads `user<TAB>item[<TAB>weight]` lines (weight defaults to 1; blank lines and `#` comments are
-/// skipped) into `into`, interning new users and items.
-pub fn read_triples(path: &Path, into: &mut Interactions) -> Result<(), EvalError> {
+/// Calls `each(fields, bad)` for every line of the TSV file at `path` but blank lines and `#`
+/// comments; `bad(reason)` makes the error that names the file and line.
+fn for_each_line(
+    path: &Path,
+    mut each: impl FnMut(
+        std::str::Split<'_, char>,
+        &dyn Fn(String) -> EvalError,
+    ) -> Result<(), EvalError>,
+) -> Result<(), EvalError> {
     let file = std::fs::File::open(path).map_err(io_err(path))?;
     for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
         let line = line.map_err(io_err(path))?;
@@ -112,41 +118,42 @@ pub fn read_triples(path: &Path, into: &mut Interactions) -> Result<(), EvalErro
             line: n + 1,
             reason,
         };
-        let mut fields = line.split('\t');
+        each(line.split('\t'), &bad)?;
+    }
+    Ok(())
+}
+
+/// A positive, finite number in `field`, or the error `bad` makes, naming `what`.
+fn positive(field: &str, what: &str, bad: &dyn Fn(String) -> EvalError) -> Result<f32, EvalError> {
+    field
+        .trim()
+        .parse::<f32>()
+        .ok()
+        .filter(|w| w.is_finite() && *w > 0.0)
+        .ok_or_else(|| bad(format!("{what} {field:?} is not a positive number")))
+}
+
+/// Reads `user<TAB>item[<TAB>weight]` lines (weight defaults to 1; blank lines and `#` comments are
+/// skipped) into `into`, interning new users and items.
+pub fn read_triples(path: &Path, into: &mut Interactions) -> Result<(), EvalError> {
+    for_each_line(path, |mut fields, bad| {
         let (Some(user), Some(item)) = (fields.next(), fields.next()) else {
             return Err(bad("expected user<TAB>item<TAB>weight".into()));
         };
         let weight = match fields.next() {
             None => 1.0,
-            Some(w) => w
-                .trim()
-                .parse::<f32>()
-                .ok()
-                .filter(|w| w.is_finite() && *w > 0.0)
-                .ok_or_else(|| bad(format!("weight {w:?} is not a positive number")))?,
+            Some(w) => positive(w, "weight", bad)?,
         };
         let (u, i) = (into.users.id(user), into.items.id(item));
         into.triples.push((u, i, weight));
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Reads `item<TAB>tag[<TAB>count]` lines (blank lines and `#` comments skipped): the tags of
 /// items already read into `into`; tags of items it does not have are ignored.
 pub fn read_item_tags(path: &Path, into: &mut Interactions) -> Result<(), EvalError> {
-    let file = std::fs::File::open(path).map_err(io_err(path))?;
-    for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
-        let line = line.map_err(io_err(path))?;
-        let line = line.trim_end_matches('\r');
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let bad = |reason: String| EvalError::Line {
-            path: path.to_owned(),
-            line: n + 1,
-            reason,
-        };
-        let mut fields = line.split('\t');
+    for_each_line(path, |mut fields, bad| {
         let (Some(item), Some(tag)) = (fields.next(), fields.next().map(str::trim)) else {
             return Err(bad("expected item<TAB>tag<TAB>count".into()));
         };
@@ -154,18 +161,13 @@ pub fn read_item_tags(path: &Path, into: &mut Interactions) -> Result<(), EvalEr
             return Err(bad("the tag is empty".into()));
         }
         if let Some(count) = fields.next() {
-            count
-                .trim()
-                .parse::<f32>()
-                .ok()
-                .filter(|c| c.is_finite() && *c > 0.0)
-                .ok_or_else(|| bad(format!("count {count:?} is not a positive number")))?;
+            positive(count, "count", bad)?;
         }
         if let Some(i) = into.items.get(item) {
             into.item_tags.push((i, tag.to_owned()));
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// What `recommend` made: `(user, items best first)`, and the tuning report if it tuned.
