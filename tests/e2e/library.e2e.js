@@ -385,10 +385,19 @@ test('shared listening data imported on the app\'s folder is modelled once, and 
     for (const a of artists) rows.push(`${u}\t${a}\t${10 + ((u * 7 + a) % 50)}`);
   }
   fs.writeFileSync(path.join(dir, 'user_artists.dat'), `${rows.join('\n')}\n`);
+  // Each scene's artists carry its tag, given by two listeners: the tags join the model's training.
+  fs.writeFileSync(path.join(dir, 'tags.dat'), 'tagID\ttagValue\n1\tscene one\n2\tscene two\n');
+  const tagged = ['userID\tartistID\ttagID\tday\tmonth\tyear'];
+  for (let a = libraryArtists.length + 1; a <= names.length; a++) {
+    const tag = a <= libraryArtists.length + 15 ? 1 : 2;
+    for (const u of [1, 2]) tagged.push(`${u}\t${a}\t${tag}\t1\t1\t2010`);
+  }
+  fs.writeFileSync(path.join(dir, 'user_taggedartists.dat'), `${tagged.join('\n')}\n`);
   const out = execFileSync(cli, ['--data-dir', data, 'import', 'shared', dir, '--format', 'hetrec', '--json']).toString();
   const [report, tuning] = out.trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(report.imported, rows.length - 1, out);
   assert.equal(tuning.outcome, 'tuned', out);
+  assert.ok(tuning.trials.some((t) => / tags [\d.]+/.test(t.params)), `tagged models were tried: ${out}`);
   assert.ok(fs.existsSync(path.join(data, 'models/shared-cf.bin')), 'the model is kept in the data folder');
 
   // In the window: "For you" explains its picks by what the listener played.
