@@ -22,30 +22,21 @@ pub fn tag_rows<'a>(pairs: impl IntoIterator<Item = (u32, &'a str)>, items: usiz
         let t = *ids.entry(tag).or_insert(next);
         triples.push((t, item, 1.0));
     }
-    let all = Csr::from_triples(ids.len(), items, &triples);
-    let kept: Vec<usize> = (0..all.rows)
-        .filter(|&t| all.row(t).0.len() >= MIN_ITEMS)
+    let kept = on_at_least(&Csr::from_triples(ids.len(), items, &triples), MIN_ITEMS);
+    (kept.rows > 0).then_some(kept)
+}
+
+/// The rows of `tags` on at least `items` items, every value 1.
+pub fn on_at_least(tags: &Csr, items: usize) -> Csr {
+    let kept: Vec<usize> = (0..tags.rows)
+        .filter(|&t| tags.row(t).0.len() >= items)
         .collect();
-    if kept.is_empty() {
-        return None;
-    }
     let triples: Vec<(u32, u32, f32)> = kept
         .iter()
         .enumerate()
-        .flat_map(|(row, &t)| all.row(t).0.iter().map(move |&i| (row as u32, i, 1.0)))
+        .flat_map(|(row, &t)| tags.row(t).0.iter().map(move |&i| (row as u32, i, 1.0)))
         .collect();
-    Some(Csr::from_triples(kept.len(), items, &triples))
-}
-
-/// The rows of `tags` on at least `items` items.
-pub fn on_at_least(tags: &Csr, items: usize) -> Csr {
-    let triples: Vec<(u32, u32, f32)> = (0..tags.rows)
-        .filter(|&t| tags.row(t).0.len() >= items)
-        .enumerate()
-        .flat_map(|(row, t)| tags.row(t).0.iter().map(move |&i| (row as u32, i, 1.0)))
-        .collect();
-    let rows = triples.last().map_or(0, |t| t.0 as usize + 1);
-    Csr::from_triples(rows, tags.cols, &triples)
+    Csr::from_triples(kept.len(), tags.cols, &triples)
 }
 
 #[cfg(test)]

@@ -1,21 +1,10 @@
 // The background analysis and the track view in a real browser (Debian's Chromium), Rust side faked.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openApp, makeTracks } from './harness.js';
+import { appForTests, makeTracks } from './harness.js';
 
-let server;
-let url;
-let browser;
-
-before(async () => {
-  ({ server, url } = await startServer());
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+// One server and one Chromium for this file's tests.
+const openApp = appForTests();
 
 const doneCount = async (page) => {
   const label = await page.textContent('#analysis-label');
@@ -26,7 +15,7 @@ const doneCount = async (page) => {
 test('analysis runs in the background with progress, pauses, resumes, then BPM and key sort the list', async () => {
   const tracks = makeTracks(40);
   tracks[5].breaks = true; // cannot be analysed: stays without BPM, sorted last
-  const { page, problems } = await openApp(browser, url, { tracks, folders: [] });
+  const { page, problems } = await openApp({ tracks, folders: [] });
   await page.waitForSelector('#analysis-status:not([hidden])');
   await page.waitForFunction(() => /Analysing sound \d+ \/ 40/.test(document.querySelector('#analysis-label').textContent));
   await page.click('#analysis-pause');
@@ -64,7 +53,7 @@ test('analysis runs in the background with progress, pauses, resumes, then BPM a
 });
 
 test('stopping the analysis says what is left for next time', async () => {
-  const { page, problems } = await openApp(browser, url, { tracks: makeTracks(200), folders: [] });
+  const { page, problems } = await openApp({ tracks: makeTracks(200), folders: [] });
   await page.waitForSelector('#analysis-status:not([hidden])');
   await page.click('#analysis-cancel');
   await page.waitForSelector('#analysis-status', { state: 'hidden' });
@@ -74,7 +63,7 @@ test('stopping the analysis says what is left for next time', async () => {
 
 test('the track view shows the analysis, tags as text, and plays tracks that sound alike', async () => {
   const tracks = makeTracks(12);
-  const { page, problems } = await openApp(browser, url, {
+  const { page, problems } = await openApp({
     tracks,
     folders: [],
     cnnUnavailable: null,
@@ -111,7 +100,7 @@ test('the track view shows the analysis, tags as text, and plays tracks that sou
 
 test('without the audio model the listener is told what is missing and how to fix it', async () => {
   const why = 'ONNX Runtime library /data/runtime/libonnxruntime.so.1.32.0 cannot be loaded (no such file); run scripts/fetch_onnxruntime.sh or set ORT_DYLIB_PATH';
-  const { page, problems } = await openApp(browser, url, { tracks: makeTracks(3), folders: [], cnnUnavailable: why });
+  const { page, problems } = await openApp({ tracks: makeTracks(3), folders: [], cnnUnavailable: why });
   await page.waitForFunction(() => /need the audio model/.test(document.querySelector('#analysis-note').textContent));
   assert.ok((await page.textContent('#analysis-note')).includes('scripts/fetch_onnxruntime.sh'));
   assert.deepEqual(problems, []);

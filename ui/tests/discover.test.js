@@ -1,22 +1,11 @@
 // The home view, Discover Daily, in a real browser (Debian's Chromium) with the Rust side faked:
 // reasons, play all, like / not for me, refresh, past days, the cold start and the empty library.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openApp, makeTracks } from './harness.js';
+import { appForTests, makeTracks } from './harness.js';
 
-let server;
-let url;
-let browser;
-
-before(async () => {
-  ({ server, url } = await startServer());
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+// One server and one Chromium for this file's tests.
+const openApp = appForTests();
 
 function library(discover = {}) {
   const tracks = makeTracks(12);
@@ -51,7 +40,7 @@ const rows = (page) => page.$$eval('#discover-list li', (lis) => lis.map((li) =>
 })));
 
 test('the app opens on today\'s Discover Daily, each track with its reason', async () => {
-  const { page, problems } = await openApp(browser, url, library(), { view: null });
+  const { page, problems } = await openApp(library(), { view: null });
   await page.waitForSelector('#view-discover:not([hidden]) #discover-list li[data-id]');
   assert.equal(await page.getAttribute('.nav[data-view="discover"]', 'aria-current'), 'page');
   const shown = await rows(page);
@@ -71,7 +60,7 @@ test('the app opens on today\'s Discover Daily, each track with its reason', asy
 });
 
 test('play all and double-click play the list in order, from the discover context', async () => {
-  const { page, problems } = await openApp(browser, url, library(), { view: null });
+  const { page, problems } = await openApp(library(), { view: null });
   await page.waitForSelector('#discover-list li[data-id]');
   await page.click('#discover-play');
   await page.waitForFunction(() => window.__FAKE_CALLS__.some((c) => c.command === 'play_tracks'));
@@ -84,7 +73,7 @@ test('play all and double-click play the list in order, from the discover contex
 });
 
 test('like and not-for-me teach it; refresh makes the list again without the hidden track', async () => {
-  const { page, problems } = await openApp(browser, url, library(), { view: null });
+  const { page, problems } = await openApp(library(), { view: null });
   await page.waitForSelector('#discover-list li[data-id]');
   await page.click('#discover-list li[data-id="3"] .like');
   await page.waitForSelector('#discover-list li[data-id="3"] .like[aria-pressed="true"]');
@@ -112,7 +101,7 @@ test('like and not-for-me teach it; refresh makes the list again without the hid
 });
 
 test('past days stay browsable and cannot be refreshed', async () => {
-  const { page, problems } = await openApp(browser, url, library(), { view: null });
+  const { page, problems } = await openApp(library(), { view: null });
   await page.waitForSelector('#discover-list li[data-id]');
   const days = await page.$$eval('#discover-day option', (o) => o.map((x) => [x.value, x.textContent]));
   assert.deepEqual(days, [['2026-11-29', 'Today (4)'], ['2026-11-28', 'Nov 28, 2026 (1)']]);
@@ -127,7 +116,7 @@ test('past days stay browsable and cannot be refreshed', async () => {
 
 test('left open overnight, the home view moves on to the new day\'s list; a past day being read stays', async () => {
   const lib = library({ today: 'clock', past: {} });
-  const { page, problems } = await openApp(browser, url, lib, { view: null, clock: new Date(2026, 10, 29, 23, 59, 0) });
+  const { page, problems } = await openApp(lib, { view: null, clock: new Date(2026, 10, 29, 23, 59, 0) });
   await page.waitForSelector('#discover-list li[data-id]');
   assert.match(await page.textContent('#discover-date'), /^Today, /);
   const opening = await calls(page, 'discover_daily');
@@ -150,12 +139,12 @@ test('left open overnight, the home view moves on to the new day\'s list; a past
 });
 
 test('a new listener is told the list is a spread of the library; an empty list says why', async () => {
-  const cold = await openApp(browser, url, library({ mode: 'cold start', samples: 0 }), { view: null });
+  const cold = await openApp(library({ mode: 'cold start', samples: 0 }), { view: null });
   await cold.page.waitForSelector('#discover-list li[data-id]');
   assert.match(await cold.page.textContent('#discover-mode'), /No listening history yet/);
   assert.deepEqual(cold.problems, []);
 
-  const none = await openApp(browser, url, library({ picks: [], past: {} }), { view: null });
+  const none = await openApp(library({ picks: [], past: {} }), { view: null });
   await none.page.waitForSelector('#discover-list li.none');
   assert.match(await none.page.textContent('#discover-list li.none'), /Nothing to discover yet/);
   assert.equal(await none.page.isDisabled('#discover-play'), true);
@@ -163,7 +152,7 @@ test('a new listener is told the list is a spread of the library; an empty list 
 });
 
 test('with no library yet the home view offers to add music', async () => {
-  const { page, problems } = await openApp(browser, url, { tracks: [], folders: [] }, { view: null });
+  const { page, problems } = await openApp({ tracks: [], folders: [] }, { view: null });
   await page.waitForSelector('#view-empty:not([hidden])');
   assert.equal(await page.isHidden('#view-discover'), true);
   assert.equal((await calls(page, 'discover_daily')).length, 0);

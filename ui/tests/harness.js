@@ -3,6 +3,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -38,6 +39,25 @@ export async function launch() {
 
 /** Opens the UI with the fake library `library` ({tracks, failures, folders, pendingScan, discover}),
  *  on `view` (the app's home view, Discover Daily, when null); `clock` (a Date) fakes the page's time. */
+/**
+ * Starts the server and Chromium before the calling file's tests and closes them after; returns
+ * `openApp` bound to them.
+ */
+export function appForTests() {
+  let server;
+  let url;
+  let browser;
+  before(async () => {
+    ({ server, url } = await startServer());
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    server?.close();
+  });
+  return (library, options) => openApp(browser, url, library, options);
+}
+
 export async function openApp(browser, url, library, { view = 'tracks', clock = null } = {}) {
   const page = await browser.newPage({ viewport: { width: 1200, height: 780 } });
   const problems = [];

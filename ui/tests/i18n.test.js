@@ -1,28 +1,17 @@
 // The window in Korean: every view, panel, menu and dialog scanned for English left untranslated;
 // the catalogues agree key for key; numbers, dates and name sorting follow the language.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launch, openApp } from './harness.js';
+import { appForTests } from './harness.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const i18n = path.join(here, '..', 'i18n');
 
-let server;
-let url;
-let browser;
-
-before(async () => {
-  ({ server, url } = await startServer());
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+// One server and one Chromium for this file's tests.
+const openApp = appForTests();
 
 /** A library whose own data is Korean, so any Latin word on screen is the window's own text. */
 function koreanLibrary() {
@@ -95,7 +84,7 @@ test('the catalogues agree key for key, and every catalogue is listed', async ()
 });
 
 test('in Korean, no view, panel, menu or dialog shows English of its own', async () => {
-  const { page, problems } = await openApp(browser, url, koreanLibrary(), { view: 'discover' });
+  const { page, problems } = await openApp(koreanLibrary(), { view: 'discover' });
   await page.waitForFunction(() => document.documentElement.lang === 'ko');
   await page.waitForSelector('#discover-list li');
   const seen = [];
@@ -137,7 +126,7 @@ test('in Korean, no view, panel, menu or dialog shows English of its own', async
 });
 
 test('numbers, dates and names follow the language; the setting switches it back', async () => {
-  const { page, problems } = await openApp(browser, url, koreanLibrary(), { view: 'tracks' });
+  const { page, problems } = await openApp(koreanLibrary(), { view: 'tracks' });
   await page.waitForSelector('#track-viewport .track-row');
   assert.equal(await page.textContent('#count'), '24곡');
   const sorted = await page.evaluate(async () => {

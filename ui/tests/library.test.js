@@ -1,28 +1,17 @@
 // The library view in a real browser (Debian's Chromium) with the Rust side faked.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openApp, makeTracks } from './harness.js';
+import { appForTests, makeTracks } from './harness.js';
 
-let server;
-let url;
-let browser;
-
-before(async () => {
-  ({ server, url } = await startServer());
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+// One server and one Chromium for this file's tests.
+const openApp = appForTests();
 
 const visibleTitles = (page) => page.$$eval('#track-viewport .track-row', (rows) => rows
   .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
   .map((r) => r.querySelector('.col-title').textContent));
 
 test('100k tracks: only the rows in view exist and scrolling reaches the end', async () => {
-  const { page, problems } = await openApp(browser, url, { tracks: makeTracks(100_000), folders: [{ id: 1, path: '/music' }] });
+  const { page, problems } = await openApp({ tracks: makeTracks(100_000), folders: [{ id: 1, path: '/music' }] });
   await page.waitForSelector('#track-viewport .track-row');
   assert.equal(await page.textContent('#count'), '100,000 songs');
   const rows = await page.$$eval('#track-viewport .track-row', (r) => r.length);
@@ -49,7 +38,7 @@ test('tag text is shown as text, never run as HTML', async () => {
   tracks[0].title = evil;
   tracks[0].artist = '<script>alert(2)</script>';
   tracks[0].album = '"><svg onload=alert(3)>';
-  const { page, problems } = await openApp(browser, url, { tracks, folders: [{ id: 1, path: '/m' }] });
+  const { page, problems } = await openApp({ tracks, folders: [{ id: 1, path: '/m' }] });
   await page.waitForSelector('#track-viewport .track-row');
   assert.ok((await visibleTitles(page)).includes(evil));
   assert.equal(await page.$$eval('#track-viewport img, #track-viewport script, #track-viewport svg', (n) => n.length), 0);
@@ -61,7 +50,7 @@ test('tag text is shown as text, never run as HTML', async () => {
 });
 
 test('search as you type filters by title, artist and album', async () => {
-  const { page } = await openApp(browser, url, { tracks: makeTracks(600), folders: [{ id: 1, path: '/m' }] });
+  const { page } = await openApp({ tracks: makeTracks(600), folders: [{ id: 1, path: '/m' }] });
   await page.waitForSelector('#track-viewport .track-row');
   await page.fill('#search', 'coltrane');
   await page.waitForFunction(() => document.querySelector('#count').textContent === '100 songs');
@@ -75,7 +64,7 @@ test('search as you type filters by title, artist and album', async () => {
 });
 
 test('clicking a column header sorts, clicking again reverses', async () => {
-  const { page } = await openApp(browser, url, { tracks: makeTracks(50), folders: [{ id: 1, path: '/m' }] });
+  const { page } = await openApp({ tracks: makeTracks(50), folders: [{ id: 1, path: '/m' }] });
   await page.waitForSelector('#track-viewport .track-row');
   await page.click('.track-header [data-sort="title"]');
   await page.waitForFunction(() => document.querySelector('[data-sort="title"]').getAttribute('aria-sort') === 'ascending');
@@ -87,7 +76,7 @@ test('clicking a column header sorts, clicking again reverses', async () => {
 });
 
 test('an empty library offers the demo and a folder; adding one shows scan progress, then the songs', async () => {
-  const { page, problems } = await openApp(browser, url, { tracks: [], folders: [], pendingScan: makeTracks(8) });
+  const { page, problems } = await openApp({ tracks: [], folders: [], pendingScan: makeTracks(8) });
   await page.waitForSelector('#view-empty:not([hidden])');
   assert.ok(await page.isVisible('#empty-demo'));
   await page.fill('#path-input', 'relative/path');
@@ -108,7 +97,7 @@ test('an empty library offers the demo and a folder; adding one shows scan progr
 
 test('unreadable files are listed with their reason', async () => {
   const failures = [{ path: '/m/bad.mp3', error: 'unreadable: MPEG: File contains no frames' }];
-  const { page } = await openApp(browser, url, { tracks: makeTracks(2), folders: [{ id: 1, path: '/m' }], failures });
+  const { page } = await openApp({ tracks: makeTracks(2), folders: [{ id: 1, path: '/m' }], failures });
   await page.waitForSelector('#failure-count:not([hidden])');
   assert.equal(await page.textContent('#failure-count'), '1');
   await page.click('.nav[data-view="failures"]');
@@ -118,7 +107,7 @@ test('unreadable files are listed with their reason', async () => {
 });
 
 test('on start the library is rescanned in the background and changes are announced', async () => {
-  const { page, problems } = await openApp(browser, url, {
+  const { page, problems } = await openApp({
     tracks: makeTracks(3), folders: [{ id: 1, path: '/m' }], pendingScan: makeTracks(5).slice(3),
   });
   // The app's own start job rescans (no command from the window asks for it).

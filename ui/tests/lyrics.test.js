@@ -1,22 +1,11 @@
 // Lyrics in the track view and the lyrics panel that follows playback, in Chromium with the Rust
 // side faked.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openApp, makeTracks } from './harness.js';
+import { appForTests, makeTracks } from './harness.js';
 
-let server;
-let url;
-let browser;
-
-before(async () => {
-  ({ server, url } = await startServer());
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+// One server and one Chromium for this file's tests.
+const openApp = appForTests();
 
 const TIMED = {
   source: 'lrc',
@@ -32,7 +21,7 @@ function library() {
 }
 
 test('the track view shows lyrics as text, where they came from, and none when there are none', async () => {
-  const { page, problems } = await openApp(browser, url, { tracks: library(), folders: [{ id: 1, path: '/m' }] });
+  const { page, problems } = await openApp({ tracks: library(), folders: [{ id: 1, path: '/m' }] });
   await page.waitForSelector('#track-viewport .track-row');
   await page.evaluate(async () => (await import('/js/analysis.js')).showTrack(3));
   await page.waitForFunction(() => !document.querySelector('#track-panel').hidden);
@@ -49,7 +38,7 @@ test('the track view shows lyrics as text, where they came from, and none when t
 });
 
 test('the lyrics panel marks the line being sung as playback moves, and says when a song has none', async () => {
-  const { page, problems } = await openApp(browser, url, { tracks: library(), folders: [{ id: 1, path: '/m' }] });
+  const { page, problems } = await openApp({ tracks: library(), folders: [{ id: 1, path: '/m' }] });
   await page.waitForSelector('#track-viewport .track-row');
   await page.dblclick('#track-viewport .track-row[data-index="1"]');
   await page.waitForFunction(() => document.querySelector('#np-play').getAttribute('aria-label') === 'Pause');

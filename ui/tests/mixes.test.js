@@ -1,23 +1,12 @@
 // Mixes, radio and From A to B in a real browser (Debian's Chromium) with the Rust side faked: the
 // home view's mix cards and a mix's page (reasons, play, shuffle, radio, save), radio from a song's
 // menu, an album, an artist and a playlist that extends its queue as it plays, and the A-to-B dialog.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openApp, makeTracks } from './harness.js';
+import { appForTests, makeTracks } from './harness.js';
 
-let server;
-let url;
-let browser;
-
-before(async () => {
-  ({ server, url } = await startServer());
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+// One server and one Chromium for this file's tests.
+const openApp = appForTests();
 
 function library(extra = {}) {
   return {
@@ -41,7 +30,7 @@ const queueLength = (page) => page.evaluate(() => {
 });
 
 test('the home view shows the day\'s mixes beside Discover; a mix opens with its reasons and plays, shuffles and saves', async () => {
-  const { page, problems } = await openApp(browser, url, library(), { view: null });
+  const { page, problems } = await openApp(library(), { view: null });
   await page.waitForSelector('#mix-cards .mix-card');
   const titles = await page.$$eval('#mix-cards .mix-card .pl-name', (n) => n.map((x) => x.textContent));
   assert.deepEqual(titles, ['Jazz · Bebop — Miles Davis, John Coltrane', '<img src=x onerror=alert(1)>', 'Rediscover']);
@@ -74,7 +63,7 @@ test('the home view shows the day\'s mixes beside Discover; a mix opens with its
 });
 
 test('a radio from a song\'s menu plays at once and extends its queue before it runs out', async () => {
-  const { page, problems } = await openApp(browser, url, library());
+  const { page, problems } = await openApp(library());
   await page.waitForSelector('#track-viewport .track-row[data-id="5"]');
   await page.click('#track-viewport .track-row[data-id="5"]', { button: 'right' });
   await page.click('.context-menu .menu-item[data-radio]');
@@ -100,7 +89,7 @@ test('a radio from a song\'s menu plays at once and extends its queue before it 
 });
 
 test('radio buttons on an album, an artist page and a playlist start radios from them', async () => {
-  const { page, problems } = await openApp(browser, url, library());
+  const { page, problems } = await openApp(library());
   await page.click('.nav[data-view="albums"]');
   await page.click('#album-grid figure:has-text("Album 1") .album-radio');
   await page.waitForFunction(() => window.__FAKE_CALLS__.filter((c) => c.command === 'start_radio').length === 1);
@@ -126,7 +115,7 @@ test('radio buttons on an album, an artist page and a playlist start radios from
 });
 
 test('From A to B: pick the song to end at, make the path, see it with reasons, save it', async () => {
-  const { page, problems } = await openApp(browser, url, library());
+  const { page, problems } = await openApp(library());
   await page.waitForSelector('#track-viewport .track-row[data-id="3"]');
   await page.click('#track-viewport .track-row[data-id="3"]', { button: 'right' });
   await page.click('.context-menu .menu-item[data-path]');

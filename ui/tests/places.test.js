@@ -2,23 +2,12 @@
 // playlists (make, add from a song's menu and by drag, reorder by drag and by keyboard, remove,
 // rename, duplicate, export, delete, unmatched entries greyed), artists and an artist's page,
 // recently played, liked songs, leave out, save as playlist, keyboard and 200 % zoom.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openApp, makeTracks } from './harness.js';
+import { appForTests, makeTracks } from './harness.js';
 
-let server;
-let url;
-let browser;
-
-before(async () => {
-  ({ server, url } = await startServer());
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+// One server and one Chromium for this file's tests.
+const openApp = appForTests();
 
 const NOW = Math.floor(new Date('2026-11-29T12:00:00').getTime() / 1000);
 
@@ -59,7 +48,7 @@ async function openPlaylist(page, name) {
 }
 
 test('a playlist shows its songs, greys what is not in the library, plays, shuffles and queues', async () => {
-  const { page, problems } = await openApp(browser, url, library(), { clock: new Date(NOW * 1000) });
+  const { page, problems } = await openApp(library(), { clock: new Date(NOW * 1000) });
   await openPlaylist(page, 'Evening');
   assert.equal(await page.textContent('#pl-name'), 'Evening');
   assert.match(await page.textContent('#pl-facts'), /4 songs .* 1 not in the library .* imported from \/lists\/evening\.m3u/);
@@ -82,7 +71,7 @@ test('a playlist shows its songs, greys what is not in the library, plays, shuff
 });
 
 test('making a playlist, adding from a song\'s menu and by dragging, and names shown as text', async () => {
-  const { page, problems } = await openApp(browser, url, library());
+  const { page, problems } = await openApp(library());
   await page.click('.nav[data-view="playlists"]');
   await page.waitForSelector('#playlist-cards .playlist-open');
   // A hostile name is text, not markup.
@@ -125,7 +114,7 @@ test('making a playlist, adding from a song\'s menu and by dragging, and names s
 });
 
 test('entries reorder by drag and by Alt+arrow, and are removed from their menu', async () => {
-  const { page, problems } = await openApp(browser, url, library());
+  const { page, problems } = await openApp(library());
   await openPlaylist(page, 'Evening');
   const dataTransfer = await page.evaluateHandle(() => new DataTransfer());
   await page.dispatchEvent('#pl-entries li[data-index="0"]', 'dragstart', { dataTransfer });
@@ -162,7 +151,7 @@ test('entries reorder by drag and by Alt+arrow, and are removed from their menu'
 });
 
 test('rename, duplicate, export and delete a playlist', async () => {
-  const { page, problems } = await openApp(browser, url, library());
+  const { page, problems } = await openApp(library());
   await openPlaylist(page, 'Evening');
   await page.click('#pl-rename');
   await page.fill('#pl-name-input', 'Late evening');
@@ -190,7 +179,7 @@ test('rename, duplicate, export and delete a playlist', async () => {
 });
 
 test('Discover Daily and the queue save as playlists', async () => {
-  const { page, problems } = await openApp(browser, url, library(), { view: null });
+  const { page, problems } = await openApp(library(), { view: null });
   await page.waitForSelector('#discover-list li[data-id]');
   await page.click('#discover-save');
   await page.waitForFunction(() => /Saved Discover Daily/.test(document.querySelector('#message').textContent));
@@ -209,7 +198,7 @@ test('Discover Daily and the queue save as playlists', async () => {
 });
 
 test('artists: a grid with counts, sort and search; a compilation stands under its album artist', async () => {
-  const { page, problems } = await openApp(browser, url, library());
+  const { page, problems } = await openApp(library());
   await page.click('.nav[data-view="artists"]');
   await page.waitForSelector('#artist-cards .artist-card');
   const names = await page.$$eval('#artist-cards .pl-name', (n) => n.map((x) => x.textContent));
@@ -228,7 +217,7 @@ test('artists: a grid with counts, sort and search; a compilation stands under i
 });
 
 test('an artist page: play, albums, most played, all songs, artists like this by model', async () => {
-  const { page, problems } = await openApp(browser, url, library());
+  const { page, problems } = await openApp(library());
   await page.click('.nav[data-view="artists"]');
   await page.click('#artist-cards [data-name="Miles Davis"]');
   await page.waitForSelector('#artist-page:not([hidden])');
@@ -254,7 +243,7 @@ test('an artist page: play, albums, most played, all songs, artists like this by
 });
 
 test('recently played: day headings, time, how it ended and where it came from', async () => {
-  const { page, problems } = await openApp(browser, url, library(), { clock: new Date(NOW * 1000) });
+  const { page, problems } = await openApp(library(), { clock: new Date(NOW * 1000) });
   await page.click('.nav[data-view="history"]');
   await page.waitForSelector('.history-day');
   const days = await page.$$eval('.history-day', (s) => s.map((d) => ({
@@ -272,7 +261,7 @@ test('recently played: day headings, time, how it ended and where it came from',
 });
 
 test('likes: from a row, from the player bar, and the Liked songs view', async () => {
-  const { page, problems } = await openApp(browser, url, library());
+  const { page, problems } = await openApp(library());
   await openPlaylist(page, 'Evening');
   await page.click('#pl-entries li[data-index="2"] .like');
   await page.waitForSelector('#pl-entries li[data-index="2"] .like[aria-pressed="true"]');
@@ -291,7 +280,7 @@ test('likes: from a row, from the player bar, and the Liked songs view', async (
 });
 
 test('leave out: from a song\'s menu, listed with undo, and typed in', async () => {
-  const { page, problems } = await openApp(browser, url, library());
+  const { page, problems } = await openApp(library());
   await page.click('.nav[data-view="tracks"]');
   await page.waitForSelector('#track-viewport .track-row[data-id="12"]');
   await page.click('#track-viewport .track-row[data-id="12"]', { button: 'right' });
@@ -313,7 +302,7 @@ test('leave out: from a song\'s menu, listed with undo, and typed in', async () 
 });
 
 test('the new views have list and menu roles, visible focus, and fit at 200 % zoom', async () => {
-  const { page, problems } = await openApp(browser, url, library());
+  const { page, problems } = await openApp(library());
   await page.setViewportSize({ width: 600, height: 390 });
   for (const view of ['playlists', 'artists', 'history', 'liked', 'exclusions']) {
     await page.click(`.nav[data-view="${view}"]`);
@@ -336,7 +325,7 @@ test('the new views have list and menu roles, visible focus, and fit at 200 % zo
 });
 
 test('a Discover Daily song has the same menu: leave its folder out, add it to a playlist', async () => {
-  const { page, problems } = await openApp(browser, url, library(), { view: null });
+  const { page, problems } = await openApp(library(), { view: null });
   await page.waitForSelector('#discover-list li[data-id="4"]');
   await page.click('#discover-list li[data-id="4"]', { button: 'right' });
   await page.waitForSelector('.context-menu [data-leave="folder"]');
@@ -354,7 +343,7 @@ test('a Discover Daily song has the same menu: leave its folder out, add it to a
 });
 
 test('several songs are picked with Ctrl/Shift (or Space) and added, dragged or removed together', async () => {
-  const { page, problems } = await openApp(browser, url, library());
+  const { page, problems } = await openApp(library());
   await page.click('.nav[data-view="artists"]');
   await page.click('#artist-cards [data-name="Game Team"]');
   await page.waitForSelector('#ar-tracks li[data-index="1"]');

@@ -1,26 +1,15 @@
 // The now-playing bar, the queue panel and the shortcuts, in Chromium with the player faked.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openApp, makeTracks } from './harness.js';
+import { appForTests, makeTracks } from './harness.js';
 
-let server;
-let url;
-let browser;
-
-before(async () => {
-  ({ server, url } = await startServer());
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+// One server and one Chromium for this file's tests.
+const openApp = appForTests();
 
 const controls = (page) => page.evaluate(() => window.__FAKE_CALLS__.filter((c) => c.command === 'player_control').map((c) => c.args.action));
 
 async function openAndPlay(tracks) {
-  const { page, problems } = await openApp(browser, url, { tracks, folders: [{ id: 1, path: '/m' }] });
+  const { page, problems } = await openApp({ tracks, folders: [{ id: 1, path: '/m' }] });
   await page.waitForSelector('#track-viewport .track-row');
   await page.dblclick('#track-viewport .track-row[data-index="1"]');
   await page.waitForFunction(() => document.querySelector('#np-play').getAttribute('aria-label') === 'Pause');

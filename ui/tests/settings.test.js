@@ -1,23 +1,12 @@
 // The Settings view in a real browser (Debian's Chromium) with the Rust side faked: every setting
 // shows its stored value and saves a change, a refused value is put back with the reason, folders
 // are removed and rescanned, re-analysis starts, and backup, export and restore say what they did.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openApp, makeTracks } from './harness.js';
+import { appForTests, makeTracks } from './harness.js';
 
-let server;
-let url;
-let browser;
-
-before(async () => {
-  ({ server, url } = await startServer());
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+// One server and one Chromium for this file's tests.
+const openApp = appForTests();
 
 function library(extra = {}) {
   return {
@@ -40,7 +29,7 @@ async function openSettings(page) {
 }
 
 test('every setting shows its stored value and saves a change', async () => {
-  const { page, problems } = await openApp(browser, url, library());
+  const { page, problems } = await openApp(library());
   await openSettings(page);
   assert.equal(await page.inputValue('#set-normalisation'), 'album');
   assert.equal(await page.inputValue('#set-fresh_days'), '14');
@@ -82,7 +71,7 @@ test('every setting shows its stored value and saves a change', async () => {
 });
 
 test('a refused value is put back and the reason shown', async () => {
-  const { page, problems } = await openApp(browser, url, library());
+  const { page, problems } = await openApp(library());
   await openSettings(page);
   await page.fill('#set-discover_size', '900');
   await page.press('#set-discover_size', 'Enter');
@@ -94,7 +83,7 @@ test('a refused value is put back and the reason shown', async () => {
 });
 
 test('folders are removed (names as text) and rescanned, and re-analysis starts', async () => {
-  const { page, problems } = await openApp(browser, url, library());
+  const { page, problems } = await openApp(library());
   await openSettings(page);
   // A folder name that looks like markup is shown as text.
   assert.deepEqual(await page.$$eval('#settings-folders .settings-folder', (n) => n.map((x) => x.textContent)),
@@ -113,7 +102,7 @@ test('folders are removed (names as text) and rescanned, and re-analysis starts'
 });
 
 test('backup, export and restore ask for a folder and say what they did', async () => {
-  const { page, problems } = await openApp(browser, url, library());
+  const { page, problems } = await openApp(library());
   await openSettings(page);
   await page.click('#settings-backup');
   await page.waitForFunction(() => /Backed up to \/home\/me\/keep\/sonare-backup/.test(document.querySelector('#message').textContent));

@@ -1,22 +1,11 @@
 // The "For you" view in a real browser (Debian's Chromium), Rust side faked: search by words,
 // recommendations with their reason, imports with their reports.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openApp, makeTracks } from './harness.js';
+import { appForTests, makeTracks } from './harness.js';
 
-let server;
-let url;
-let browser;
-
-before(async () => {
-  ({ server, url } = await startServer());
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+// One server and one Chromium for this file's tests.
+const openApp = appForTests();
 
 function library() {
   const tracks = makeTracks(12);
@@ -31,7 +20,7 @@ function library() {
 const calls = (page, command) => page.evaluate((c) => window.__FAKE_CALLS__.filter((x) => x.command === c), command);
 
 test('recommendations show their reason as text, and play from the list', async () => {
-  const { page, problems } = await openApp(browser, url, library());
+  const { page, problems } = await openApp(library());
   await page.click('.nav[data-view="taste"]');
   await page.waitForSelector('#view-taste:not([hidden]) #foryou-list li');
   const rows = await page.$$eval('#foryou-list li', (lis) => lis.map((li) => ({
@@ -54,7 +43,7 @@ test('recommendations show their reason as text, and play from the list', async 
 });
 
 test('find by words lists matching tracks best first, and says when nothing matches', async () => {
-  const { page, problems } = await openApp(browser, url, library());
+  const { page, problems } = await openApp(library());
   await page.click('.nav[data-view="taste"]');
   await page.fill('#find-input', 'mellow piano');
   await page.press('#find-input', 'Enter');
@@ -70,7 +59,7 @@ test('find by words lists matching tracks best first, and says when nothing matc
 
 test('closing the file picker imports nothing; the chosen format is passed on', async () => {
   const lib = library();
-  const { page, problems } = await openApp(browser, url, lib);
+  const { page, problems } = await openApp(lib);
   await page.click('.nav[data-view="taste"]');
   await page.waitForSelector('#foryou-list li');
   await page.selectOption('#import-format', 'history:spotify');
@@ -85,7 +74,7 @@ test('closing the file picker imports nothing; the chosen format is passed on', 
 
 test('import reports list skipped lines and failed files', async () => {
   const lib = library();
-  const { page, problems } = await openApp(browser, url, {
+  const { page, problems } = await openApp({
     ...lib,
     // The file picker and the import are the Rust side's: the fake returns these reports.
     importReports: [{
@@ -112,7 +101,7 @@ test('import reports list skipped lines and failed files', async () => {
 
 test('a long import shows its progress and can be stopped', async () => {
   const lib = library();
-  const { page, problems } = await openApp(browser, url, {
+  const { page, problems } = await openApp({
     ...lib,
     importProgress: [
       { current: '/home/me/lastfm/userid-timestamp.tsv', index: 1, files: 2, done: 0, total: 4000000 },
@@ -139,7 +128,7 @@ test('a long import shows its progress and can be stopped', async () => {
 test('new shared data shows the model search, then the chosen model and its score', async () => {
   const lib = library();
   const winner = { model: 'blend', params: '0.70·als factors 128 reg 50 alpha 4 log + 0.30·ease lambda 150 dropout 0', score: 0.1387, se: 0.005 };
-  const { page, problems } = await openApp(browser, url, {
+  const { page, problems } = await openApp({
     ...lib,
     importReports: [{
       path: '/home/me/hetrec', format: 'hetrec', read: 900, imported: 900, skipped: 0, skipped_lines: [],
